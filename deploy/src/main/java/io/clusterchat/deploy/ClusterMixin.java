@@ -1,0 +1,63 @@
+package io.clusterchat.deploy;
+
+import io.clusterchat.cluster.ClusterOptions;
+import io.clusterchat.cluster.NodeRole;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options every node takes: who it is and how it joins the cluster. */
+final class ClusterMixin {
+
+  @Option(names = "--node-id", required = true, paramLabel = "ID",
+      description = "This node's id, unique in the cluster, e.g. gw-bj-1 (lower-case letters, digits, . _ -).")
+  String nodeId;
+
+  @Option(names = "--cluster-name", paramLabel = "NAME", defaultValue = ClusterOptions.DEFAULT_CLUSTER_NAME,
+      description = "Nodes join only peers with the same cluster name. Default: ${DEFAULT-VALUE}.")
+  String clusterName;
+
+  @Option(names = "--cluster-members", split = ",", paramLabel = "HOST[:PORT]", defaultValue = "127.0.0.1:5701",
+      description = "Seed members to join through (TCP/IP, never multicast), comma-separated; list the data members "
+          + "(session-store, coordinator). Default: ${DEFAULT-VALUE}.")
+  List<String> members;
+
+  @Option(names = "--cluster-host", paramLabel = "ADDRESS", defaultValue = ClusterOptions.DEFAULT_HOST,
+      description = "The address of this host that cluster peers connect to; Hazelcast and the event bus bind it. "
+          + "Default: ${DEFAULT-VALUE}.")
+  String host;
+
+  @Option(names = "--cluster-port", paramLabel = "PORT", defaultValue = "5701",
+      description = "This node's Hazelcast member port. Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--cluster-public-host", paramLabel = "ADDRESS",
+      description = "The address peers should use when it differs from --cluster-host (NAT).")
+  String publicHost;
+
+  @Option(names = "--bus-port", paramLabel = "PORT", defaultValue = "0",
+      description = "The clustered event bus's TCP port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+  int busPort;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data",
+      description = "Where the node keeps its files (the embedded database). Default: ${DEFAULT-VALUE}.")
+  Path dataDir;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "A Java properties file of option values (key = option name without --); environment "
+          + "variables CLUSTERCHAT_<OPTION_NAME> override it, flags override both.")
+  Path config;
+
+  ClusterOptions toOptions(NodeRole role, String region) {
+    return new ClusterOptions()
+        .setNodeId(nodeId)
+        .setRole(role)
+        .setRegion(region)
+        .setClusterName(clusterName)
+        .setMembers(members)
+        .setHost(host)
+        .setPort(port)
+        .setPublicHost(publicHost)
+        .setBusPort(busPort);
+  }
+}

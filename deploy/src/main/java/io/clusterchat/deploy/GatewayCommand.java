@@ -1,0 +1,112 @@
+package io.clusterchat.deploy;
+
+import io.clusterchat.cluster.NodeRole;
+import io.clusterchat.gateway.Gateway;
+import io.clusterchat.gateway.GatewayOptions;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "gateway", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Holds client connections of one region and speaks the clusterchat protocol; also runs the "
+        + "seed-compatible echo service (TCP and UDP).")
+final class GatewayCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ClusterMixin cluster;
+
+  @Option(names = "--region", paramLabel = "REGION",
+      description = "The region this gateway serves, e.g. bj ([a-z0-9-]{1,16}). Required.")
+  String region;
+
+  @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = GatewayOptions.DEFAULT_HOST,
+      description = "The address clients connect to. Default: ${DEFAULT-VALUE}.")
+  String host;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "9001",
+      description = "The client port. Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--echo-port", paramLabel = "PORT", defaultValue = "21567",
+      description = "The seed echo service's port (TCP and UDP); 0 turns it off. Default: ${DEFAULT-VALUE}.")
+  int echoPort;
+
+  @Option(names = "--instances", paramLabel = "N",
+      description = "Server verticle instances (event loops) sharing the port. Default: one per core.")
+  Integer instances;
+
+  @Option(names = "--max-line", paramLabel = "BYTES", defaultValue = "8192",
+      description = "The longest frame; longer lines get ERR 413. Default: ${DEFAULT-VALUE}.")
+  int maxLine;
+
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "120s",
+      converter = DurationConverter.class,
+      description = "Silent connections get ERR 408 and BYE idle after this. Default: ${DEFAULT-VALUE}.")
+  Duration idleTimeout;
+
+  @Option(names = "--rate-limit", paramLabel = "FRAMES", defaultValue = "100",
+      description = "Frames per second a connection may send. Default: ${DEFAULT-VALUE}.")
+  int rateLimit;
+
+  @Option(names = "--rate-burst", paramLabel = "FRAMES", defaultValue = "200",
+      description = "Frames a connection may send at once above the rate. Default: ${DEFAULT-VALUE}.")
+  int rateBurst;
+
+  @Option(names = "--abuse-limit", paramLabel = "FRAMES", defaultValue = "200",
+      description = "Rate-limited frames within 10 s after which a connection gets BYE abuse. "
+          + "Default: ${DEFAULT-VALUE}.")
+  int abuseLimit;
+
+  @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "On shutdown, how long clients have to leave after BYE shutdown. Default: ${DEFAULT-VALUE}.")
+  Duration shutdownGrace;
+
+  @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "A backend request slower than this gives the client ERR 503. Default: ${DEFAULT-VALUE}.")
+  Duration requestTimeout;
+
+  /** The gateway's options from the parsed values; a bad value is a usage error (exit code 2). */
+  GatewayOptions gatewayOptions() {
+    if (region == null) {
+      throw new ParameterException(spec.commandLine(), "--region is required: the region this gateway serves");
+    }
+    try {
+      GatewayOptions options = new GatewayOptions()
+          .setNodeId(cluster.nodeId)
+          .setRegion(region)
+          .setHost(host)
+          .setPort(port)
+          .setEchoPort(echoPort)
+          .setMaxLine(maxLine)
+          .setIdleTimeoutMillis(idleTimeout.toMillis())
+          .setRateLimit(rateLimit)
+          .setRateBurst(rateBurst)
+          .setAbuseLimit(abuseLimit)
+          .setShutdownGraceMillis(shutdownGrace.toMillis())
+          .setRequestTimeoutMillis(requestTimeout.toMillis());
+      if (instances != null) {
+        options.setInstances(instances);
+      }
+      return options.validate();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    GatewayOptions options = gatewayOptions();
+    return NodeRunner.run(Launcher.clusterOptions(spec, cluster, NodeRole.GATEWAY, region),
+        options.getShutdownGraceMillis(), node -> Gateway.deploy(node.vertx(), options));
+  }
+}

@@ -1,0 +1,67 @@
+package io.clusterchat.deploy;
+
+import io.clusterchat.cluster.ClusterNode;
+import io.clusterchat.cluster.ClusterOptions;
+import io.clusterchat.cluster.NodeStatusVerticle;
+import io.vertx.core.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one node: joins the cluster, deploys the status service and the role's verticles, and leaves the cluster
+ * gracefully on SIGTERM (the role's verticles stop first: gateways say {@code BYE shutdown}).
+ */
+final class NodeRunner {
+
+  /** Exit code when the node could not start (flags were fine). */
+  static final int START_FAILED = 1;
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeRunner.class);
+  private static final long START_TIMEOUT_SECONDS = 120;
+  /** On top of the role's own grace (a gateway's shutdown grace) for leaving the cluster. */
+  private static final long LEAVE_MILLIS = 15_000;
+
+  private NodeRunner() {
+  }
+
+  /**
+   * Starts the node and returns once it is ready; the JVM then lives on in the node's threads.
+   *
+   * @param graceMillis how long the role needs to stop gracefully
+   * @return 0 once ready, {@link #START_FAILED} if it could not start
+   */
+  static int run(ClusterOptions options, long graceMillis, Function<ClusterNode, Future<?>> deployRole) {
+    ClusterNode node;
+    try {
+      node = ClusterNode.start(options).toCompletionStage().toCompletableFuture()
+          .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.error("node {} could not join the cluster: {}", options.describe(), rootMessage(e), e);
+      return START_FAILED;
+    }
+    try {
+      node.vertx().deployVerticle(new NodeStatusVerticle(node))
+          .compose(id -> deployRole.apply(node))
+          .toCompletionStage().toCompletableFuture()
+          .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.error("node {} could not start: {}", options.describe(), rootMessage(e), e);
+      node.closeAndWait(LEAVE_MILLIS);
+      return START_FAILED;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> node.closeAndWait(graceMillis + LEAVE_MILLIS),
+        "clusterchat-shutdown"));
+    LOG.info("node {} ready", options.describe());
+    return 0;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() == null ? cause.toString() : cause.getMessage();
+  }
+}

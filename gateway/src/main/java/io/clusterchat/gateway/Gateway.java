@@ -1,0 +1,63 @@
+package io.clusterchat.gateway;
+
+import io.clusterchat.gateway.impl.Commands;
+import io.clusterchat.gateway.impl.ConnectionRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A gateway node's client-facing part: the protocol server ({@link GatewayVerticle}, one instance per core) and
+ * the seed echo service ({@link EchoServiceVerticle}) when its port is set.
+ */
+public final class Gateway {
+
+  private final GatewayOptions options;
+  private final ConnectionRegistry registry;
+  private final List<GatewayVerticle> servers = new CopyOnWriteArrayList<>();
+  private EchoServiceVerticle echo;
+
+  private Gateway(GatewayOptions options) {
+    this.options = options;
+    this.registry = new ConnectionRegistry(options, new Commands());
+  }
+
+  /** Deploys the gateway's verticles on {@code vertx}; completes once every port is bound. */
+  public static Future<Gateway> deploy(Vertx vertx, GatewayOptions options) {
+    Gateway gateway = new Gateway(new GatewayOptions(options).validate());
+    Future<String> servers = vertx.deployVerticle(() -> {
+      GatewayVerticle server = new GatewayVerticle(gateway.options, gateway.registry);
+      gateway.servers.add(server);
+      return server;
+    }, new DeploymentOptions().setInstances(gateway.options.getInstances()));
+    Future<String> echoService = servers.compose(id -> {
+      if (gateway.options.getEchoPort() == 0) {
+        return Future.succeededFuture();
+      }
+      gateway.echo = new EchoServiceVerticle(gateway.options.getHost(), gateway.options.getEchoPort());
+      return vertx.deployVerticle(gateway.echo);
+    });
+    return echoService.map(id -> gateway);
+  }
+
+  public GatewayOptions options() {
+    return options;
+  }
+
+  /** The client port actually bound. */
+  public int port() {
+    return servers.get(0).actualPort();
+  }
+
+  /** The echo service's port actually bound, or 0 when it is off. */
+  public int echoPort() {
+    return echo == null ? 0 : echo.actualPort();
+  }
+
+  /** Live client connections on this node. */
+  public int connections() {
+    return registry.size();
+  }
+}

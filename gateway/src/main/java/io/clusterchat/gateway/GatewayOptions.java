@@ -1,0 +1,269 @@
+package io.clusterchat.gateway;
+
+import io.clusterchat.protocol.FrameParser;
+import io.vertx.core.json.JsonObject;
+import java.util.regex.Pattern;
+
+/**
+ * Everything a gateway node is configured with. Defaults are PROTOCOL.md's; setters validate and throw
+ * {@link IllegalArgumentException} with a message fit for an operator.
+ */
+public class GatewayOptions {
+
+  public static final String DEFAULT_HOST = "0.0.0.0";
+  public static final int DEFAULT_PORT = 9001;
+  public static final int DEFAULT_ECHO_PORT = 21567;
+  public static final int DEFAULT_MAX_LINE = FrameParser.DEFAULT_MAX_LINE;
+  public static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 120_000;
+  public static final int DEFAULT_RATE_LIMIT = 100;
+  public static final int DEFAULT_RATE_BURST = 200;
+  public static final int DEFAULT_ABUSE_LIMIT = 200;
+  public static final long DEFAULT_ABUSE_WINDOW_MILLIS = 10_000;
+  public static final long DEFAULT_SHUTDOWN_GRACE_MILLIS = 5_000;
+  public static final long DEFAULT_REQUEST_TIMEOUT_MILLIS = 5_000;
+  public static final int DEFAULT_INSTANCES = Runtime.getRuntime().availableProcessors();
+
+  private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,16}");
+  private static final int MAX_PORT = 65535;
+  private static final int MAX_MAX_LINE = 1 << 20;
+
+  private String nodeId;
+  private String region;
+  private String host = DEFAULT_HOST;
+  private int port = DEFAULT_PORT;
+  private int echoPort = DEFAULT_ECHO_PORT;
+  private int instances = DEFAULT_INSTANCES;
+  private int maxLine = DEFAULT_MAX_LINE;
+  private long idleTimeoutMillis = DEFAULT_IDLE_TIMEOUT_MILLIS;
+  private int rateLimit = DEFAULT_RATE_LIMIT;
+  private int rateBurst = DEFAULT_RATE_BURST;
+  private int abuseLimit = DEFAULT_ABUSE_LIMIT;
+  private long abuseWindowMillis = DEFAULT_ABUSE_WINDOW_MILLIS;
+  private long shutdownGraceMillis = DEFAULT_SHUTDOWN_GRACE_MILLIS;
+  private long requestTimeoutMillis = DEFAULT_REQUEST_TIMEOUT_MILLIS;
+
+  public GatewayOptions() {
+  }
+
+  public GatewayOptions(GatewayOptions other) {
+    this(other.toJson());
+  }
+
+  /** Reads the keys {@link #toJson()} writes; absent keys keep their defaults. */
+  public GatewayOptions(JsonObject json) {
+    if (json.containsKey("nodeId")) {
+      setNodeId(json.getString("nodeId"));
+    }
+    if (json.containsKey("region")) {
+      setRegion(json.getString("region"));
+    }
+    setHost(json.getString("host", DEFAULT_HOST));
+    setPort(json.getInteger("port", DEFAULT_PORT));
+    setEchoPort(json.getInteger("echoPort", DEFAULT_ECHO_PORT));
+    setInstances(json.getInteger("instances", DEFAULT_INSTANCES));
+    setMaxLine(json.getInteger("maxLine", DEFAULT_MAX_LINE));
+    setIdleTimeoutMillis(json.getLong("idleTimeoutMillis", DEFAULT_IDLE_TIMEOUT_MILLIS));
+    setRateLimit(json.getInteger("rateLimit", DEFAULT_RATE_LIMIT));
+    setRateBurst(json.getInteger("rateBurst", DEFAULT_RATE_BURST));
+    setAbuseLimit(json.getInteger("abuseLimit", DEFAULT_ABUSE_LIMIT));
+    setAbuseWindowMillis(json.getLong("abuseWindowMillis", DEFAULT_ABUSE_WINDOW_MILLIS));
+    setShutdownGraceMillis(json.getLong("shutdownGraceMillis", DEFAULT_SHUTDOWN_GRACE_MILLIS));
+    setRequestTimeoutMillis(json.getLong("requestTimeoutMillis", DEFAULT_REQUEST_TIMEOUT_MILLIS));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("nodeId", nodeId)
+        .put("region", region)
+        .put("host", host)
+        .put("port", port)
+        .put("echoPort", echoPort)
+        .put("instances", instances)
+        .put("maxLine", maxLine)
+        .put("idleTimeoutMillis", idleTimeoutMillis)
+        .put("rateLimit", rateLimit)
+        .put("rateBurst", rateBurst)
+        .put("abuseLimit", abuseLimit)
+        .put("abuseWindowMillis", abuseWindowMillis)
+        .put("shutdownGraceMillis", shutdownGraceMillis)
+        .put("requestTimeoutMillis", requestTimeoutMillis);
+  }
+
+  /** Fails with a clear message when a setting without a default is missing. */
+  public GatewayOptions validate() {
+    if (nodeId == null) {
+      throw new IllegalArgumentException("a gateway needs a node id");
+    }
+    if (region == null) {
+      throw new IllegalArgumentException("a gateway needs a region");
+    }
+    return this;
+  }
+
+  public String getNodeId() {
+    return nodeId;
+  }
+
+  /** The node id sent in HELLO and used as the gateway's event-bus address. */
+  public GatewayOptions setNodeId(String nodeId) {
+    if (nodeId == null || nodeId.isBlank() || nodeId.contains(" ")) {
+      throw new IllegalArgumentException("gateway node id must be one word, was '" + nodeId + "'");
+    }
+    this.nodeId = nodeId;
+    return this;
+  }
+
+  public String getRegion() {
+    return region;
+  }
+
+  /** The region this gateway serves: a bare user name in a request means a user of this region. */
+  public GatewayOptions setRegion(String region) {
+    if (region == null || !REGION.matcher(region).matches()) {
+      throw new IllegalArgumentException("region must match " + REGION + ", was '" + region + "'");
+    }
+    this.region = region;
+    return this;
+  }
+
+  public String getHost() {
+    return host;
+  }
+
+  /** The address client connections are accepted on; 0.0.0.0 for all. */
+  public GatewayOptions setHost(String host) {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("gateway host must not be empty");
+    }
+    this.host = host;
+    return this;
+  }
+
+  public int getPort() {
+    return port;
+  }
+
+  /** The client port; 0 picks a free one (tests). */
+  public GatewayOptions setPort(int port) {
+    this.port = checkRange("gateway port", port, 0, MAX_PORT);
+    return this;
+  }
+
+  public int getEchoPort() {
+    return echoPort;
+  }
+
+  /** The seed-compatible echo service's port, TCP and UDP; 0 turns the echo service off. */
+  public GatewayOptions setEchoPort(int echoPort) {
+    this.echoPort = checkRange("echo port", echoPort, 0, MAX_PORT);
+    return this;
+  }
+
+  public int getInstances() {
+    return instances;
+  }
+
+  /** Server verticle instances sharing the port: one per core is the norm. */
+  public GatewayOptions setInstances(int instances) {
+    this.instances = checkRange("instances", instances, 1, 1024);
+    return this;
+  }
+
+  public int getMaxLine() {
+    return maxLine;
+  }
+
+  /** The longest frame in bytes, LF not counted; longer lines get {@code ERR 413}. */
+  public GatewayOptions setMaxLine(int maxLine) {
+    this.maxLine = checkRange("max line", maxLine, 64, MAX_MAX_LINE);
+    return this;
+  }
+
+  public long getIdleTimeoutMillis() {
+    return idleTimeoutMillis;
+  }
+
+  /** A connection silent this long gets {@code ERR 408} and {@code BYE idle}. */
+  public GatewayOptions setIdleTimeoutMillis(long idleTimeoutMillis) {
+    if (idleTimeoutMillis < 100) {
+      throw new IllegalArgumentException("idle timeout must be at least 100 ms, was " + idleTimeoutMillis);
+    }
+    this.idleTimeoutMillis = idleTimeoutMillis;
+    return this;
+  }
+
+  public int getRateLimit() {
+    return rateLimit;
+  }
+
+  /** Frames per second a connection may send, sustained. */
+  public GatewayOptions setRateLimit(int rateLimit) {
+    this.rateLimit = checkRange("rate limit", rateLimit, 1, 1_000_000);
+    return this;
+  }
+
+  public int getRateBurst() {
+    return rateBurst;
+  }
+
+  /** Frames a connection may send at once above the sustained rate. */
+  public GatewayOptions setRateBurst(int rateBurst) {
+    this.rateBurst = checkRange("rate burst", rateBurst, 1, 1_000_000);
+    return this;
+  }
+
+  public int getAbuseLimit() {
+    return abuseLimit;
+  }
+
+  /** Rate-limited frames within one abuse window after which the connection gets {@code BYE abuse}. */
+  public GatewayOptions setAbuseLimit(int abuseLimit) {
+    this.abuseLimit = checkRange("abuse limit", abuseLimit, 1, 1_000_000);
+    return this;
+  }
+
+  public long getAbuseWindowMillis() {
+    return abuseWindowMillis;
+  }
+
+  public GatewayOptions setAbuseWindowMillis(long abuseWindowMillis) {
+    if (abuseWindowMillis < 100) {
+      throw new IllegalArgumentException("abuse window must be at least 100 ms, was " + abuseWindowMillis);
+    }
+    this.abuseWindowMillis = abuseWindowMillis;
+    return this;
+  }
+
+  public long getShutdownGraceMillis() {
+    return shutdownGraceMillis;
+  }
+
+  /** How long a stopping gateway waits for clients to go after {@code BYE shutdown} before closing them. */
+  public GatewayOptions setShutdownGraceMillis(long shutdownGraceMillis) {
+    if (shutdownGraceMillis < 0) {
+      throw new IllegalArgumentException("shutdown grace must not be negative, was " + shutdownGraceMillis);
+    }
+    this.shutdownGraceMillis = shutdownGraceMillis;
+    return this;
+  }
+
+  public long getRequestTimeoutMillis() {
+    return requestTimeoutMillis;
+  }
+
+  /** How long a request to a backend node may take before the client gets {@code ERR 503}. */
+  public GatewayOptions setRequestTimeoutMillis(long requestTimeoutMillis) {
+    if (requestTimeoutMillis < 10) {
+      throw new IllegalArgumentException("request timeout must be at least 10 ms, was " + requestTimeoutMillis);
+    }
+    this.requestTimeoutMillis = requestTimeoutMillis;
+    return this;
+  }
+
+  private static int checkRange(String what, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(what + " must be in " + min + ".." + max + ", was " + value);
+    }
+    return value;
+  }
+}

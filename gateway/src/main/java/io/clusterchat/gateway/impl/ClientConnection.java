@@ -1,0 +1,264 @@
+package io.clusterchat.gateway.impl;
+
+import io.clusterchat.gateway.GatewayOptions;
+import io.clusterchat.protocol.ByeReason;
+import io.clusterchat.protocol.Command;
+import io.clusterchat.protocol.ErrorCode;
+import io.clusterchat.protocol.FrameParser;
+import io.clusterchat.protocol.ProtocolException;
+import io.clusterchat.protocol.Request;
+import io.clusterchat.protocol.RequestDecoder;
+import io.clusterchat.protocol.ServerFrame;
+import io.clusterchat.protocol.Spelling;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's long-lived connection: framing, rate limit, idle timer, and requests answered strictly in order
+ * (one final reply each). Confined to the event loop that accepted it; other threads reach it through
+ * {@link #context()}.
+ *
+ * <p>Backpressure: reading pauses while too many requests wait or the socket's write queue is full, so a client
+ * that floods or never reads costs bounded memory.
+ */
+public final class ClientConnection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+  /** Requests read ahead of the one in flight before reading pauses. */
+  private static final int MAX_QUEUED = 64;
+
+  private final String id;
+  private final NetSocket socket;
+  private final Context context;
+  private final GatewayOptions options;
+  private final Commands commands;
+  private final ConnectionRegistry registry;
+  private final FrameParser parser;
+  private final RateLimiter limiter;
+  private final ArrayDeque<Request> queue = new ArrayDeque<>(4);
+  private Spelling pushSpelling = Spelling.TEXT;
+  /** The logged-in user's address, or null. */
+  private String user;
+  private long lastFrameNanos;
+  private boolean busy;
+  private boolean closing;
+  private boolean pausedForQueue;
+  private boolean pausedForWrites;
+
+  ClientConnection(String id, NetSocket socket, GatewayOptions options, Commands commands,
+                   ConnectionRegistry registry) {
+    this.id = id;
+    this.socket = socket;
+    this.context = Vertx.currentContext();
+    this.options = options;
+    this.commands = commands;
+    this.registry = registry;
+    this.parser = new FrameParser(options.getMaxLine(), this::onLine, this::onBadFrame);
+    long now = System.nanoTime();
+    this.lastFrameNanos = now;
+    this.limiter = new RateLimiter(options.getRateLimit(), options.getRateBurst(), options.getAbuseLimit(),
+        TimeUnit.MILLISECONDS.toNanos(options.getAbuseWindowMillis()), now);
+  }
+
+  void start() {
+    socket.handler(this::onData);
+    socket.drainHandler(v -> {
+      pausedForWrites = false;
+      resumeIfUnblocked();
+    });
+    socket.exceptionHandler(e -> {
+      LOG.debug("connection {} from {} failed: {}", id, socket.remoteAddress(), e.toString());
+      socket.close();
+    });
+    socket.shutdownHandler(v -> closeWith(ByeReason.SHUTDOWN, null));
+    socket.closeHandler(v -> {
+      closing = true;
+      registry.remove(this);
+    });
+    write("HELLO clusterchat/1 " + options.getRegion() + " " + options.getNodeId() + "\n");
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public Context context() {
+    return context;
+  }
+
+  public GatewayOptions options() {
+    return options;
+  }
+
+  public boolean loggedIn() {
+    return user != null;
+  }
+
+  /** The logged-in user's address ({@code alice@bj}), or null. */
+  public String user() {
+    return user;
+  }
+
+  void user(String address) {
+    this.user = address;
+  }
+
+  /** Sends a frame the client did not ask for, in the spelling of its latest request. Call on {@link #context()}. */
+  public void push(ServerFrame frame) {
+    if (!closing) {
+      write(frame.encode(pushSpelling, null));
+    }
+  }
+
+  /** Sends {@code BYE <reason>} (after {@code before}, if any) and closes. Call on {@link #context()}. */
+  public void closeWith(ByeReason reason, ServerFrame before) {
+    if (closing) {
+      return;
+    }
+    if (before != null) {
+      write(before.encode(pushSpelling, null));
+    }
+    closing = true;
+    queue.clear();
+    socket.write(ServerFrame.bye(reason).encode(pushSpelling, null)).onComplete(v -> socket.close());
+  }
+
+  /** Closes the connection if it has been silent for the idle timeout. */
+  void checkIdle(long nowNanos) {
+    if (!closing && nowNanos - lastFrameNanos >= TimeUnit.MILLISECONDS.toNanos(options.getIdleTimeoutMillis())) {
+      closeWith(ByeReason.IDLE, ServerFrame.error(ErrorCode.IDLE_TIMEOUT, "idle timeout"));
+    }
+  }
+
+  // ---- input ----
+
+  private void onData(Buffer data) {
+    if (closing) {
+      return;
+    }
+    lastFrameNanos = System.nanoTime();
+    parser.handle(data);
+  }
+
+  private void onLine(String line) {
+    if (closing) {
+      return;
+    }
+    Request request = RequestDecoder.decode(line);
+    switch (limiter.onFrame(lastFrameNanos)) {
+      case ACCEPT:
+        enqueue(request);
+        break;
+      case REJECT:
+        enqueue(Request.invalid(request.spelling(), request.id(),
+            new ProtocolException(ErrorCode.TOO_MANY_REQUESTS, "too many requests")));
+        break;
+      default:
+        LOG.info("connection {} from {} keeps flooding: closing it", id, socket.remoteAddress());
+        closeWith(ByeReason.ABUSE, null);
+    }
+  }
+
+  /** A line that is too long or not UTF-8: answered in the spelling the client used last. */
+  private void onBadFrame(ProtocolException failure) {
+    if (closing) {
+      return;
+    }
+    RateLimiter.Verdict verdict = limiter.onFrame(lastFrameNanos);
+    if (verdict == RateLimiter.Verdict.ABUSE) {
+      closeWith(ByeReason.ABUSE, null);
+    } else {
+      enqueue(Request.invalid(pushSpelling, null, verdict == RateLimiter.Verdict.ACCEPT ? failure
+          : new ProtocolException(ErrorCode.TOO_MANY_REQUESTS, "too many requests")));
+    }
+  }
+
+  private void enqueue(Request request) {
+    queue.add(request);
+    if (queue.size() >= MAX_QUEUED && !pausedForQueue) {
+      pausedForQueue = true;
+      socket.pause();
+    }
+    drain();
+  }
+
+  // ---- processing, one request at a time ----
+
+  private void drain() {
+    while (!busy && !closing && !queue.isEmpty()) {
+      Request request = queue.poll();
+      busy = true;
+      Future<ServerFrame> reply = dispatch(request);
+      if (reply.isComplete()) {
+        finish(request, reply);
+      } else {
+        reply.onComplete(done -> {
+          finish(request, reply);
+          drain();
+        });
+      }
+    }
+    if (pausedForQueue && queue.size() < MAX_QUEUED / 2) {
+      pausedForQueue = false;
+      resumeIfUnblocked();
+    }
+  }
+
+  private Future<ServerFrame> dispatch(Request request) {
+    pushSpelling = request.spelling();
+    if (!request.isValid()) {
+      return Future.failedFuture(request.failure());
+    }
+    if (request.command() == Command.QUIT) {
+      return quit(request);
+    }
+    try {
+      return commands.handle(this, request);
+    } catch (RuntimeException e) {
+      LOG.warn("connection {}: {} failed", id, request.command(), e);
+      return Future.failedFuture(e);
+    }
+  }
+
+  private void finish(Request request, Future<ServerFrame> reply) {
+    busy = false;
+    if (closing) {
+      return;
+    }
+    ServerFrame frame = reply.succeeded() ? reply.result() : ServerFrame.error(Failures.toProtocol(reply.cause()));
+    write(frame.encode(request.spelling(), request.id()));
+  }
+
+  private Future<ServerFrame> quit(Request request) {
+    closing = true;
+    queue.clear();
+    String reply = ServerFrame.ok(Command.QUIT, null, JsonObject::new).encode(request.spelling(), request.id());
+    socket.write(reply).onComplete(v -> socket.close());
+    // The reply is written here, past the closing gate; nothing more goes out.
+    return Future.succeededFuture();
+  }
+
+  // ---- output ----
+
+  private void write(String line) {
+    socket.write(line);
+    if (!pausedForWrites && socket.writeQueueFull()) {
+      pausedForWrites = true;
+      socket.pause();
+    }
+  }
+
+  private void resumeIfUnblocked() {
+    if (!pausedForQueue && !pausedForWrites && !closing) {
+      socket.resume();
+    }
+  }
+}

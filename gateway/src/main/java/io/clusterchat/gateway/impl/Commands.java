@@ -1,0 +1,46 @@
+package io.clusterchat.gateway.impl;
+
+import io.clusterchat.protocol.CTime;
+import io.clusterchat.protocol.Command;
+import io.clusterchat.protocol.ErrorCode;
+import io.clusterchat.protocol.ProtocolException;
+import io.clusterchat.protocol.Request;
+import io.clusterchat.protocol.ServerFrame;
+import io.vertx.core.Future;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Which handler answers which command: the gateway's whole request surface in one table. PING and ECHO are
+ * answered here; QUIT by the connection itself; a command whose backend is not part of this build answers
+ * {@code ERR 503}, so no request ever goes unanswered.
+ */
+public final class Commands {
+
+  private final Map<Command, CommandHandler> handlers = new EnumMap<>(Command.class);
+
+  public Commands() {
+    handlers.put(Command.PING, (connection, request) ->
+        Future.succeededFuture(ServerFrame.pong(request.string("data"))));
+    handlers.put(Command.ECHO, (connection, request) ->
+        Future.succeededFuture(ServerFrame.echo("[" + CTime.now() + "] " + request.string("text"))));
+  }
+
+  Commands with(Command command, CommandHandler handler) {
+    handlers.put(command, handler);
+    return this;
+  }
+
+  Future<ServerFrame> handle(ClientConnection connection, Request request) {
+    Command command = request.command();
+    if (command.loginNeeded() && !connection.loggedIn()) {
+      return Future.failedFuture(new ProtocolException(ErrorCode.UNAUTHORIZED, "not logged in"));
+    }
+    CommandHandler handler = handlers.get(command);
+    if (handler == null) {
+      return Future.failedFuture(new ProtocolException(ErrorCode.UNAVAILABLE,
+          command.name() + " is not available on this cluster yet"));
+    }
+    return handler.handle(connection, request);
+  }
+}

@@ -1,0 +1,131 @@
+package io.clusterchat.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A clustered Vert.x instance for one node: Hazelcast with TCP/IP join on an explicit member list (never
+ * multicast), the configured cluster name and bind address, lite membership for roles that hold no data, and the
+ * node's identity as member attributes so every peer can tell who joined or left.
+ */
+public final class ClusterNode {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
+  private final ClusterOptions options;
+  private final Vertx vertx;
+  private final HazelcastClusterManager clusterManager;
+  private final ClusterView view;
+  private final long startedAt;
+
+  private ClusterNode(ClusterOptions options, Vertx vertx, HazelcastClusterManager clusterManager, long startedAt) {
+    this.options = options;
+    this.vertx = vertx;
+    this.clusterManager = clusterManager;
+    this.startedAt = startedAt;
+    this.view = new ClusterView(clusterManager.getHazelcastInstance());
+  }
+
+  /** Joins the cluster; fails if no clustered Vert.x could be started (bad bind address, port taken, ...). */
+  public static Future<ClusterNode> start(ClusterOptions options) {
+    ClusterOptions config = new ClusterOptions(options).validate();
+    long startedAt = System.currentTimeMillis();
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config));
+    VertxOptions vertxOptions = new VertxOptions();
+    vertxOptions.getEventBusOptions()
+        .setHost(config.getHost())
+        .setPort(config.getBusPort())
+        .setClusterPublicHost(config.getPublicHost());
+    return Vertx.builder()
+        .with(vertxOptions)
+        .withClusterManager(manager)
+        .buildClustered()
+        .map(vertx -> {
+          ClusterNode node = new ClusterNode(config, vertx, manager, startedAt);
+          LOG.info("node {} joined cluster '{}' as a {} member; {} members now",
+              config.describe(), config.getClusterName(), config.getRole().dataMember() ? "data" : "lite",
+              node.view.members().size());
+          return node;
+        });
+  }
+
+  /** The Hazelcast configuration of a node: Vert.x's defaults plus our join, identity and safety settings. */
+  public static Config hazelcastConfig(ClusterOptions options) {
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(options.getClusterName());
+    config.setLiteMember(!options.getRole().dataMember());
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    // We leave the cluster ourselves after Vert.x has closed; Hazelcast's own hook would leave first.
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.local.localAddress", options.getHost());
+    config.setProperty("hazelcast.socket.bind.any", "false");
+
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(options.getPort()).setPortAutoIncrement(false);
+    if (options.getPublicHost() != null) {
+      network.setPublicAddress(options.getPublicHost() + ":" + options.getPort());
+    }
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(options.getMembers());
+
+    config.getMemberAttributeConfig().setAttribute(ClusterMember.ATTR_NODE_ID, options.getNodeId());
+    config.getMemberAttributeConfig().setAttribute(ClusterMember.ATTR_ROLE, options.getRole().wireName());
+    if (options.getRegion() != null) {
+      config.getMemberAttributeConfig().setAttribute(ClusterMember.ATTR_REGION, options.getRegion());
+    }
+    return config;
+  }
+
+  public ClusterOptions options() {
+    return options;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public HazelcastClusterManager clusterManager() {
+    return clusterManager;
+  }
+
+  public ClusterView view() {
+    return view;
+  }
+
+  public long startedAt() {
+    return startedAt;
+  }
+
+  /**
+   * Undeploys every verticle (their {@code stop} runs: gateways say BYE to their clients), then leaves the
+   * cluster. Waits at most {@code timeoutMillis}.
+   */
+  public void closeAndWait(long timeoutMillis) {
+    LOG.info("node {} leaving the cluster", options.describe());
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(timeoutMillis, TimeUnit.MILLISECONDS);
+      LOG.info("node {} stopped", options.describe());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warn("node {} did not stop cleanly within {} ms", options.describe(), timeoutMillis, e);
+    }
+  }
+
+  public Future<Void> close() {
+    return vertx.close();
+  }
+}

@@ -1,0 +1,94 @@
+package io.clusterchat.protocol;
+
+import io.vertx.core.json.JsonObject;
+import java.util.function.Supplier;
+
+/**
+ * A frame the server sends: a final reply ({@code OK}, {@code PONG}, {@code ECHO}, {@code ERR}), a streamed item
+ * ({@code MSG}, {@code HIST}) or a push ({@code NOTICE}, {@code RECONNECT}, {@code BYE}). It knows both of its
+ * spellings and renders the one asked for; the JSON body is built only when needed.
+ */
+public final class ServerFrame {
+
+  private final String text;
+  private final String jsonOp;
+  private final Supplier<JsonObject> jsonFields;
+
+  private ServerFrame(String text, String jsonOp, Supplier<JsonObject> jsonFields) {
+    this.text = text;
+    this.jsonOp = jsonOp;
+    this.jsonFields = jsonFields;
+  }
+
+  // ---- final replies ----
+
+  public static ServerFrame pong(String data) {
+    return new ServerFrame(data == null ? "PONG" : "PONG " + data, "pong",
+        () -> data == null ? new JsonObject() : new JsonObject().put("data", data));
+  }
+
+  /** The reply to ECHO; {@code stamped} is {@code [<ctime>] <text>}. */
+  public static ServerFrame echo(String stamped) {
+    return new ServerFrame("ECHO " + stamped, "echo", () -> new JsonObject().put("text", stamped));
+  }
+
+  /**
+   * An {@code OK} reply.
+   *
+   * @param command the command answered
+   * @param textTail what follows {@code OK <COMMAND>} in the text spelling, or null
+   * @param json the fields of the JSON spelling besides {@code op} and {@code id}
+   */
+  public static ServerFrame ok(Command command, String textTail, Supplier<JsonObject> json) {
+    String text = textTail == null ? "OK " + command.name() : "OK " + command.name() + " " + textTail;
+    return new ServerFrame(text, "ok", json);
+  }
+
+  public static ServerFrame error(ErrorCode code, String reason) {
+    return new ServerFrame("ERR " + code.code() + " " + reason, "err",
+        () -> new JsonObject().put("code", code.code()).put("error", reason));
+  }
+
+  public static ServerFrame error(ProtocolException failure) {
+    return error(failure.code(), failure.reason());
+  }
+
+  // ---- pushes ----
+
+  public static ServerFrame notice(String text) {
+    return new ServerFrame("NOTICE " + oneLine(text), "notice", () -> new JsonObject().put("text", text));
+  }
+
+  public static ServerFrame reconnect(String host, int port) {
+    return new ServerFrame("RECONNECT " + host + " " + port, "reconnect",
+        () -> new JsonObject().put("host", host).put("port", port));
+  }
+
+  public static ServerFrame bye(ByeReason reason) {
+    return new ServerFrame("BYE " + reason.wireName(), "bye", () -> new JsonObject().put("reason", reason.wireName()));
+  }
+
+  /** The text spelling, without the LF. */
+  public String text() {
+    return text;
+  }
+
+  /** The JSON spelling; {@code id} (may be null) is put right after {@code op}. */
+  public JsonObject json(String id) {
+    JsonObject json = new JsonObject().put("op", jsonOp);
+    if (id != null) {
+      json.put("id", id);
+    }
+    return json.mergeIn(jsonFields.get());
+  }
+
+  /** The line to write, LF included, in {@code spelling}; {@code id} is the request's JSON id, or null. */
+  public String encode(Spelling spelling, String id) {
+    return spelling == Spelling.JSON ? json(id).encode() + "\n" : text + "\n";
+  }
+
+  /** Text frames are lines: text that came in through JSON may hold line breaks, which would split the frame. */
+  static String oneLine(String text) {
+    return text.indexOf('\n') < 0 && text.indexOf('\r') < 0 ? text : text.replace('\r', ' ').replace('\n', ' ');
+  }
+}
