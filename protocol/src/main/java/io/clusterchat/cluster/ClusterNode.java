@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class ClusterNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+  /** A member silent this long is declared dead. */
+  public static final int MAX_NO_HEARTBEAT_SECONDS = 5;
 
   private final ClusterOptions options;
   private final Vertx vertx;
@@ -70,6 +72,9 @@ public final class ClusterNode {
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.local.localAddress", options.getHost());
     config.setProperty("hazelcast.socket.bind.any", "false");
+    // A crashed node must leave the cluster (and its sessions the registry) within seconds, not Hazelcast's 60 s.
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(MAX_NO_HEARTBEAT_SECONDS));
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(options.getPort()).setPortAutoIncrement(false);

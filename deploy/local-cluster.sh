@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Runs a whole clusterchat cluster on this machine, every role its own JVM on 127.0.0.1.
+#
+#   deploy/local-cluster.sh start    start every node; return once all have joined and the gateways accept
+#   deploy/local-cluster.sh stop     stop exactly the processes 'start' started (by process id)
+#   deploy/local-cluster.sh status   list them
+#
+# Files go under the working directory (or CLUSTERCHAT_HOME): logs/<node>.log, run/<node>.pid, data/ (the embedded
+# H2 database). Run stop and status from the same directory as start.
+# Build the jar first: mvn -B -q -DskipTests package
+# Environment: CLUSTERCHAT_JAR (the launcher jar), JAVA (the java command), CLUSTERCHAT_START_TIMEOUT (seconds,
+# default 120), CLUSTERCHAT_PORT_OFFSET (added to every port, default 0: run a second cluster beside the first);
+# CLUSTERCHAT_* option variables reach every node (see docs/operations.md).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+jar=${CLUSTERCHAT_JAR:-$here/target/clusterchat.jar}
+java=${JAVA:-java}
+start_timeout=${CLUSTERCHAT_START_TIMEOUT:-120}
+home=${CLUSTERCHAT_HOME:-$PWD}
+logs=$home/logs
+run=$home/run
+data=$home/data
+off=${CLUSTERCHAT_PORT_OFFSET:-0}
+cluster_name=clusterchat-local-$((5701 + off))
+members=127.0.0.1:$((5701 + off)),127.0.0.1:$((5702 + off))
+
+# node id | role | heap | cluster port | role flags. Data members (coordinator, session-store) first.
+nodes=(
+  "coordinator|coordinator|256m|$((5701 + off))|--http-host 127.0.0.1 --http-port $((8080 + off))"
+  "session-store-1|session-store|256m|$((5702 + off))|"
+  "auth-1|auth-node|256m|$((5703 + off))|"
+  "persistence-1|persistence-node|384m|$((5704 + off))|"
+  "gw-bj-1|gateway|512m|$((5705 + off))|--region bj --host 127.0.0.1 --port $((9001 + off)) --echo-port $((21567 + off))"
+  "gw-sh-1|gateway|512m|$((5706 + off))|--region sh --host 127.0.0.1 --port $((9002 + off)) --echo-port 0"
+)
+
+field() { echo "$1" | cut -d'|' -f"$2"; }
+
+pid_of() { [ -f "$run/$1.pid" ] && cat "$run/$1.pid" || true; }
+
+# Alive, and still the process we started (a recycled pid would not carry our node id and jar).
+ours() {
+  local pid=$1 id=$2
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null \
+    && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "--node-id $id "
+}
+
+launch() {
+  local spec=$1 id role heap port flags
+  id=$(field "$spec" 1); role=$(field "$spec" 2); heap=$(field "$spec" 3); port=$(field "$spec" 4)
+  flags=$(field "$spec" 5)
+  # shellcheck disable=SC2086 # role flags are words on purpose
+  nohup "$java" -Xms64m -Xmx"$heap" -XX:+ExitOnOutOfMemoryError -Djava.net.preferIPv4Stack=true \
+    -jar "$jar" "$role" --node-id "$id" --cluster-name "$cluster_name" --cluster-host 127.0.0.1 \
+    --cluster-port "$port" --cluster-members "$members" --data-dir "$data" $flags \
+    > "$logs/$id.log" 2>&1 < /dev/null &
+  echo $! > "$run/$id.pid"
+}
+
+accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Waits for a node's "ready" line (and its ports); fails with the log tail if it dies or takes too long.
+await_ready() {
+  local spec=$1 id deadline
+  id=$(field "$spec" 1)
+  deadline=$((SECONDS + start_timeout))
+  while ! grep -q "node $id (.*) ready" "$logs/$id.log" 2>/dev/null; do
+    if ! ours "$(pid_of "$id")" "$id" || [ $SECONDS -ge $deadline ]; then
+      echo "node $id did not start; last lines of $logs/$id.log:" >&2
+      tail -n 30 "$logs/$id.log" >&2 || true
+      return 1
+    fi
+    sleep 0.2
+  done
+  for port in $(echo "$(field "$spec" 5)" | grep -oE -- '--(port|http-port|echo-port) [1-9][0-9]*' | awk '{print $2}'); do
+    until accepts "$port"; do
+      [ $SECONDS -lt $deadline ] || { echo "node $id does not accept on port $port" >&2; return 1; }
+      sleep 0.2
+    done
+  done
+  echo "  $id ($(field "$spec" 2)) ready"
+}
+
+start() {
+  [ -f "$jar" ] || { echo "no launcher jar at $jar: build it first with 'mvn -B -q -DskipTests package'" >&2; exit 1; }
+  mkdir -p "$logs" "$run" "$data"
+  for spec in "${nodes[@]}"; do
+    id=$(field "$spec" 1)
+    if ours "$(pid_of "$id")" "$id"; then
+      echo "node $id is already running (pid $(pid_of "$id")); run '$0 stop' first" >&2
+      exit 1
+    fi
+  done
+  echo "starting clusterchat on 127.0.0.1 (logs in $logs)"
+  # The data members first: the others join through them.
+  launch "${nodes[0]}"; launch "${nodes[1]}"
+  await_ready "${nodes[0]}" && await_ready "${nodes[1]}" || { stop >/dev/null; exit 1; }
+  for spec in "${nodes[@]:2}"; do launch "$spec"; done
+  for spec in "${nodes[@]:2}"; do await_ready "$spec" || { stop >/dev/null; exit 1; }; done
+  echo "clusterchat is up: gateways bj 127.0.0.1:$((9001 + off)) (echo service $((21567 + off))), sh 127.0.0.1:$((9002 + off)); coordinator http://127.0.0.1:$((8080 + off))/health"
+}
+
+require_run_dir() {
+  [ -d "$run" ] || { echo "no local cluster was started from $home (no run/ folder there): run this from the directory you started it in, or set CLUSTERCHAT_HOME" >&2; exit 1; }
+}
+
+stop() {
+  require_run_dir
+  local order=() id pid i
+  # Gateways and the other lite members first, the data members last, so the cluster stays whole while it shrinks.
+  for ((i = ${#nodes[@]} - 1; i >= 0; i--)); do order+=("$(field "${nodes[$i]}" 1)"); done
+  for id in "${order[@]}"; do
+    pid=$(pid_of "$id")
+    if ours "$pid" "$id"; then
+      kill -TERM "$pid"
+      for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      if kill -0 "$pid" 2>/dev/null; then
+        echo "  $id (pid $pid) did not stop in 30 s: killing it" >&2
+        kill -KILL "$pid" 2>/dev/null || true
+      fi
+      echo "  $id stopped"
+      rm -f "$run/$id.pid"
+    elif [ -n "$pid" ]; then
+      echo "  $id was not running (stale pid $pid)"
+      rm -f "$run/$id.pid"
+    fi
+  done
+}
+
+status() {
+  require_run_dir
+  local any=1 id pid
+  for spec in "${nodes[@]}"; do
+    id=$(field "$spec" 1); pid=$(pid_of "$id")
+    if ours "$pid" "$id"; then
+      printf '%-16s %-17s pid %-8s running\n' "$id" "$(field "$spec" 2)" "$pid"; any=0
+    else
+      printf '%-16s %-17s %-12s stopped\n' "$id" "$(field "$spec" 2)" ""
+    fi
+  done
+  return $any
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,146 @@
+package io.clusterchat.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusterchat.gateway.GatewayOptions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/** The command line: precedence of config sources and exit codes. No node is started here. */
+class LauncherTest {
+
+  private static final int USAGE = 2;
+
+  @TempDir
+  Path dir;
+
+  private final StringWriter errors = new StringWriter();
+
+  @Test
+  void helpListsEveryRole() {
+    CommandLine commandLine = Launcher.commandLine(new String[] {"--help"}, Map.of(), err());
+    StringWriter out = new StringWriter();
+    commandLine.setOut(new PrintWriter(out));
+
+    assertThat(commandLine.execute("--help")).isZero();
+    assertThat(out.toString()).contains("gateway", "auth-node", "session-store", "persistence-node", "coordinator");
+  }
+
+  @Test
+  void gatewayHelpExplainsEachOption() {
+    CommandLine commandLine = Launcher.commandLine(new String[0], Map.of(), err());
+    StringWriter out = new StringWriter();
+    commandLine.setOut(new PrintWriter(out));
+
+    assertThat(commandLine.execute("gateway", "--help")).isZero();
+    assertThat(out.toString()).contains("--region", "--cluster-members", "--cluster-host", "--data-dir",
+        "--config", "--idle-timeout", "--rate-limit", "--echo-port");
+  }
+
+  @Test
+  void badFlagValueIsAUsageError() {
+    assertThat(execute(Map.of(), "gateway", "--node-id", "gw-1", "--region", "bj", "--port", "nope"))
+        .isEqualTo(USAGE);
+    assertThat(errors.toString()).contains("--port").contains("nope");
+  }
+
+  @Test
+  void valueOutOfRangeIsAUsageErrorWithTheReason() {
+    assertThat(execute(Map.of(), "gateway", "--node-id", "gw-1", "--region", "bj", "--max-line", "5"))
+        .isEqualTo(USAGE);
+    assertThat(errors.toString()).contains("max line must be in");
+  }
+
+  @Test
+  void missingRegionIsAUsageError() {
+    assertThat(execute(Map.of(), "gateway", "--node-id", "gw-1")).isEqualTo(USAGE);
+    assertThat(errors.toString()).contains("--region is required");
+  }
+
+  @Test
+  void badClusterValueIsAUsageError() {
+    assertThat(execute(Map.of(), "auth-node", "--node-id", "a-1", "--cluster-host", "0.0.0.0")).isEqualTo(USAGE);
+    assertThat(errors.toString()).contains("cluster host");
+  }
+
+  @Test
+  void badEnvironmentValueIsAUsageError() {
+    assertThat(execute(Map.of("CLUSTERCHAT_IDLE_TIMEOUT", "soon"), "gateway", "--node-id", "gw-1", "--region", "bj"))
+        .isEqualTo(USAGE);
+    assertThat(errors.toString()).contains("soon");
+  }
+
+  @Test
+  void unknownConfigKeyIsAUsageError() throws Exception {
+    Path config = config("regoin = bj\n");
+
+    assertThat(execute(Map.of(), "gateway", "--node-id", "gw-1", "--config", config.toString())).isEqualTo(USAGE);
+    assertThat(errors.toString()).contains("unknown key").contains("regoin");
+  }
+
+  @Test
+  void unreadableConfigFileIsAUsageError() {
+    assertThat(execute(Map.of(), "gateway", "--config", dir.resolve("missing.properties").toString()))
+        .isEqualTo(USAGE);
+    assertThat(errors.toString()).contains("cannot read config file");
+  }
+
+  @Test
+  void flagsBeatEnvironmentBeatsConfigFileBeatsDefaults() throws Exception {
+    Path config = config("port = 7001\nmax-line = 1000\nregion = bj\nidle-timeout = 30s\n"
+        + "cluster-members = 10.0.0.1:5701,10.0.0.2:5701\n");
+    Map<String, String> env = Map.of("CLUSTERCHAT_PORT", "7002", "CLUSTERCHAT_REGION", "sh");
+
+    GatewayCommand fromFileAndEnv = parse(env, "gateway", "--node-id", "gw-1", "--config", config.toString());
+    GatewayOptions options = fromFileAndEnv.gatewayOptions();
+    assertThat(options.getPort()).isEqualTo(7002);
+    assertThat(options.getRegion()).isEqualTo("sh");
+    assertThat(options.getMaxLine()).isEqualTo(1000);
+    assertThat(options.getIdleTimeoutMillis()).isEqualTo(30_000);
+    assertThat(options.getRateLimit()).isEqualTo(GatewayOptions.DEFAULT_RATE_LIMIT);
+    assertThat(fromFileAndEnv.cluster.members).containsExactly("10.0.0.1:5701", "10.0.0.2:5701");
+
+    GatewayCommand withFlags = parse(env, "gateway", "--node-id", "gw-1", "--config", config.toString(),
+        "--port", "7003", "--region", "gz");
+    assertThat(withFlags.gatewayOptions().getPort()).isEqualTo(7003);
+    assertThat(withFlags.gatewayOptions().getRegion()).isEqualTo("gz");
+  }
+
+  @Test
+  void configFileComesFromTheEnvironmentToo() throws Exception {
+    Path config = config("region = bj\nnode-id = gw-9\n");
+
+    GatewayCommand command = parse(Map.of("CLUSTERCHAT_CONFIG", config.toString()), "gateway");
+    assertThat(command.gatewayOptions().getNodeId()).isEqualTo("gw-9");
+    assertThat(command.gatewayOptions().getRegion()).isEqualTo("bj");
+  }
+
+  private int execute(Map<String, String> env, String... args) {
+    CommandLine commandLine = Launcher.commandLine(args, env, err());
+    return commandLine == null ? USAGE : commandLine.execute(args);
+  }
+
+  private GatewayCommand parse(Map<String, String> env, String... args) {
+    CommandLine commandLine = Launcher.commandLine(args, env, err());
+    ParseResult result = commandLine.parseArgs(args);
+    return (GatewayCommand) result.subcommand().commandSpec().userObject();
+  }
+
+  private Path config(String text) throws Exception {
+    Path file = dir.resolve("clusterchat.properties");
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private PrintWriter err() {
+    return new PrintWriter(errors, true);
+  }
+}

@@ -1,0 +1,56 @@
+package io.clusterchat.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.TcpIpConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The Hazelcast configuration a node gets from its options. */
+class ClusterNodeTest {
+
+  @Test
+  void joinsByTcpIpMemberListNeverMulticast() {
+    Config config = ClusterNode.hazelcastConfig(new ClusterOptions()
+        .setNodeId("gw-bj-1").setRole(NodeRole.GATEWAY).setRegion("bj")
+        .setClusterName("c1").setHost("10.1.2.3").setPort(5705)
+        .setMembers(List.of("10.1.2.1:5701", "10.1.2.2")));
+
+    TcpIpConfig tcp = config.getNetworkConfig().getJoin().getTcpIpConfig();
+    assertThat(tcp.isEnabled()).isTrue();
+    assertThat(tcp.getMembers()).containsExactly("10.1.2.1:5701", "10.1.2.2");
+    assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
+    assertThat(config.getNetworkConfig().getJoin().getAutoDetectionConfig().isEnabled()).isFalse();
+    assertThat(config.getClusterName()).isEqualTo("c1");
+    assertThat(config.getNetworkConfig().getPort()).isEqualTo(5705);
+    assertThat(config.getProperty("hazelcast.local.localAddress")).isEqualTo("10.1.2.3");
+  }
+
+  @Test
+  void onlySessionStoreAndCoordinatorHoldData() {
+    for (NodeRole role : NodeRole.values()) {
+      Config config = ClusterNode.hazelcastConfig(new ClusterOptions().setNodeId("n1").setRole(role));
+      boolean dataMember = role == NodeRole.SESSION_STORE || role == NodeRole.COORDINATOR;
+      assertThat(config.isLiteMember()).as(role.wireName()).isEqualTo(!dataMember);
+    }
+  }
+
+  @Test
+  void identityIsInMemberAttributes() {
+    Config config = ClusterNode.hazelcastConfig(new ClusterOptions()
+        .setNodeId("gw-sh-1").setRole(NodeRole.GATEWAY).setRegion("sh"));
+
+    assertThat(config.getMemberAttributeConfig().getAttributes())
+        .containsEntry("clusterchat.node-id", "gw-sh-1")
+        .containsEntry("clusterchat.role", "gateway")
+        .containsEntry("clusterchat.region", "sh");
+  }
+
+  @Test
+  void keepsVertxSubscriptionMapBackedUp() {
+    Config config = ClusterNode.hazelcastConfig(new ClusterOptions().setNodeId("s1").setRole(NodeRole.SESSION_STORE));
+
+    assertThat(config.getMultiMapConfig("__vertx.subs").getBackupCount()).isEqualTo(1);
+  }
+}
