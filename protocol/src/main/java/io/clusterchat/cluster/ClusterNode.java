@@ -20,6 +20,12 @@ import org.slf4j.LoggerFactory;
 public final class ClusterNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+  /**
+   * The session registry's Hazelcast map (owned by the session-store module). Configured here because every data
+   * member, the coordinator included, must hold it the same way: one synchronous backup, so losing any one data
+   * member loses no session.
+   */
+  public static final String SESSIONS_MAP = "clusterchat.sessions";
   /** A member silent this long is declared dead. */
   public static final int MAX_NO_HEARTBEAT_SECONDS = 5;
 
@@ -85,6 +91,8 @@ public final class ClusterNode {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(options.getMembers());
+
+    config.getMapConfig(SESSIONS_MAP).setBackupCount(1).setAsyncBackupCount(0);
 
     config.getMemberAttributeConfig().setAttribute(ClusterMember.ATTR_NODE_ID, options.getNodeId());
     config.getMemberAttributeConfig().setAttribute(ClusterMember.ATTR_ROLE, options.getRole().wireName());
