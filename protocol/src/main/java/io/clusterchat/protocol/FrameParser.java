@@ -74,6 +74,11 @@ public final class FrameParser implements Handler<Buffer> {
     Buffer line;
     if (pending == null) {
       line = data.slice(from, to);
+    } else if (pending.length() + (to - from) > maxLine + 1) {
+      // Too long already: never hold more than maxLine + 1 bytes, even for a moment.
+      pending = null;
+      errorHandler.handle(new ProtocolException(ErrorCode.TOO_LARGE, "line too long"));
+      return;
     } else {
       line = pending.appendBuffer(data, from, to - from);
       pending = null;

@@ -53,7 +53,40 @@ public final class ServerFrame {
     return error(failure.code(), failure.reason());
   }
 
-  // ---- pushes ----
+  // ---- streamed items and pushes ----
+
+  /**
+   * A message in the inbox: {@code MSG <seq> <msg-id> <from> <to> <ts> <text>}.
+   *
+   * @param message {@code {"seq":n,"msg":s,"from":s,"to":s,"ts":n,"text":s}} as the store gives it
+   */
+  public static ServerFrame msg(JsonObject message) {
+    String text = "MSG " + message.getLong("seq") + " " + message.getString("msg") + " " + message.getString("from")
+        + " " + message.getString("to") + " " + message.getLong("ts") + " " + oneLine(message.getString("text"));
+    return new ServerFrame(text, "msg", () -> new JsonObject()
+        .put("seq", message.getLong("seq"))
+        .put("msg", message.getString("msg"))
+        .put("from", message.getString("from"))
+        .put("to", message.getString("to"))
+        .put("ts", message.getLong("ts"))
+        .put("text", message.getString("text")));
+  }
+
+  /**
+   * A history item: {@code HIST <msg-id> <from> <to> <ts> <text>}.
+   *
+   * @param message {@code {"msg":s,"from":s,"to":s,"ts":n,"text":s}}
+   */
+  public static ServerFrame hist(JsonObject message) {
+    String text = "HIST " + message.getString("msg") + " " + message.getString("from") + " "
+        + message.getString("to") + " " + message.getLong("ts") + " " + oneLine(message.getString("text"));
+    return new ServerFrame(text, "hist", () -> new JsonObject()
+        .put("msg", message.getString("msg"))
+        .put("from", message.getString("from"))
+        .put("to", message.getString("to"))
+        .put("ts", message.getLong("ts"))
+        .put("text", message.getString("text")));
+  }
 
   public static ServerFrame notice(String text) {
     return new ServerFrame("NOTICE " + oneLine(text), "notice", () -> new JsonObject().put("text", text));

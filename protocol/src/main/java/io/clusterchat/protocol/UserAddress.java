@@ -1,0 +1,42 @@
+package io.clusterchat.protocol;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * A user address, {@code name@region}: name {@code [a-z0-9_.-]{1,32}}, region {@code [a-z0-9-]{1,16}}, both
+ * case-insensitive and kept lower-case. A bare name means a user of the gateway's own region.
+ */
+public final class UserAddress {
+
+  public static final int MAX_NAME = 32;
+  private static final Pattern NAME = Pattern.compile("[a-z0-9_.-]{1,32}");
+  private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,16}");
+
+  private UserAddress() {
+  }
+
+  /** The lower-case name, or a 400 if it is not a valid name. */
+  public static String name(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (!NAME.matcher(lower).matches()) {
+      throw ProtocolException.badRequest("bad name: 1 to 32 of a-z 0-9 _ . -");
+    }
+    return lower;
+  }
+
+  /**
+   * The full lower-case address for {@code nameOrAddress}, a bare name taken as a user of {@code ownRegion}; a
+   * 400 if it is not a valid address.
+   */
+  public static String parse(String nameOrAddress, String ownRegion) {
+    String lower = nameOrAddress.toLowerCase(Locale.ROOT);
+    int at = lower.indexOf('@');
+    String name = at < 0 ? lower : lower.substring(0, at);
+    String region = at < 0 ? ownRegion : lower.substring(at + 1);
+    if (!NAME.matcher(name).matches() || !REGION.matcher(region).matches()) {
+      throw ProtocolException.badRequest("bad address: expected name or name@region");
+    }
+    return name + "@" + region;
+  }
+}
