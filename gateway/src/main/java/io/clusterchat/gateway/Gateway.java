@@ -1,6 +1,5 @@
 package io.clusterchat.gateway;
 
-import io.clusterchat.gateway.impl.Commands;
 import io.clusterchat.gateway.impl.ConnectionRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -9,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A gateway node's client-facing part: the protocol server ({@link GatewayVerticle}, one instance per core) and
- * the seed echo service ({@link EchoServiceVerticle}) when its port is set.
+ * A gateway node: the protocol server ({@link GatewayVerticle}, one instance per core), the node's own event-bus
+ * address ({@link GatewayBusVerticle}) and the seed echo service ({@link EchoServiceVerticle}) when its port is set.
  */
 public final class Gateway {
 
@@ -19,19 +18,20 @@ public final class Gateway {
   private final List<GatewayVerticle> servers = new CopyOnWriteArrayList<>();
   private EchoServiceVerticle echo;
 
-  private Gateway(GatewayOptions options) {
+  private Gateway(Vertx vertx, GatewayOptions options) {
     this.options = options;
-    this.registry = new ConnectionRegistry(options, new Commands());
+    this.registry = ConnectionRegistry.create(vertx, options);
   }
 
   /** Deploys the gateway's verticles on {@code vertx}; completes once every port is bound. */
   public static Future<Gateway> deploy(Vertx vertx, GatewayOptions options) {
-    Gateway gateway = new Gateway(new GatewayOptions(options).validate());
-    Future<String> servers = vertx.deployVerticle(() -> {
+    Gateway gateway = new Gateway(vertx, new GatewayOptions(options).validate());
+    Future<String> bus = vertx.deployVerticle(new GatewayBusVerticle(gateway.options.getNodeId(), gateway.registry));
+    Future<String> servers = bus.compose(busId -> vertx.deployVerticle(() -> {
       GatewayVerticle server = new GatewayVerticle(gateway.options, gateway.registry);
       gateway.servers.add(server);
       return server;
-    }, new DeploymentOptions().setInstances(gateway.options.getInstances()));
+    }, new DeploymentOptions().setInstances(gateway.options.getInstances())));
     Future<String> echoService = servers.compose(id -> {
       if (gateway.options.getEchoPort() == 0) {
         return Future.succeededFuture();

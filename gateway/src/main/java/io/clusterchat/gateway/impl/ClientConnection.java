@@ -111,6 +111,23 @@ public final class ClientConnection {
     this.user = address;
   }
 
+  /** The client's IP address, for per-address login limits. */
+  public String remoteHost() {
+    return socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
+  }
+
+  /** True once the connection is closing or closed: nothing more is sent. */
+  boolean closing() {
+    return closing;
+  }
+
+  /** Writes an item of a streamed reply (MSG of SYNC, HIST of HISTORY) in the request's spelling. */
+  void stream(Request request, ServerFrame item) {
+    if (!closing) {
+      write(item.encode(request.spelling(), null));
+    }
+  }
+
   /** Sends a frame the client did not ask for, in the spelling of its latest request. Call on {@link #context()}. */
   public void push(ServerFrame frame) {
     if (!closing) {

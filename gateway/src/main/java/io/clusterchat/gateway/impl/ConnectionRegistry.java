@@ -1,12 +1,19 @@
 package io.clusterchat.gateway.impl;
 
 import io.clusterchat.gateway.GatewayOptions;
+import io.clusterchat.bus.SessionService;
+import io.clusterchat.protocol.ServerFrame;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live connections of one gateway node, across its server verticle instances. Connection ids are
@@ -14,14 +21,32 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ConnectionRegistry {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionRegistry.class);
+
   private final GatewayOptions options;
   private final Commands commands;
+  private final Backend backend;
   private final AtomicLong sequence = new AtomicLong();
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
+  /** Logged-in connections by user address: where a pushed message goes on this node. */
+  private final Map<String, Set<ClientConnection>> byUser = new ConcurrentHashMap<>();
 
-  public ConnectionRegistry(GatewayOptions options, Commands commands) {
+  private ConnectionRegistry(GatewayOptions options, Commands commands, Backend backend) {
     this.options = options;
     this.commands = commands;
+    this.backend = backend;
+  }
+
+  /** A gateway node's registry, with every command wired to its back end over {@code vertx}'s event bus. */
+  public static ConnectionRegistry create(Vertx vertx, GatewayOptions options) {
+    Backend backend = new Backend(vertx, options.getRequestTimeoutMillis());
+    Commands commands = new Commands();
+    ConnectionRegistry registry = new ConnectionRegistry(options, commands, backend);
+    PresenceCommands presence = new PresenceCommands(options, backend);
+    presence.register(commands);
+    new AccountCommands(options, backend, registry).register(commands);
+    new MessageCommands(options, backend, new Delivery(backend), presence).register(commands);
+    return registry;
   }
 
   /** Wraps a newly accepted socket; call on its event loop. */
@@ -35,6 +60,41 @@ public final class ConnectionRegistry {
 
   void remove(ClientConnection connection) {
     connections.remove(connection.id());
+    String user = connection.user();
+    if (user != null) {
+      byUser.computeIfPresent(user, (key, set) -> {
+        set.remove(connection);
+        return set.isEmpty() ? null : set;
+      });
+      unbind(connection.id(), user);
+    }
+  }
+
+  /** Marks a connection logged in as {@code user}; if it closed meanwhile, undoes the session binding. */
+  void loggedIn(ClientConnection connection, String user) {
+    connection.user(user);
+    byUser.computeIfAbsent(user, key -> ConcurrentHashMap.newKeySet()).add(connection);
+    if (connection.closing() && connections.get(connection.id()) == null) {
+      remove(connection);
+    }
+  }
+
+  /** Tells the session-store a session ended; a failure leaves it for the store's own sweep. */
+  void unbind(String connectionId, String user) {
+    backend.request(SessionService.UNBIND, new JsonObject().put("user", user).put("connection", connectionId))
+        .onFailure(e -> LOG.warn("session {} of {} not unbound: {}", connectionId, user, e.toString()));
+  }
+
+  /** Pushes a stored message to every connection of its recipient on this node. */
+  public void deliver(String user, JsonObject message) {
+    Set<ClientConnection> targets = byUser.get(user);
+    if (targets == null) {
+      return;
+    }
+    ServerFrame frame = ServerFrame.msg(message);
+    for (ClientConnection connection : targets) {
+      connection.context().runOnContext(v -> connection.push(frame));
+    }
   }
 
   /** Closes the idle connections of one event loop; call on that loop's context. */

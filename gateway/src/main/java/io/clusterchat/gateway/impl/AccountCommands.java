@@ -1,0 +1,92 @@
+package io.clusterchat.gateway.impl;
+
+import io.clusterchat.bus.AuthService;
+import io.clusterchat.bus.SessionService;
+import io.clusterchat.bus.StoreService;
+import io.clusterchat.gateway.GatewayOptions;
+import io.clusterchat.protocol.Command;
+import io.clusterchat.protocol.ProtocolException;
+import io.clusterchat.protocol.Request;
+import io.clusterchat.protocol.ServerFrame;
+import io.clusterchat.protocol.UserAddress;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/** REGISTER, LOGIN and RESUME: auth-node for the account, session-store for the binding, store for the cursor. */
+final class AccountCommands {
+
+  static final int MIN_PASSWORD = 8;
+  static final int MAX_PASSWORD = 128;
+
+  private final GatewayOptions options;
+  private final Backend backend;
+  private final ConnectionRegistry registry;
+
+  AccountCommands(GatewayOptions options, Backend backend, ConnectionRegistry registry) {
+    this.options = options;
+    this.backend = backend;
+    this.registry = registry;
+  }
+
+  void register(Commands commands) {
+    commands.with(Command.REGISTER, this::registerUser)
+        .with(Command.LOGIN, this::login)
+        .with(Command.RESUME, this::resume);
+  }
+
+  private Future<ServerFrame> registerUser(ClientConnection connection, Request request) {
+    String name = UserAddress.name(request.string("name"));
+    String password = checkPassword(request.string("password"));
+    JsonObject body = new JsonObject().put("name", name).put("region", options.getRegion()).put("password", password);
+    return backend.request(AuthService.REGISTER, body).map(reply -> {
+      String address = reply.getString("address");
+      return ServerFrame.ok(Command.REGISTER, address, () -> new JsonObject().put("address", address));
+    });
+  }
+
+  private Future<ServerFrame> login(ClientConnection connection, Request request) {
+    refuseIfLoggedIn(connection);
+    String user = UserAddress.parse(request.string("user"), options.getRegion());
+    String password = checkPassword(request.string("password"));
+    JsonObject body = new JsonObject().put("user", user).put("password", password)
+        .put("client", connection.remoteHost());
+    return backend.request(AuthService.LOGIN, body).compose(auth -> bind(connection, Command.LOGIN, auth));
+  }
+
+  private Future<ServerFrame> resume(ClientConnection connection, Request request) {
+    refuseIfLoggedIn(connection);
+    return backend.request(AuthService.RESUME, new JsonObject().put("token", request.string("token")))
+        .compose(auth -> bind(connection, Command.RESUME, auth));
+  }
+
+  /** Records the session, reads the inbox cursor, and only then marks the connection logged in. */
+  private Future<ServerFrame> bind(ClientConnection connection, Command command, JsonObject auth) {
+    String address = auth.getString("address");
+    String token = auth.getString("token");
+    JsonObject session = new JsonObject().put("user", address).put("gateway", options.getNodeId())
+        .put("connection", connection.id()).put("region", options.getRegion());
+    return backend.request(SessionService.BIND, session)
+        .compose(bound -> backend.request(StoreService.INBOX_CURSOR, new JsonObject().put("user", address)))
+        .map(cursor -> {
+          registry.loggedIn(connection, address);
+          long acked = cursor.getLong("acked");
+          long latest = cursor.getLong("latest");
+          return ServerFrame.ok(command, address + " " + token + " " + acked + " " + latest, () -> new JsonObject()
+              .put("address", address).put("token", token).put("acked", acked).put("latest", latest));
+        })
+        .onFailure(e -> registry.unbind(connection.id(), address));
+  }
+
+  private static void refuseIfLoggedIn(ClientConnection connection) {
+    if (connection.loggedIn()) {
+      throw ProtocolException.badRequest("already logged in as " + connection.user());
+    }
+  }
+
+  private static String checkPassword(String password) {
+    if (password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
+      throw ProtocolException.badRequest("password must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
+    }
+    return password;
+  }
+}

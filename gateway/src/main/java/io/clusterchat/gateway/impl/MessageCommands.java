@@ -1,0 +1,111 @@
+package io.clusterchat.gateway.impl;
+
+import io.clusterchat.bus.StoreService;
+import io.clusterchat.gateway.GatewayOptions;
+import io.clusterchat.protocol.Command;
+import io.clusterchat.protocol.ErrorCode;
+import io.clusterchat.protocol.ProtocolException;
+import io.clusterchat.protocol.Request;
+import io.clusterchat.protocol.ServerFrame;
+import io.clusterchat.protocol.UserAddress;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+
+/** SEND, SYNC, ACK and HISTORY: the persistence-node stores and reads; {@link Delivery} pushes. */
+final class MessageCommands {
+
+  static final int MAX_TEXT_BYTES = 4000;
+  static final long DEFAULT_SYNC_LIMIT = 100;
+  static final long MAX_SYNC_LIMIT = 1000;
+  static final long DEFAULT_HISTORY_LIMIT = 20;
+  static final long MAX_HISTORY_LIMIT = 200;
+
+  private final GatewayOptions options;
+  private final Backend backend;
+  private final Delivery delivery;
+  private final PresenceCommands presence;
+
+  MessageCommands(GatewayOptions options, Backend backend, Delivery delivery, PresenceCommands presence) {
+    this.options = options;
+    this.backend = backend;
+    this.delivery = delivery;
+    this.presence = presence;
+  }
+
+  void register(Commands commands) {
+    commands.with(Command.SEND, this::send)
+        .with(Command.SYNC, this::sync)
+        .with(Command.ACK, this::ack)
+        .with(Command.HISTORY, this::history);
+  }
+
+  /** Answers OK only once the store has committed the message; then pushes it to the recipient's sessions. */
+  private Future<ServerFrame> send(ClientConnection connection, Request request) {
+    String to = UserAddress.parse(request.string("to"), options.getRegion());
+    String text = request.string("text");
+    if (text.getBytes(StandardCharsets.UTF_8).length > MAX_TEXT_BYTES) {
+      throw new ProtocolException(ErrorCode.TOO_LARGE, "message too long: at most " + MAX_TEXT_BYTES + " bytes");
+    }
+    JsonObject append = new JsonObject().put("from", connection.user()).put("to", to).put("text", text);
+    if (request.id() != null) {
+      append.put("clientId", request.id());
+    }
+    return backend.request(StoreService.MESSAGE_APPEND, append).map(stored -> {
+      if (!stored.getBoolean("duplicate", false)) {
+        delivery.deliver(stored);
+      }
+      String msg = stored.getString("msg");
+      long ts = stored.getLong("ts");
+      return ServerFrame.ok(Command.SEND, msg + " " + ts, () -> new JsonObject().put("msg", msg).put("ts", ts));
+    });
+  }
+
+  private Future<ServerFrame> sync(ClientConnection connection, Request request) {
+    JsonObject query = new JsonObject().put("user", connection.user())
+        .put("limit", capped(request.number("limit"), DEFAULT_SYNC_LIMIT, MAX_SYNC_LIMIT));
+    if (request.number("after") != null) {
+      query.put("after", request.number("after"));
+    }
+    return backend.request(StoreService.INBOX_SYNC, query).map(reply -> {
+      JsonArray items = reply.getJsonArray("items");
+      items.forEach(item -> connection.stream(request, ServerFrame.msg((JsonObject) item)));
+      long latest = reply.getLong("latest");
+      return ServerFrame.ok(Command.SYNC, items.size() + " " + latest,
+          () -> new JsonObject().put("count", items.size()).put("latest", latest));
+    });
+  }
+
+  private Future<ServerFrame> ack(ClientConnection connection, Request request) {
+    long seq = request.number("seq");
+    return backend.request(StoreService.INBOX_ACK, new JsonObject().put("user", connection.user()).put("seq", seq))
+        .map(reply -> ServerFrame.ok(Command.ACK, String.valueOf(seq), () -> new JsonObject().put("seq", seq)));
+  }
+
+  private Future<ServerFrame> history(ClientConnection connection, Request request) {
+    String peer = UserAddress.parse(request.string("peer"), options.getRegion());
+    JsonObject query = new JsonObject().put("user", connection.user()).put("peer", peer)
+        .put("limit", capped(request.number("limit"), DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT));
+    return backend.request(StoreService.HISTORY, query)
+        .compose(reply -> reply.getJsonArray("items").isEmpty()
+            ? presence.requireAccount(peer).map(exists -> reply)
+            : Future.succeededFuture(reply))
+        .map(reply -> {
+          JsonArray items = reply.getJsonArray("items");
+          items.forEach(item -> connection.stream(request, ServerFrame.hist((JsonObject) item)));
+          return ServerFrame.ok(Command.HISTORY, String.valueOf(items.size()),
+              () -> new JsonObject().put("count", items.size()));
+        });
+  }
+
+  private static long capped(Long requested, long defaultLimit, long max) {
+    if (requested == null) {
+      return defaultLimit;
+    }
+    if (requested < 1) {
+      throw ProtocolException.badRequest("limit must be at least 1");
+    }
+    return Math.min(requested, max);
+  }
+}
