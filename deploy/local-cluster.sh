@@ -51,6 +51,7 @@ launch() {
   id=$(field "$spec" 1); role=$(field "$spec" 2); heap=$(field "$spec" 3); port=$(field "$spec" 4)
   flags=$(field "$spec" 5)
   # shellcheck disable=SC2086 # role flags are words on purpose
+  CLUSTERCHAT_TOKEN_SECRET=${CLUSTERCHAT_TOKEN_SECRET:-$(cat "$data/token-secret")} \
   nohup "$java" -Xms64m -Xmx"$heap" -XX:+ExitOnOutOfMemoryError -Djava.net.preferIPv4Stack=true \
     -jar "$jar" "$role" --node-id "$id" --cluster-name "$cluster_name" --cluster-host 127.0.0.1 \
     --cluster-port "$port" --cluster-members "$members" --data-dir "$data" $flags \
@@ -92,6 +93,11 @@ start() {
       exit 1
     fi
   done
+  # The auth-nodes' token key: made once, kept with the data so tokens outlive a restart. Environment only, so
+  # it shows in no process list.
+  if [ ! -s "$data/token-secret" ]; then
+    (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n/+=' > "$data/token-secret")
+  fi
   echo "starting clusterchat on 127.0.0.1 (logs in $logs)"
   # The data members first: the others join through them.
   launch "${nodes[0]}"; launch "${nodes[1]}"

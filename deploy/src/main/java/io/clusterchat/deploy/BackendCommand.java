@@ -14,38 +14,6 @@ final class BackendCommand {
   private BackendCommand() {
   }
 
-  @Command(name = "auth-node", mixinStandardHelpOptions = true, sortOptions = false,
-      description = "Accounts, login and tokens.")
-  static final class AuthNode implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ClusterMixin cluster;
-
-    @Override
-    public Integer call() {
-      return NodeRunner.run(Launcher.clusterOptions(spec, cluster, NodeRole.AUTH_NODE, null), 0,
-          node -> Future.succeededFuture());
-    }
-  }
-
-  @Command(name = "session-store", mixinStandardHelpOptions = true, sortOptions = false,
-      description = "The session registry: who is connected where (a Hazelcast data member).")
-  static final class SessionStore implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ClusterMixin cluster;
-
-    @Override
-    public Integer call() {
-      return NodeRunner.run(Launcher.clusterOptions(spec, cluster, NodeRole.SESSION_STORE, null), 0,
-          node -> Future.succeededFuture());
-    }
-  }
-
   @Command(name = "persistence-node", mixinStandardHelpOptions = true, sortOptions = false,
       description = "The only process that writes the database.")
   static final class PersistenceNode implements Callable<Integer> {

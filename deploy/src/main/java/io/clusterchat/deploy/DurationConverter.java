@@ -6,16 +6,16 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Durations as operators write them: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}. */
+/** Durations as operators write them: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 7d}. */
 final class DurationConverter implements ITypeConverter<Duration> {
 
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
   @Override
   public Duration convert(String value) {
     Matcher matcher = DURATION.matcher(value.trim());
     if (!matcher.matches()) {
-      throw new TypeConversionException("'" + value + "' is not a duration like 500ms, 30s, 2m or 1h");
+      throw new TypeConversionException("'" + value + "' is not a duration like 500ms, 30s, 2m, 1h or 7d");
     }
     long amount = Long.parseLong(matcher.group(1));
     switch (matcher.group(2)) {
@@ -25,8 +25,10 @@ final class DurationConverter implements ITypeConverter<Duration> {
         return Duration.ofSeconds(amount);
       case "m":
         return Duration.ofMinutes(amount);
-      default:
+      case "h":
         return Duration.ofHours(amount);
+      default:
+        return Duration.ofDays(amount);
     }
   }
 }

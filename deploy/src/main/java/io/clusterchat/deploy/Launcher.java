@@ -19,8 +19,8 @@ import picocli.CommandLine.ParameterException;
         + "environment variables, else the --config file, else the defaults shown.",
     subcommands = {
         GatewayCommand.class,
-        BackendCommand.AuthNode.class,
-        BackendCommand.SessionStore.class,
+        AuthNodeCommand.class,
+        SessionStoreCommand.class,
         BackendCommand.PersistenceNode.class,
         CoordinatorCommand.class
     })

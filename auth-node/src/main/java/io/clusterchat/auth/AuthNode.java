@@ -1,0 +1,46 @@
+package io.clusterchat.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * An auth-node: one {@link AuthVerticle} serving the {@link io.clusterchat.bus.AuthService} addresses. It keeps no
+ * accounts of its own (they live in the persistence-node) and only in-memory login-attempt counters, so any number
+ * of auth-nodes can run side by side, all with the same token secret.
+ */
+public final class AuthNode {
+
+  private final Vertx vertx;
+  private final AuthOptions options;
+  private final String deploymentId;
+
+  private AuthNode(Vertx vertx, AuthOptions options, String deploymentId) {
+    this.vertx = vertx;
+    this.options = options;
+    this.deploymentId = deploymentId;
+  }
+
+  /**
+   * Deploys the auth verticle on {@code vertx}; completes once its addresses are registered. Fails with an
+   * {@link IllegalArgumentException} for options that do not validate (no token secret).
+   */
+  public static Future<AuthNode> deploy(Vertx vertx, AuthOptions options) {
+    AuthOptions own;
+    try {
+      own = new AuthOptions(options).validate();
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return vertx.deployVerticle(new AuthVerticle(own)).map(id -> new AuthNode(vertx, own, id));
+  }
+
+  /** A copy of the options this node runs with. */
+  public AuthOptions options() {
+    return new AuthOptions(options);
+  }
+
+  /** Stops serving: the addresses are unregistered and the hashing pool released. */
+  public Future<Void> close() {
+    return vertx.undeploy(deploymentId);
+  }
+}

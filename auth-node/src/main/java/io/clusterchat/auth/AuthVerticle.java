@@ -1,0 +1,249 @@
+package io.clusterchat.auth;
+
+import io.clusterchat.auth.impl.LoginLimiter;
+import io.clusterchat.auth.impl.PasswordHasher;
+import io.clusterchat.auth.impl.Tokens;
+import io.clusterchat.bus.AuthService;
+import io.clusterchat.bus.StoreService;
+import io.clusterchat.protocol.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@link AuthService#REGISTER}, {@link AuthService#LOGIN} and {@link AuthService#RESUME}. Password hashing
+ * runs on a shared worker pool sized by {@link AuthOptions#getHashThreads()}, never on the event loop; accounts are
+ * read and written through the persistence-node ({@link StoreService}) with a timeout, and a store that is down or
+ * slow makes the request fail 503.
+ */
+public class AuthVerticle extends VerticleBase {
+
+  /** The worker pool's name: shared by every auth verticle of one Vert.x instance. */
+  public static final String HASH_POOL = "clusterchat-auth-hash";
+
+  static final String PASSWORD_LENGTH = "password must be 8 to 128 characters";
+  static final String WRONG_LOGIN = "wrong name or password";
+  static final String TOO_MANY_ATTEMPTS = "too many login attempts";
+  static final String BAD_TOKEN = "bad or expired token";
+  static final String STORE_UNAVAILABLE = "store unavailable";
+  static final String NAME_TAKEN = "name already registered";
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
+  private static final int MIN_PASSWORD_LENGTH = 8;
+  private static final int MAX_PASSWORD_LENGTH = 128;
+  private static final int DUMMY_PASSWORD_BYTES = 24;
+  /** Longer than any IPv6 address with a zone; a longer "client" is not an address. */
+  private static final int MAX_CLIENT_LENGTH = 64;
+  private static final Pattern NAME = Pattern.compile("[a-z0-9_.-]{1,32}");
+  private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,16}");
+  private static final Pattern ADDRESS = Pattern.compile(NAME.pattern() + "@" + REGION.pattern());
+
+  private final AuthOptions options;
+  private final PasswordHasher hasher = new PasswordHasher();
+  private final Tokens tokens;
+  private final LoginLimiter limiter;
+  private WorkerExecutor hashPool;
+  private DeliveryOptions storeDelivery;
+  /** Verified against when the user does not exist, so an unknown name costs as long as a wrong password. */
+  private String dummyHash;
+
+  public AuthVerticle(AuthOptions options) {
+    this.options = options;
+    this.tokens = new Tokens(options.getTokenSecret(), options.getTokenTtlMillis());
+    this.limiter = new LoginLimiter(options.getUserFailureLimit(), options.getUserFailureWindowMillis(),
+        options.getClientFailureLimit(), options.getClientFailureWindowMillis(), options.getLimiterMaxKeys());
+  }
+
+  @Override
+  public Future<?> start() {
+    hashPool = vertx.createSharedWorkerExecutor(HASH_POOL, options.getHashThreads());
+    storeDelivery = new DeliveryOptions().setSendTimeout(options.getStoreTimeoutMillis());
+    return hashPool.executeBlocking(() -> hasher.hash(randomPassword()))
+        .compose(dummy -> {
+          dummyHash = dummy;
+          return listen();
+        })
+        .onSuccess(v -> LOG.info("auth-node ready: hashing on {} threads, token ttl {} ms, store timeout {} ms",
+            options.getHashThreads(), options.getTokenTtlMillis(), options.getStoreTimeoutMillis()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return hashPool.close();
+  }
+
+  private Future<Void> listen() {
+    EventBus bus = vertx.eventBus();
+    return Future.all(
+            bus.<Object>consumer(AuthService.REGISTER, this::register).completion(),
+            bus.<Object>consumer(AuthService.LOGIN, this::login).completion(),
+            bus.<Object>consumer(AuthService.RESUME, this::resume).completion())
+        .mapEmpty();
+  }
+
+  private void register(Message<Object> message) {
+    JsonObject body = body(message);
+    String name = text(body, "name");
+    String region = text(body, "region");
+    String password = text(body, "password");
+    if (name == null || region == null || !NAME.matcher(name).matches() || !REGION.matcher(region).matches()) {
+      message.fail(ErrorCode.BAD_REQUEST.code(), "bad address");
+      return;
+    }
+    if (!validPasswordLength(password)) {
+      message.fail(ErrorCode.BAD_REQUEST.code(), PASSWORD_LENGTH);
+      return;
+    }
+    String address = name + "@" + region;
+    // Not ordered: registrations hash in parallel on all the pool's threads.
+    hashPool.executeBlocking(() -> hasher.hash(password), false)
+        .compose(hash -> store(StoreService.ACCOUNT_CREATE, new JsonObject().put("address", address).put("hash", hash)))
+        .onSuccess(reply -> message.reply(new JsonObject().put("address", address)))
+        .onFailure(failure -> failRegister(message, failure));
+  }
+
+  private void failRegister(Message<Object> message, Throwable failure) {
+    int code = storeFailureCode(failure);
+    if (code == ErrorCode.CONFLICT.code()) {
+      message.fail(code, NAME_TAKEN);
+    } else if (code == ErrorCode.BAD_REQUEST.code()) {
+      message.fail(code, failure.getMessage());
+    } else {
+      failUnavailable(message, failure);
+    }
+  }
+
+  private void login(Message<Object> message) {
+    JsonObject body = body(message);
+    String user = text(body, "user");
+    String password = text(body, "password");
+    String client = text(body, "client");
+    // Checked before anything is counted: the limiter's keys must stay small for its memory bound to mean much.
+    if (user == null || !ADDRESS.matcher(user).matches() || client == null || client.isEmpty()
+        || client.length() > MAX_CLIENT_LENGTH) {
+      message.fail(ErrorCode.BAD_REQUEST.code(), "login needs a user address and a client address");
+      return;
+    }
+    if (!limiter.tryAcquire(user, client, monotonicMillis())) {
+      message.fail(ErrorCode.TOO_MANY_REQUESTS.code(), TOO_MANY_ATTEMPTS);
+      return;
+    }
+    if (!validPasswordLength(password)) {
+      // Cannot match any account: a failure, and no reason to spend a hash on it.
+      message.fail(ErrorCode.UNAUTHORIZED.code(), WRONG_LOGIN);
+      return;
+    }
+    authenticate(message, user, password, client);
+  }
+
+  /** Reads the account, checks the password (against a dummy hash when there is none) and answers. */
+  private void authenticate(Message<Object> message, String user, String password, String client) {
+    store(StoreService.ACCOUNT_GET, new JsonObject().put("address", user))
+        .recover(failure -> storeFailureCode(failure) == ErrorCode.NOT_FOUND.code()
+            ? Future.succeededFuture(null) : Future.failedFuture(failure))
+        .compose(account -> checkPassword(password, account))
+        .onSuccess(match -> finishLogin(message, user, client, match))
+        .onFailure(failure -> {
+          limiter.abandoned(user, client, monotonicMillis());
+          failUnavailable(message, failure);
+        });
+  }
+
+  /** Whether {@code password} is the account's password; false, after as much work, when there is no account. */
+  private Future<Boolean> checkPassword(String password, JsonObject account) {
+    String stored = account == null ? dummyHash : account.getString("hash");
+    return hashPool.executeBlocking(() -> hasher.verify(password, stored), false)
+        .map(match -> match && account != null);
+  }
+
+  private void finishLogin(Message<Object> message, String user, String client, boolean match) {
+    if (!match) {
+      message.fail(ErrorCode.UNAUTHORIZED.code(), WRONG_LOGIN);
+      return;
+    }
+    limiter.succeeded(user, client, monotonicMillis());
+    message.reply(grant(user));
+  }
+
+  private void resume(Message<Object> message) {
+    String token = text(body(message), "token");
+    Optional<String> address = tokens.verify(token, System.currentTimeMillis());
+    if (address.isEmpty()) {
+      message.fail(ErrorCode.UNAUTHORIZED.code(), BAD_TOKEN);
+      return;
+    }
+    message.reply(grant(address.get()));
+  }
+
+  private JsonObject grant(String address) {
+    // Wall-clock time: tokens are checked by other nodes, and an expiry must mean the same instant on all of them.
+    return new JsonObject().put("address", address).put("token", tokens.issue(address, System.currentTimeMillis()));
+  }
+
+  private Future<JsonObject> store(String address, JsonObject request) {
+    return vertx.eventBus().<JsonObject>request(address, request, storeDelivery).map(Message::body);
+  }
+
+  private static void failUnavailable(Message<Object> message, Throwable failure) {
+    if (failure instanceof ReplyException) {
+      LOG.warn("store request failed: {}", failure.getMessage());
+    } else {
+      LOG.error("auth request failed", failure);
+    }
+    message.fail(ErrorCode.UNAVAILABLE.code(), STORE_UNAVAILABLE);
+  }
+
+  /** The store's failure code when it answered with a failure; -1 for a timeout, no handler or anything else. */
+  private static int storeFailureCode(Throwable failure) {
+    if (failure instanceof ReplyException) {
+      ReplyException reply = (ReplyException) failure;
+      if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        return reply.failureCode();
+      }
+    }
+    return -1;
+  }
+
+  /** The request body, or an empty object for anything that is not a JSON object (its fields then fail checks). */
+  private static JsonObject body(Message<Object> message) {
+    Object body = message.body();
+    return body instanceof JsonObject ? (JsonObject) body : new JsonObject();
+  }
+
+  /** A string field, or null when it is absent or not a string. */
+  private static String text(JsonObject body, String key) {
+    Object value = body.getValue(key);
+    return value instanceof String ? (String) value : null;
+  }
+
+  private static boolean validPasswordLength(String password) {
+    if (password == null) {
+      return false;
+    }
+    int length = password.codePointCount(0, password.length());
+    return length >= MIN_PASSWORD_LENGTH && length <= MAX_PASSWORD_LENGTH;
+  }
+
+  private static long monotonicMillis() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+  }
+
+  private static String randomPassword() {
+    byte[] bytes = new byte[DUMMY_PASSWORD_BYTES];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+}

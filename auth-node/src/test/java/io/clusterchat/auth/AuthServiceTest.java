@@ -1,0 +1,267 @@
+package io.clusterchat.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusterchat.auth.impl.Tokens;
+import io.clusterchat.bus.AuthService;
+import io.clusterchat.bus.StoreService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The auth-node through its event-bus addresses, as a gateway uses it, against a store on the same event bus. */
+@ExtendWith(VertxExtension.class)
+class AuthServiceTest {
+
+  static final String SECRET = "test secret: 0123456789abcdef0123456789";
+  private static final int USER_LIMIT = 3;
+  private static final int CLIENT_LIMIT = 5;
+  private static final long STORE_TIMEOUT = 500;
+  private static final long REQUEST_TIMEOUT = 10_000;
+  private static final String PASSWORD = "s3cret-enough";
+  private static final String CLIENT = "192.0.2.1";
+
+  private Vertx vertx;
+  private final AtomicInteger accountReads = new AtomicInteger();
+
+  static AuthOptions options() {
+    return new AuthOptions()
+        .setTokenSecret(SECRET)
+        .setHashThreads(2)
+        .setUserFailureLimit(USER_LIMIT)
+        .setClientFailureLimit(CLIENT_LIMIT)
+        .setStoreTimeoutMillis(STORE_TIMEOUT);
+  }
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext ctx) {
+    this.vertx = vertx;
+    // Counts the store reads the auth-node makes: a login refused by the limiter must not make one (nor hash).
+    vertx.eventBus().addOutboundInterceptor(delivery -> {
+      if (StoreService.ACCOUNT_GET.equals(delivery.message().address())) {
+        accountReads.incrementAndGet();
+      }
+      delivery.next();
+    });
+    AuthNode.deploy(vertx, options()).onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** The store the auth-node talks to. */
+  private Future<?> startStore() {
+    return vertx.deployVerticle(new InMemoryStoreVerticle());
+  }
+
+  @Test
+  void registers(VertxTestContext ctx) {
+    startStore()
+        .compose(v -> register("alice", PASSWORD))
+        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+          assertThat(reply).isEqualTo(new JsonObject().put("address", "alice@bj"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void refusesATakenName(VertxTestContext ctx) {
+    startStore()
+        .compose(v -> register("alice", PASSWORD))
+        .compose(v -> expectFailure(register("alice", "another password"), 409, "name already registered"))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void refusesPasswordsOutside8To128Characters(VertxTestContext ctx) {
+    String reason = "password must be 8 to 128 characters";
+    startStore()
+        .compose(v -> expectFailure(register("alice", "7 chars"), 400, reason))
+        .compose(v -> expectFailure(register("alice", "x".repeat(129)), 400, reason))
+        .compose(v -> register("alice", "8 chars!"))
+        .compose(v -> register("bob", "\u2713".repeat(128)))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void logsInWithTheRightPassword(VertxTestContext ctx) {
+    startStore()
+        .compose(v -> register("alice", PASSWORD))
+        .compose(v -> login("alice@bj", PASSWORD, CLIENT))
+        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+          assertThat(reply.fieldNames()).containsExactlyInAnyOrder("address", "token");
+          assertThat(reply.getString("address")).isEqualTo("alice@bj");
+          assertThat(new Tokens(SECRET, 1).verify(reply.getString("token"), System.currentTimeMillis()))
+              .contains("alice@bj");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void wrongPasswordAndUnknownUserGetTheSame401(VertxTestContext ctx) {
+    String reason = "wrong name or password";
+    startStore()
+        .compose(v -> register("alice", PASSWORD))
+        .compose(v -> expectFailure(login("alice@bj", "not the password", CLIENT), 401, reason))
+        .compose(v -> expectFailure(login("nobody@bj", PASSWORD, CLIENT), 401, reason))
+        .compose(v -> expectFailure(login("alice@bj", "short", CLIENT), 401, reason))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void refusesAUserAfterTooManyFailuresWithoutReadingOrHashing(VertxTestContext ctx) {
+    Future<Void> failures = startStore().compose(v -> register("alice", PASSWORD)).mapEmpty();
+    for (int i = 0; i < USER_LIMIT; i++) {
+      String client = "192.0.2." + (10 + i);
+      failures = failures.compose(v -> expectFailure(login("alice@bj", "wrong password", client), 401, null));
+    }
+    failures
+        .compose(v -> {
+          int readsBefore = accountReads.get();
+          // The right password from a fresh client: still refused, and before the store is even asked.
+          return expectFailure(login("alice@bj", PASSWORD, "198.51.100.7"), 429, "too many login attempts")
+              .map(x -> readsBefore);
+        })
+        .onComplete(ctx.succeeding(readsBefore -> ctx.verify(() -> {
+          assertThat(accountReads.get()).isEqualTo(readsBefore);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void successResetsTheUsersFailures(VertxTestContext ctx) {
+    Future<Void> chain = startStore().compose(v -> register("alice", PASSWORD)).mapEmpty();
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < USER_LIMIT - 1; i++) {
+        chain = chain.compose(v -> expectFailure(login("alice@bj", "wrong password", "192.0.2." + 1), 401, null));
+      }
+      chain = chain.compose(v -> login("alice@bj", PASSWORD, "198.51.100.1")).mapEmpty();
+    }
+    chain.onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void refusesAClientAfterTooManyFailuresWhateverTheUser(VertxTestContext ctx) {
+    Future<Void> chain = startStore().compose(v -> register("alice", PASSWORD)).mapEmpty();
+    for (int i = 0; i < CLIENT_LIMIT; i++) {
+      String user = "user" + i + "@bj";
+      chain = chain.compose(v -> expectFailure(login(user, PASSWORD, CLIENT), 401, null));
+    }
+    chain
+        .compose(v -> expectFailure(login("alice@bj", PASSWORD, CLIENT), 429, "too many login attempts"))
+        .compose(v -> login("alice@bj", PASSWORD, "198.51.100.1"))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void resumesWithATokenAndGetsAFreshOne(VertxTestContext ctx) {
+    startStore()
+        .compose(v -> register("alice", PASSWORD))
+        .compose(v -> login("alice@bj", PASSWORD, CLIENT))
+        .compose(first -> resume(first.getString("token")).map(second -> {
+          assertThat(second.getString("address")).isEqualTo("alice@bj");
+          assertThat(second.getString("token")).isNotEqualTo(first.getString("token"));
+          return second;
+        }))
+        .compose(second -> resume(second.getString("token")))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void refusesBadTokens(VertxTestContext ctx) {
+    String reason = "bad or expired token";
+    long now = System.currentTimeMillis();
+    long ttl = TimeUnit.HOURS.toMillis(1);
+    String expired = new Tokens(SECRET, ttl).issue("alice@bj", now - 2 * ttl);
+    String otherSecret = new Tokens("another secret, 0123456789abcdef0123", ttl).issue("alice@bj", now);
+    startStore()
+        .compose(v -> register("alice", PASSWORD))
+        .compose(v -> login("alice@bj", PASSWORD, CLIENT))
+        .compose(reply -> expectFailure(resume(tamper(reply.getString("token"))), 401, reason))
+        .compose(v -> expectFailure(resume("garbage"), 401, reason))
+        .compose(v -> expectFailure(resume(expired), 401, reason))
+        .compose(v -> expectFailure(resume(otherSecret), 401, reason))
+        .compose(v -> expectFailure(request(AuthService.RESUME, new JsonObject()), 401, reason))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void storeDownIs503AndCountsAgainstNobody(VertxTestContext ctx) {
+    String reason = "store unavailable";
+    Future<Void> chain = expectFailure(register("alice", PASSWORD), 503, reason);
+    // More attempts than the user limit: none of them was decided, so none counts as a failure.
+    for (int i = 0; i <= USER_LIMIT; i++) {
+      chain = chain.compose(v -> expectFailure(login("alice@bj", PASSWORD, CLIENT), 503, reason));
+    }
+    chain.onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aStoreThatDoesNotAnswerIs503AfterTheStoreTimeout(VertxTestContext ctx) {
+    String reason = "store unavailable";
+    vertx.eventBus().<JsonObject>consumer(StoreService.ACCOUNT_CREATE, message -> { });
+    vertx.eventBus().<JsonObject>consumer(StoreService.ACCOUNT_GET, message -> { })
+        .completion()
+        .compose(v -> expectFailure(register("alice", PASSWORD), 503, reason))
+        .compose(v -> expectFailure(login("alice@bj", PASSWORD, CLIENT), 503, reason))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void refusesMalformedRequests(VertxTestContext ctx) {
+    startStore()
+        .compose(v -> expectFailure(request(AuthService.REGISTER, new JsonObject().put("name", "Alice!")
+            .put("region", "bj").put("password", PASSWORD)), 400, "bad address"))
+        .compose(v -> expectFailure(request(AuthService.LOGIN, new JsonObject().put("user", "alice@bj")
+            .put("password", PASSWORD)), 400, null))
+        .compose(v -> expectFailure(request(AuthService.LOGIN, new JsonObject().put("user", 42)
+            .put("password", PASSWORD).put("client", CLIENT)), 400, null))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  private Future<JsonObject> register(String name, String password) {
+    return request(AuthService.REGISTER,
+        new JsonObject().put("name", name).put("region", "bj").put("password", password));
+  }
+
+  private Future<JsonObject> login(String user, String password, String client) {
+    return request(AuthService.LOGIN, new JsonObject().put("user", user).put("password", password)
+        .put("client", client));
+  }
+
+  private Future<JsonObject> resume(String token) {
+    return request(AuthService.RESUME, new JsonObject().put("token", token));
+  }
+
+  private Future<JsonObject> request(String address, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT))
+        .map(Message::body);
+  }
+
+  /** Succeeds when {@code future} failed with {@code code} and, unless null, {@code reason}. */
+  static Future<Void> expectFailure(Future<?> future, int code, String reason) {
+    return future.transform(result -> {
+      assertThat(result.succeeded()).as("expected failure %d, got %s", code, result.result()).isFalse();
+      assertThat(result.cause()).isInstanceOf(ReplyException.class);
+      ReplyException failure = (ReplyException) result.cause();
+      assertThat(failure.failureCode()).as(failure.getMessage()).isEqualTo(code);
+      if (reason != null) {
+        assertThat(failure.getMessage()).isEqualTo(reason);
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** The token with the first character of its MAC changed. */
+  private static String tamper(String token) {
+    int at = token.indexOf('.') + 1;
+    return token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
+  }
+}

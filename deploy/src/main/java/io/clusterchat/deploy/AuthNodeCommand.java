@@ -1,0 +1,80 @@
+package io.clusterchat.deploy;
+
+import io.clusterchat.auth.AuthNode;
+import io.clusterchat.auth.AuthOptions;
+import io.clusterchat.cluster.NodeRole;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "auth-node", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Accounts, login and tokens: Argon2id password hashes (off the event loop), signed tokens, "
+        + "failed-login limits. Accounts live in the persistence-node.")
+final class AuthNodeCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ClusterMixin cluster;
+
+  @Option(names = "--token-secret", paramLabel = "SECRET",
+      description = "The key that signs tokens, at least 32 characters, the same on every auth-node. Required; "
+          + "prefer the CLUSTERCHAT_TOKEN_SECRET environment variable (flags show in process lists).")
+  String tokenSecret;
+
+  @Option(names = "--token-ttl", paramLabel = "DURATION", defaultValue = "7d", converter = DurationConverter.class,
+      description = "How long a token from LOGIN or RESUME stays valid. Default: ${DEFAULT-VALUE}.")
+  Duration tokenTtl;
+
+  @Option(names = "--hash-threads", paramLabel = "N",
+      description = "Threads hashing passwords (19 MiB each while hashing). Default: one per core.")
+  Integer hashThreads;
+
+  @Option(names = "--user-failure-limit", paramLabel = "N", defaultValue = "5",
+      description = "Failed logins per user within the window before ERR 429. Default: ${DEFAULT-VALUE}.")
+  int userFailureLimit;
+
+  @Option(names = "--client-failure-limit", paramLabel = "N", defaultValue = "20",
+      description = "Failed logins per client address within the window before ERR 429. Default: ${DEFAULT-VALUE}.")
+  int clientFailureLimit;
+
+  @Option(names = "--failure-window", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
+      description = "The window failed logins are counted in. Default: ${DEFAULT-VALUE}.")
+  Duration failureWindow;
+
+  AuthOptions authOptions() {
+    if (tokenSecret == null) {
+      throw new ParameterException(spec.commandLine(),
+          "--token-secret (or CLUSTERCHAT_TOKEN_SECRET) is required: at least 32 characters, the same on every "
+              + "auth-node");
+    }
+    try {
+      AuthOptions options = new AuthOptions()
+          .setTokenSecret(tokenSecret)
+          .setTokenTtlMillis(tokenTtl.toMillis())
+          .setUserFailureLimit(userFailureLimit)
+          .setUserFailureWindowMillis(failureWindow.toMillis())
+          .setClientFailureLimit(clientFailureLimit)
+          .setClientFailureWindowMillis(failureWindow.toMillis());
+      if (hashThreads != null) {
+        options.setHashThreads(hashThreads);
+      }
+      return options.validate();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    AuthOptions options = authOptions();
+    return NodeRunner.run(Launcher.clusterOptions(spec, cluster, NodeRole.AUTH_NODE, null), 0,
+        node -> AuthNode.deploy(node.vertx(), options));
+  }
+}

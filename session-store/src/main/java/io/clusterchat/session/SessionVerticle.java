@@ -1,0 +1,122 @@
+package io.clusterchat.session;
+
+import io.clusterchat.bus.SessionService;
+import io.clusterchat.cluster.ClusterMember;
+import io.clusterchat.cluster.ClusterView;
+import io.clusterchat.cluster.NodeRole;
+import io.clusterchat.protocol.ErrorCode;
+import io.clusterchat.session.impl.RequestFailure;
+import io.clusterchat.session.impl.Requests;
+import io.clusterchat.session.impl.Session;
+import io.clusterchat.session.impl.SessionRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers {@link SessionService#BIND}, {@link SessionService#UNBIND} and {@link SessionService#LOOKUP} from the
+ * registry. Failures carry protocol error codes: 400 for a malformed request, 429 for a user at its session limit,
+ * 503 for a gateway that is not a live cluster member or a registry fault.
+ */
+public class SessionVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
+
+  private final ClusterView view;
+  private final SessionRegistry registry;
+  private final SessionStoreOptions options;
+
+  public SessionVerticle(ClusterView view, SessionRegistry registry, SessionStoreOptions options) {
+    this.view = view;
+    this.registry = registry;
+    this.options = options;
+  }
+
+  @Override
+  public Future<?> start() {
+    return Future.all(
+        serve(SessionService.BIND, this::bind),
+        serve(SessionService.UNBIND, this::unbind),
+        serve(SessionService.LOOKUP, this::lookup));
+  }
+
+  private Future<Void> serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, message -> handle(message, handler));
+    return consumer.completion();
+  }
+
+  private static void handle(Message<Object> message, Function<JsonObject, Future<JsonObject>> handler) {
+    Future<JsonObject> reply;
+    try {
+      reply = handler.apply(Requests.body(message.body()));
+    } catch (RequestFailure e) {
+      reply = Future.failedFuture(e);
+    }
+    reply.onSuccess(message::reply).onFailure(failure -> fail(message, failure));
+  }
+
+  private static void fail(Message<Object> message, Throwable failure) {
+    if (failure instanceof RequestFailure) {
+      message.fail(((RequestFailure) failure).code().code(), failure.getMessage());
+    } else {
+      LOG.warn("session request to {} failed", message.address(), failure);
+      message.fail(ErrorCode.UNAVAILABLE.code(), "session registry unavailable: " + failure.getMessage());
+    }
+  }
+
+  private Future<JsonObject> bind(JsonObject request) {
+    String user = Requests.field(request, "user");
+    String gateway = Requests.field(request, "gateway");
+    String connection = Requests.field(request, "connection");
+    String region = Requests.field(request, "region");
+    ClusterMember member = liveGateway(gateway);
+    if (member == null) {
+      // Its sessions could never be dropped by a leave event: refuse rather than store a zombie.
+      return Future.failedFuture(new RequestFailure(ErrorCode.UNAVAILABLE,
+          "gateway " + gateway + " is not a live gateway of the cluster"));
+    }
+    Session session = new Session(gateway, connection, region, System.currentTimeMillis(), member.memberId());
+    return registry.bind(user, session, options.getMaxSessionsPerUser()).compose(bound -> bound
+        ? Future.succeededFuture(new JsonObject())
+        : Future.failedFuture(new RequestFailure(ErrorCode.TOO_MANY_REQUESTS,
+            user + " already has " + options.getMaxSessionsPerUser() + " live sessions")));
+  }
+
+  private Future<JsonObject> unbind(JsonObject request) {
+    String user = Requests.field(request, "user");
+    String connection = Requests.field(request, "connection");
+    return registry.unbind(user, connection).map(nothing -> new JsonObject());
+  }
+
+  private Future<JsonObject> lookup(JsonObject request) {
+    return registry.lookup(Requests.field(request, "user")).map(SessionVerticle::sessionsReply);
+  }
+
+  private static JsonObject sessionsReply(List<Session> sessions) {
+    JsonArray array = new JsonArray();
+    sessions.forEach(session -> array.add(session.toJson()));
+    return new JsonObject().put("sessions", array);
+  }
+
+  /**
+   * The gateway member with this node id. Should a restarted gateway briefly coexist with its dead former self
+   * (same node id, another port), the newest member wins: the member list is in join order, and the live one is
+   * the one binding.
+   */
+  private ClusterMember liveGateway(String nodeId) {
+    ClusterMember found = null;
+    for (ClusterMember member : view.members()) {
+      if (member.role() == NodeRole.GATEWAY && nodeId.equals(member.nodeId())) {
+        found = member;
+      }
+    }
+    return found;
+  }
+}
