@@ -1,0 +1,219 @@
+package io.clusterchat.persistence;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+
+/**
+ * Everything a persistence node is configured with. Without a JDBC URL the node keeps an H2 file database under
+ * the data directory, so the embedded default needs nothing installed; a {@code jdbc:postgresql:} URL selects
+ * PostgreSQL. Setters validate and throw {@link IllegalArgumentException} with a message fit for an operator.
+ */
+public class PersistenceOptions {
+
+  public static final String DEFAULT_DATA_DIR = "data";
+  public static final String DEFAULT_DB_USER = "sa";
+  public static final String DEFAULT_DB_PASSWORD = "";
+  public static final int DEFAULT_POOL_SIZE = 8;
+  public static final int DEFAULT_BATCH_MAX_SIZE = 512;
+  public static final long DEFAULT_BATCH_MAX_DELAY_MILLIS = 2;
+  public static final int DEFAULT_MAX_PENDING_APPENDS = 100_000;
+  public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 2_000;
+
+  /** The file name (without H2's {@code .mv.db}) of the embedded database inside the data directory. */
+  public static final String H2_DATABASE_NAME = "clusterchat";
+
+  private static final String H2_PREFIX = "jdbc:h2:";
+  private static final String POSTGRESQL_PREFIX = "jdbc:postgresql:";
+  private static final int MAX_POOL_SIZE = 1024;
+  private static final int MAX_BATCH_SIZE = 65_536;
+  private static final long MAX_BATCH_DELAY_MILLIS = 1_000;
+  private static final int MAX_PENDING_APPENDS = 10_000_000;
+  /** HikariCP refuses connection timeouts below 250 ms. */
+  private static final long MIN_CONNECT_TIMEOUT_MILLIS = 250;
+
+  private String jdbcUrl;
+  private String dataDir = DEFAULT_DATA_DIR;
+  private String dbUser = DEFAULT_DB_USER;
+  private String dbPassword = DEFAULT_DB_PASSWORD;
+  private int poolSize = DEFAULT_POOL_SIZE;
+  private int batchMaxSize = DEFAULT_BATCH_MAX_SIZE;
+  private long batchMaxDelayMillis = DEFAULT_BATCH_MAX_DELAY_MILLIS;
+  private int maxPendingAppends = DEFAULT_MAX_PENDING_APPENDS;
+  private long connectTimeoutMillis = DEFAULT_CONNECT_TIMEOUT_MILLIS;
+
+  public PersistenceOptions() {
+  }
+
+  public PersistenceOptions(PersistenceOptions other) {
+    this(other.toJson());
+  }
+
+  /** Reads the keys {@link #toJson()} writes; absent keys keep their defaults. */
+  public PersistenceOptions(JsonObject json) {
+    if (json.getString("jdbcUrl") != null) {
+      setJdbcUrl(json.getString("jdbcUrl"));
+    }
+    setDataDir(json.getString("dataDir", DEFAULT_DATA_DIR));
+    setDbUser(json.getString("dbUser", DEFAULT_DB_USER));
+    setDbPassword(json.getString("dbPassword", DEFAULT_DB_PASSWORD));
+    setPoolSize(json.getInteger("poolSize", DEFAULT_POOL_SIZE));
+    setBatchMaxSize(json.getInteger("batchMaxSize", DEFAULT_BATCH_MAX_SIZE));
+    setBatchMaxDelayMillis(json.getLong("batchMaxDelayMillis", DEFAULT_BATCH_MAX_DELAY_MILLIS));
+    setMaxPendingAppends(json.getInteger("maxPendingAppends", DEFAULT_MAX_PENDING_APPENDS));
+    setConnectTimeoutMillis(json.getLong("connectTimeoutMillis", DEFAULT_CONNECT_TIMEOUT_MILLIS));
+  }
+
+  /** All settings; the password is included (it is needed to copy options), so never log this. */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("jdbcUrl", jdbcUrl)
+        .put("dataDir", dataDir)
+        .put("dbUser", dbUser)
+        .put("dbPassword", dbPassword)
+        .put("poolSize", poolSize)
+        .put("batchMaxSize", batchMaxSize)
+        .put("batchMaxDelayMillis", batchMaxDelayMillis)
+        .put("maxPendingAppends", maxPendingAppends)
+        .put("connectTimeoutMillis", connectTimeoutMillis);
+  }
+
+  /** The JDBC URL as configured, or {@code null} for the embedded H2 database under the data directory. */
+  public String getJdbcUrl() {
+    return jdbcUrl;
+  }
+
+  /**
+   * The database: a {@code jdbc:postgresql:} URL (production) or a {@code jdbc:h2:} URL; {@code null} for the
+   * default H2 file database under the data directory.
+   */
+  public PersistenceOptions setJdbcUrl(String jdbcUrl) {
+    if (jdbcUrl != null && !jdbcUrl.startsWith(H2_PREFIX) && !jdbcUrl.startsWith(POSTGRESQL_PREFIX)) {
+      throw new IllegalArgumentException("jdbc url must start with " + POSTGRESQL_PREFIX + " (PostgreSQL) or "
+          + H2_PREFIX + " (H2), was '" + jdbcUrl + "'");
+    }
+    this.jdbcUrl = jdbcUrl;
+    return this;
+  }
+
+  /** The URL the node connects to: the configured one, or the H2 file database under the data directory. */
+  public String effectiveJdbcUrl() {
+    if (jdbcUrl != null) {
+      return jdbcUrl;
+    }
+    String file = Path.of(dataDir).toAbsolutePath().resolve(H2_DATABASE_NAME).toString().replace('\\', '/');
+    return H2_PREFIX + "file:" + file + ";DB_CLOSE_ON_EXIT=FALSE";
+  }
+
+  public String getDataDir() {
+    return dataDir;
+  }
+
+  /** The directory of the embedded H2 database (created when missing); unused with a JDBC URL. */
+  public PersistenceOptions setDataDir(String dataDir) {
+    if (dataDir == null || dataDir.isBlank()) {
+      throw new IllegalArgumentException("data directory must not be empty");
+    }
+    this.dataDir = dataDir;
+    return this;
+  }
+
+  public String getDbUser() {
+    return dbUser;
+  }
+
+  /** The database user; H2 creates the database owned by it. */
+  public PersistenceOptions setDbUser(String dbUser) {
+    if (dbUser == null || dbUser.isBlank()) {
+      throw new IllegalArgumentException("database user must not be empty");
+    }
+    this.dbUser = dbUser;
+    return this;
+  }
+
+  public String getDbPassword() {
+    return dbPassword;
+  }
+
+  /** The database password; empty for none (H2's default, PostgreSQL with trust auth). */
+  public PersistenceOptions setDbPassword(String dbPassword) {
+    if (dbPassword == null) {
+      throw new IllegalArgumentException("database password must not be null (use \"\" for none)");
+    }
+    this.dbPassword = dbPassword;
+    return this;
+  }
+
+  public int getPoolSize() {
+    return poolSize;
+  }
+
+  /**
+   * Database connections (and worker threads) for reads, ACKs and accounts; the append writer has one more
+   * connection of its own.
+   */
+  public PersistenceOptions setPoolSize(int poolSize) {
+    this.poolSize = checkRange("pool size", poolSize, 1, MAX_POOL_SIZE);
+    return this;
+  }
+
+  public int getBatchMaxSize() {
+    return batchMaxSize;
+  }
+
+  /** The most appends committed in one transaction (group commit). */
+  public PersistenceOptions setBatchMaxSize(int batchMaxSize) {
+    this.batchMaxSize = checkRange("batch max size", batchMaxSize, 1, MAX_BATCH_SIZE);
+    return this;
+  }
+
+  public long getBatchMaxDelayMillis() {
+    return batchMaxDelayMillis;
+  }
+
+  /**
+   * How long the writer waits after a batch's first append for more to arrive; 0 commits whatever is queued at
+   * once. Longer waits trade append latency for bigger batches.
+   */
+  public PersistenceOptions setBatchMaxDelayMillis(long batchMaxDelayMillis) {
+    if (batchMaxDelayMillis < 0 || batchMaxDelayMillis > MAX_BATCH_DELAY_MILLIS) {
+      throw new IllegalArgumentException("batch max delay must be in 0.." + MAX_BATCH_DELAY_MILLIS + " ms, was "
+          + batchMaxDelayMillis);
+    }
+    this.batchMaxDelayMillis = batchMaxDelayMillis;
+    return this;
+  }
+
+  public int getMaxPendingAppends() {
+    return maxPendingAppends;
+  }
+
+  /** Appends waiting for the writer beyond which new ones fail 503 at once instead of queueing without bound. */
+  public PersistenceOptions setMaxPendingAppends(int maxPendingAppends) {
+    this.maxPendingAppends = checkRange("max pending appends", maxPendingAppends, 1, MAX_PENDING_APPENDS);
+    return this;
+  }
+
+  public long getConnectTimeoutMillis() {
+    return connectTimeoutMillis;
+  }
+
+  /**
+   * How long a request waits for a database connection before failing 503; keep it below the gateways' request
+   * timeout so a down database answers 503 rather than a timeout.
+   */
+  public PersistenceOptions setConnectTimeoutMillis(long connectTimeoutMillis) {
+    if (connectTimeoutMillis < MIN_CONNECT_TIMEOUT_MILLIS) {
+      throw new IllegalArgumentException("database connect timeout must be at least " + MIN_CONNECT_TIMEOUT_MILLIS
+          + " ms, was " + connectTimeoutMillis);
+    }
+    this.connectTimeoutMillis = connectTimeoutMillis;
+    return this;
+  }
+
+  private static int checkRange(String what, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(what + " must be in " + min + ".." + max + ", was " + value);
+    }
+    return value;
+  }
+}

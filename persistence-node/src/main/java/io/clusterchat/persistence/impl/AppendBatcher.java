@@ -1,0 +1,120 @@
+package io.clusterchat.persistence.impl;
+
+import io.clusterchat.persistence.PersistenceOptions;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit: appends queue up here and one writer thread takes them in batches (up to the batch max size, or
+ * whatever arrived within the batch max delay of the first), stores each batch in one transaction, and answers
+ * its appends on the verticle's context after the commit. The queue is bounded: beyond it appends fail 503.
+ *
+ * <p>The writer is a plain thread, never interrupted: H2 closes its database file when a thread doing I/O on it is
+ * interrupted, so stopping is a flag the writer checks between batches.
+ */
+public final class AppendBatcher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AppendBatcher.class);
+  /** How often an idle writer looks at the stop flag. */
+  private static final long IDLE_POLL_MILLIS = 100;
+
+  private final AppendWriter writer;
+  private final Context context;
+  private final BlockingQueue<PendingAppend> queue;
+  private final int batchMaxSize;
+  private final long batchMaxDelayNanos;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  public AppendBatcher(Database database, PersistenceOptions options, Context context) {
+    this.writer = new AppendWriter(database);
+    this.context = context;
+    this.queue = new ArrayBlockingQueue<>(options.getMaxPendingAppends());
+    this.batchMaxSize = options.getBatchMaxSize();
+    this.batchMaxDelayNanos = TimeUnit.MILLISECONDS.toNanos(options.getBatchMaxDelayMillis());
+    this.thread = new Thread(this::run, "clusterchat-store-writer");
+    thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** Queues an append; the future completes once its batch committed or failed. */
+  public Future<JsonObject> submit(PendingAppend append) {
+    if (!running) {
+      return Future.failedFuture(StoreFailure.unavailable("store stopping"));
+    }
+    if (!queue.offer(append)) {
+      return Future.failedFuture(StoreFailure.unavailable("store overloaded"));
+    }
+    return append.future();
+  }
+
+  /** Lets the writer finish its batch, then fails what is still queued. Blocks: call off the event loop. */
+  public void stop() throws InterruptedException {
+    running = false;
+    thread.join();
+    List<PendingAppend> left = new ArrayList<>();
+    queue.drainTo(left);
+    StoreFailure stopping = StoreFailure.unavailable("store stopping");
+    left.forEach(append -> append.fail(stopping));
+    answer(left);
+  }
+
+  private void run() {
+    while (running) {
+      List<PendingAppend> batch = nextBatch();
+      if (batch.isEmpty()) {
+        continue;
+      }
+      try {
+        writer.write(batch);
+      } catch (RuntimeException e) {
+        LOG.error("append writer failed on a batch of {}", batch.size(), e);
+      }
+      answer(batch);
+    }
+  }
+
+  private List<PendingAppend> nextBatch() {
+    List<PendingAppend> batch = new ArrayList<>();
+    try {
+      PendingAppend first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+      if (first == null) {
+        return batch;
+      }
+      batch.add(first);
+      queue.drainTo(batch, batchMaxSize - batch.size());
+      long deadline = System.nanoTime() + batchMaxDelayNanos;
+      while (batch.size() < batchMaxSize) {
+        long left = deadline - System.nanoTime();
+        PendingAppend next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+        if (next == null) {
+          break;
+        }
+        batch.add(next);
+        queue.drainTo(batch, batchMaxSize - batch.size());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+    return batch;
+  }
+
+  /** One hop to the verticle's context per batch; appends still undecided fail 503. */
+  private void answer(List<PendingAppend> batch) {
+    if (!batch.isEmpty()) {
+      context.runOnContext(v -> batch.forEach(PendingAppend::complete));
+    }
+  }
+}

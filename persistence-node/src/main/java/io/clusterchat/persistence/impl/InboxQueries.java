@@ -1,0 +1,191 @@
+package io.clusterchat.persistence.impl;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** Inbox reads (SYNC, HISTORY), the cursor, and ACK. Blocking: runs on worker threads. */
+public final class InboxQueries {
+
+  /** PROTOCOL.md's SYNC default and maximum; callers cap already, this keeps a read bounded regardless. */
+  private static final int SYNC_DEFAULT_LIMIT = 100;
+  private static final int SYNC_MAX_LIMIT = 1000;
+  private static final int HISTORY_DEFAULT_LIMIT = 20;
+  private static final int HISTORY_MAX_LIMIT = 200;
+
+  private static final String SELECT_ACKED = "SELECT acked FROM cursors WHERE address = ?";
+  private static final String SELECT_LATEST = "SELECT MAX(seq) FROM messages WHERE recipient = ?";
+  private static final String SELECT_INBOX = "SELECT seq, id, sender, ts_ms, body FROM messages"
+      + " WHERE recipient = ? AND seq > ? ORDER BY seq LIMIT ?";
+  private static final String ONE_DIRECTION = "(SELECT id, sender, recipient, ts_ms, body FROM messages"
+      + " WHERE sender = ? AND recipient = ? ORDER BY id DESC LIMIT ?)";
+  private static final String SELECT_CONVERSATION = "SELECT id, sender, recipient, ts_ms, body FROM ("
+      + ONE_DIRECTION + " UNION ALL " + ONE_DIRECTION + ") conversation ORDER BY id DESC LIMIT ?";
+  private static final String SELECT_SELF_CONVERSATION = "SELECT id, sender, recipient, ts_ms, body FROM messages"
+      + " WHERE sender = ? AND recipient = ? ORDER BY id DESC LIMIT ?";
+  private static final String MOVE_CURSOR = "UPDATE cursors SET acked = ? WHERE address = ? AND acked < ?";
+  private static final String INSERT_CURSOR = "INSERT INTO cursors (address, acked) VALUES (?, ?)";
+
+  private final Database database;
+
+  public InboxQueries(Database database) {
+    this.database = database;
+  }
+
+  /**
+   * {@code {"user","after"?,"limit"}} to {@code {"items":[...],"acked","latest"}}: the inbox after {@code after}
+   * (default: the acked cursor) in seq order.
+   */
+  public JsonObject sync(JsonObject request) throws SQLException {
+    String user = RequestFields.address(request, "user");
+    int limit = RequestFields.limit(request, SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT);
+    return database.withConnection(connection -> {
+      long acked = acked(connection, user);
+      long after = RequestFields.nonNegative(request, "after", acked);
+      JsonArray items = inbox(connection, user, after, limit);
+      // Read after the items so that latest is never below the last item, even with appends in between.
+      long latest = latest(connection, user);
+      return new JsonObject().put("items", items).put("acked", acked).put("latest", latest);
+    });
+  }
+
+  /** {@code {"user"}} to {@code {"acked","latest"}}, both 0 for a user with nothing. */
+  public JsonObject cursor(JsonObject request) throws SQLException {
+    String user = RequestFields.address(request, "user");
+    return database.withConnection(connection ->
+        new JsonObject().put("acked", acked(connection, user)).put("latest", latest(connection, user)));
+  }
+
+  /** {@code {"user","seq"}} to {@code {"acked"}}; the cursor only moves forward; 400 beyond the latest seq. */
+  public JsonObject ack(JsonObject request) throws SQLException {
+    String user = RequestFields.address(request, "user");
+    long seq = RequestFields.nonNegative(request, "seq", -1);
+    if (seq < 0) {
+      throw StoreFailure.badRequest("missing seq");
+    }
+    return database.withConnection(connection -> {
+      if (seq > latest(connection, user)) {
+        throw StoreFailure.badRequest("seq beyond latest");
+      }
+      // No fsync for H2 here: an ACK lost in a crash only means messages are synced again (at-least-once).
+      return new JsonObject().put("acked", moveCursor(connection, user, seq, true));
+    });
+  }
+
+  /** {@code {"user","peer","limit"}} to {@code {"items":[...]}}: the last messages both ways, oldest first. */
+  public JsonObject history(JsonObject request) throws SQLException {
+    String user = RequestFields.address(request, "user");
+    String peer = RequestFields.address(request, "peer");
+    int limit = RequestFields.limit(request, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT);
+    boolean self = user.equals(peer);
+    return database.withConnection(connection -> {
+      try (PreparedStatement select = connection.prepareStatement(
+          self ? SELECT_SELF_CONVERSATION : SELECT_CONVERSATION)) {
+        select.setString(1, user);
+        select.setString(2, peer);
+        select.setInt(3, limit);
+        if (!self) {
+          select.setString(4, peer);
+          select.setString(5, user);
+          select.setInt(6, limit);
+          select.setInt(7, limit);
+        }
+        return new JsonObject().put("items", newestFirstToOldestFirst(select));
+      }
+    });
+  }
+
+  private static JsonArray newestFirstToOldestFirst(PreparedStatement select) throws SQLException {
+    JsonArray items = new JsonArray();
+    try (ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        items.add(new JsonObject()
+            .put("msg", MessageIds.of(rows.getLong(1)))
+            .put("from", rows.getString(2))
+            .put("to", rows.getString(3))
+            .put("ts", rows.getLong(4))
+            .put("text", rows.getString(5)));
+      }
+    }
+    JsonArray oldestFirst = new JsonArray();
+    for (int i = items.size() - 1; i >= 0; i--) {
+      oldestFirst.add(items.getValue(i));
+    }
+    return oldestFirst;
+  }
+
+  private static JsonArray inbox(Connection connection, String user, long after, int limit) throws SQLException {
+    JsonArray items = new JsonArray();
+    try (PreparedStatement select = connection.prepareStatement(SELECT_INBOX)) {
+      select.setString(1, user);
+      select.setLong(2, after);
+      select.setInt(3, limit);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          items.add(new JsonObject()
+              .put("seq", rows.getLong(1))
+              .put("msg", MessageIds.of(rows.getLong(2)))
+              .put("from", rows.getString(3))
+              .put("to", user)
+              .put("ts", rows.getLong(4))
+              .put("text", rows.getString(5)));
+        }
+      }
+    }
+    return items;
+  }
+
+  static long acked(Connection connection, String user) throws SQLException {
+    return singleLong(connection, SELECT_ACKED, user);
+  }
+
+  static long latest(Connection connection, String user) throws SQLException {
+    return singleLong(connection, SELECT_LATEST, user);
+  }
+
+  /** The first column of the first row, 0 when there is no row or it is NULL. */
+  private static long singleLong(Connection connection, String sql, String user) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setString(1, user);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? rows.getLong(1) : 0;
+      }
+    }
+  }
+
+  /** Moves the cursor to {@code seq} unless it is already there or beyond; returns where it stands. */
+  private static long moveCursor(Connection connection, String user, long seq, boolean mayRetry)
+      throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement(MOVE_CURSOR)) {
+      update.setLong(1, seq);
+      update.setString(2, user);
+      update.setLong(3, seq);
+      if (update.executeUpdate() > 0) {
+        return seq;
+      }
+    }
+    try (PreparedStatement select = connection.prepareStatement(SELECT_ACKED)) {
+      select.setString(1, user);
+      try (ResultSet rows = select.executeQuery()) {
+        if (rows.next()) {
+          return rows.getLong(1);
+        }
+      }
+    }
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_CURSOR)) {
+      insert.setString(1, user);
+      insert.setLong(2, seq);
+      insert.executeUpdate();
+      return seq;
+    } catch (SQLException e) {
+      // A concurrent first ACK of the same user inserted the row: move that one instead.
+      if (mayRetry && Database.isUniqueViolation(e)) {
+        return moveCursor(connection, user, seq, false);
+      }
+      throw e;
+    }
+  }
+}
