@@ -22,18 +22,28 @@ public class GatewayVerticle extends VerticleBase {
 
   private final GatewayOptions options;
   private final ConnectionRegistry registry;
+  private final int listenPort;
   private NetServer server;
 
   public GatewayVerticle(GatewayOptions options, ConnectionRegistry registry) {
+    this(options, registry, options.getPort());
+  }
+
+  /**
+   * @param listenPort the port to listen on; negative to share a free port with the other servers given the same
+   *     negative number (Vert.x does not share port 0: each instance would bind a port of its own)
+   */
+  GatewayVerticle(GatewayOptions options, ConnectionRegistry registry, int listenPort) {
     this.options = options;
     this.registry = registry;
+    this.listenPort = listenPort;
   }
 
   @Override
   public Future<?> start() {
     server = vertx.createNetServer(new NetServerOptions()
         .setHost(options.getHost())
-        .setPort(options.getPort())
+        .setPort(listenPort)
         .setTcpNoDelay(true)
         .setTcpKeepAlive(true)
         .setAcceptBacklog(4096));

@@ -239,6 +239,8 @@ public final class ClientConnection {
     }
     try {
       return commands.handle(this, request);
+    } catch (ProtocolException e) {
+      return Future.failedFuture(e);
     } catch (RuntimeException e) {
       LOG.warn("connection {}: {} failed", id, request.command(), e);
       return Future.failedFuture(e);
