@@ -1,0 +1,88 @@
+package io.clusterchat.client;
+
+import io.clusterchat.client.impl.CliSession;
+import io.clusterchat.client.impl.Console;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code clusterchat client --host <h> --port <p>}: the interactive chat client, the chat version of the classic
+ * {@code tsTclnt.py}. On a terminal it prompts for a login and keeps the line being typed intact while messages
+ * arrive; with piped input it reads command lines, prints replies and events, and exits at the end of input.
+ * Exit codes: 0 after /quit or the end of input, 1 could not connect, 2 bad option.
+ */
+@Command(name = "client", mixinStandardHelpOptions = true, version = "clusterchat client 0.1.0",
+    description = "Chats through a clusterchat gateway. Type /help once connected.")
+public final class ChatCli implements Callable<Integer> {
+
+  private static final long VERTX_CLOSE_SECONDS = 5;
+
+  @Option(names = "--host", description = "the gateway's host (default: ${DEFAULT-VALUE})")
+  String host = ChatClientOptions.DEFAULT_HOST;
+
+  @Option(names = "--port", description = "the gateway's client port (default: ${DEFAULT-VALUE})")
+  int port = ChatClientOptions.DEFAULT_PORT;
+
+  @Option(names = "--heartbeat", description = "seconds between PINGs (default: ${DEFAULT-VALUE})")
+  long heartbeatSeconds = ChatClientOptions.DEFAULT_HEARTBEAT_INTERVAL_MILLIS / 1000;
+
+  @Option(names = "--timeout", description = "seconds a request may take (default: ${DEFAULT-VALUE})")
+  long timeoutSeconds = ChatClientOptions.DEFAULT_REQUEST_TIMEOUT_MILLIS / 1000;
+
+  @Option(names = "--no-reconnect", description = "do not reconnect when the connection drops")
+  boolean noReconnect;
+
+  private InputStream in = System.in;
+  private PrintStream out = System.out;
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.in, System.out));
+  }
+
+  /**
+   * Parses {@code args} and chats over {@code in} and {@code out} until /quit or the end of input; returns the
+   * exit code. A JLine terminal is used only when {@code in} is the process's own terminal.
+   */
+  public static int run(String[] args, InputStream in, PrintStream out) {
+    ChatCli cli = new ChatCli();
+    cli.in = in;
+    cli.out = out;
+    CommandLine commandLine = new CommandLine(cli);
+    commandLine.setOut(new PrintWriter(out, true));
+    return commandLine.execute(args);
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    ChatClientOptions options;
+    try {
+      options = new ChatClientOptions().setHost(host).setPort(port)
+          .setHeartbeatIntervalMillis(TimeUnit.SECONDS.toMillis(heartbeatSeconds))
+          .setRequestTimeoutMillis(TimeUnit.SECONDS.toMillis(timeoutSeconds))
+          .setReconnect(!noReconnect);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage(), e);
+    }
+    Vertx vertx = Vertx.vertx();
+    try (Console console = openConsole()) {
+      return new CliSession(ChatClient.create(vertx, options), console, options.getRequestTimeoutMillis()).run();
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().orTimeout(VERTX_CLOSE_SECONDS, TimeUnit.SECONDS)
+          .exceptionally(e -> null).join();
+    }
+  }
+
+  /** A terminal only when a person is typing: piped input gets the plain console, which scripts can drive. */
+  private Console openConsole() throws IOException {
+    boolean terminal = in == System.in && System.console() != null;
+    return terminal ? Console.terminal() : Console.plain(in, out);
+  }
+}

@@ -1,0 +1,195 @@
+package io.clusterchat.client;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Everything a {@link ChatClient} is configured with. Setters validate and throw {@link IllegalArgumentException};
+ * the defaults follow PROTOCOL.md (a PING every 30 s keeps a connection well inside the gateway's 120 s idle
+ * timeout).
+ */
+public class ChatClientOptions {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 9001;
+  public static final long DEFAULT_HEARTBEAT_INTERVAL_MILLIS = 30_000;
+  public static final long DEFAULT_REQUEST_TIMEOUT_MILLIS = 10_000;
+  public static final boolean DEFAULT_RECONNECT = true;
+  public static final long DEFAULT_RECONNECT_INITIAL_DELAY_MILLIS = 500;
+  public static final long DEFAULT_RECONNECT_MAX_DELAY_MILLIS = 30_000;
+  /**
+   * The longest line accepted from the server. Larger than the gateway's request limit on purpose: a MSG carries
+   * up to 4000 bytes of text, which JSON escaping can make six times longer.
+   */
+  public static final int DEFAULT_MAX_LINE = 64 * 1024;
+  /** Requests waiting for a reply or for a connection; past it a request fails at once. */
+  public static final int DEFAULT_MAX_PENDING = 1024;
+
+  private static final int MAX_PORT = 65535;
+  private static final int MIN_MAX_LINE = 256;
+  private static final int MAX_MAX_LINE = 16 << 20;
+  private static final long MIN_HEARTBEAT_MILLIS = 10;
+  private static final long MIN_TIMEOUT_MILLIS = 10;
+  private static final long MIN_DELAY_MILLIS = 1;
+
+  private String host = DEFAULT_HOST;
+  private int port = DEFAULT_PORT;
+  private long heartbeatIntervalMillis = DEFAULT_HEARTBEAT_INTERVAL_MILLIS;
+  private long requestTimeoutMillis = DEFAULT_REQUEST_TIMEOUT_MILLIS;
+  private boolean reconnect = DEFAULT_RECONNECT;
+  private long reconnectInitialDelayMillis = DEFAULT_RECONNECT_INITIAL_DELAY_MILLIS;
+  private long reconnectMaxDelayMillis = DEFAULT_RECONNECT_MAX_DELAY_MILLIS;
+  private int maxLine = DEFAULT_MAX_LINE;
+  private int maxPending = DEFAULT_MAX_PENDING;
+
+  public ChatClientOptions() {
+  }
+
+  public ChatClientOptions(ChatClientOptions other) {
+    this(other.toJson());
+  }
+
+  /** Reads the keys {@link #toJson()} writes; absent keys keep their defaults. */
+  public ChatClientOptions(JsonObject json) {
+    setHost(json.getString("host", DEFAULT_HOST));
+    setPort(json.getInteger("port", DEFAULT_PORT));
+    setHeartbeatIntervalMillis(json.getLong("heartbeatIntervalMillis", DEFAULT_HEARTBEAT_INTERVAL_MILLIS));
+    setRequestTimeoutMillis(json.getLong("requestTimeoutMillis", DEFAULT_REQUEST_TIMEOUT_MILLIS));
+    setReconnect(json.getBoolean("reconnect", DEFAULT_RECONNECT));
+    setReconnectInitialDelayMillis(json.getLong("reconnectInitialDelayMillis",
+        DEFAULT_RECONNECT_INITIAL_DELAY_MILLIS));
+    setReconnectMaxDelayMillis(json.getLong("reconnectMaxDelayMillis", DEFAULT_RECONNECT_MAX_DELAY_MILLIS));
+    setMaxLine(json.getInteger("maxLine", DEFAULT_MAX_LINE));
+    setMaxPending(json.getInteger("maxPending", DEFAULT_MAX_PENDING));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("host", host)
+        .put("port", port)
+        .put("heartbeatIntervalMillis", heartbeatIntervalMillis)
+        .put("requestTimeoutMillis", requestTimeoutMillis)
+        .put("reconnect", reconnect)
+        .put("reconnectInitialDelayMillis", reconnectInitialDelayMillis)
+        .put("reconnectMaxDelayMillis", reconnectMaxDelayMillis)
+        .put("maxLine", maxLine)
+        .put("maxPending", maxPending);
+  }
+
+  public String getHost() {
+    return host;
+  }
+
+  /** The gateway's host name or IP address. */
+  public ChatClientOptions setHost(String host) {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("host must not be empty");
+    }
+    this.host = host;
+    return this;
+  }
+
+  public int getPort() {
+    return port;
+  }
+
+  /** The gateway's client port. */
+  public ChatClientOptions setPort(int port) {
+    if (port < 1 || port > MAX_PORT) {
+      throw new IllegalArgumentException("port must be in 1.." + MAX_PORT + ", was " + port);
+    }
+    this.port = port;
+    return this;
+  }
+
+  public long getHeartbeatIntervalMillis() {
+    return heartbeatIntervalMillis;
+  }
+
+  /** How often a PING is sent while connected; it keeps the gateway's idle timer off and detects dead links. */
+  public ChatClientOptions setHeartbeatIntervalMillis(long heartbeatIntervalMillis) {
+    this.heartbeatIntervalMillis = atLeast("heartbeat interval", heartbeatIntervalMillis, MIN_HEARTBEAT_MILLIS);
+    return this;
+  }
+
+  public long getRequestTimeoutMillis() {
+    return requestTimeoutMillis;
+  }
+
+  /** How long a request may wait for its reply, time spent waiting for a reconnect included. */
+  public ChatClientOptions setRequestTimeoutMillis(long requestTimeoutMillis) {
+    this.requestTimeoutMillis = atLeast("request timeout", requestTimeoutMillis, MIN_TIMEOUT_MILLIS);
+    return this;
+  }
+
+  public boolean isReconnect() {
+    return reconnect;
+  }
+
+  /** Whether a connection lost unexpectedly is reopened (then the session resumed and the inbox synced). */
+  public ChatClientOptions setReconnect(boolean reconnect) {
+    this.reconnect = reconnect;
+    return this;
+  }
+
+  public long getReconnectInitialDelayMillis() {
+    return reconnectInitialDelayMillis;
+  }
+
+  /** The first reconnect delay; it doubles after each failed attempt, up to the maximum, with jitter. */
+  public ChatClientOptions setReconnectInitialDelayMillis(long reconnectInitialDelayMillis) {
+    this.reconnectInitialDelayMillis = atLeast("reconnect initial delay", reconnectInitialDelayMillis,
+        MIN_DELAY_MILLIS);
+    if (reconnectMaxDelayMillis < reconnectInitialDelayMillis) {
+      reconnectMaxDelayMillis = reconnectInitialDelayMillis;
+    }
+    return this;
+  }
+
+  public long getReconnectMaxDelayMillis() {
+    return reconnectMaxDelayMillis;
+  }
+
+  /** The longest reconnect delay; must not be below the initial delay. */
+  public ChatClientOptions setReconnectMaxDelayMillis(long reconnectMaxDelayMillis) {
+    if (reconnectMaxDelayMillis < reconnectInitialDelayMillis) {
+      throw new IllegalArgumentException("reconnect max delay must be at least the initial delay ("
+          + reconnectInitialDelayMillis + " ms), was " + reconnectMaxDelayMillis);
+    }
+    this.reconnectMaxDelayMillis = reconnectMaxDelayMillis;
+    return this;
+  }
+
+  public int getMaxLine() {
+    return maxLine;
+  }
+
+  /** The longest line, in bytes, accepted from the server; a longer one is a protocol fault and drops the link. */
+  public ChatClientOptions setMaxLine(int maxLine) {
+    if (maxLine < MIN_MAX_LINE || maxLine > MAX_MAX_LINE) {
+      throw new IllegalArgumentException("max line must be in " + MIN_MAX_LINE + ".." + MAX_MAX_LINE
+          + ", was " + maxLine);
+    }
+    this.maxLine = maxLine;
+    return this;
+  }
+
+  public int getMaxPending() {
+    return maxPending;
+  }
+
+  /** Requests that may wait at once (for a reply or a reconnect); bounds the client's memory. */
+  public ChatClientOptions setMaxPending(int maxPending) {
+    if (maxPending < 1) {
+      throw new IllegalArgumentException("max pending must be at least 1, was " + maxPending);
+    }
+    this.maxPending = maxPending;
+    return this;
+  }
+
+  private static long atLeast(String what, long value, long min) {
+    if (value < min) {
+      throw new IllegalArgumentException(what + " must be at least " + min + " ms, was " + value);
+    }
+    return value;
+  }
+}

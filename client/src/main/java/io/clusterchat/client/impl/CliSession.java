@@ -1,0 +1,273 @@
+package io.clusterchat.client.impl;
+
+import io.clusterchat.client.ChatClient;
+import io.clusterchat.client.ChatEvent;
+import io.clusterchat.client.ChatEvent.MessageReceived;
+import io.clusterchat.client.ChatException;
+import io.clusterchat.client.HistoryItem;
+import io.clusterchat.client.Presence;
+import io.clusterchat.client.Sent;
+import io.clusterchat.client.Session;
+import io.clusterchat.client.SyncResult;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The interactive chat: reads command lines from a {@link Console}, runs them on a {@link ChatClient} (waiting for
+ * each reply on the reading thread, never on an event loop) and prints the client's events as they come.
+ */
+public final class CliSession {
+
+  static final String HELP = String.join("\n",
+      "  <text>                       send <text> to the current peer (set it with /to)",
+      "  /to <user>                   set the current peer: name (this region) or name@region",
+      "  /send <to> <text>            send <text> to a user",
+      "  /login <user> <password>     log in",
+      "  /register <name> <password>  register a user in this gateway's region",
+      "  /sync [<after> [<limit>]]    list inbox messages (default: after the acknowledged cursor)",
+      "  /ack <seq>                   acknowledge the inbox up to <seq>",
+      "  /history <peer> [<limit>]    the conversation with <peer>, oldest first",
+      "  /who <user>                  is <user> online, and where",
+      "  /ping                        round trip to the gateway",
+      "  /help                        this list",
+      "  /quit                        leave (so does the end of input)");
+
+  /** Events waiting to be printed; past this the oldest are dropped rather than block the client's event loop. */
+  private static final int MAX_QUEUED_EVENTS = 1000;
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT)
+      .withZone(ZoneId.systemDefault());
+  /** Beyond the client's own request timeout, so the client's timeout (with its clear message) comes first. */
+  private static final long AWAIT_MARGIN_MILLIS = 2_000;
+
+  private final ChatClient client;
+  private final Console console;
+  private final long awaitMillis;
+  private final ExecutorService printer;
+  private String peer;
+  private boolean quit;
+
+  public CliSession(ChatClient client, Console console, long requestTimeoutMillis) {
+    this.client = client;
+    this.console = console;
+    this.awaitMillis = requestTimeoutMillis + AWAIT_MARGIN_MILLIS;
+    this.printer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(MAX_QUEUED_EVENTS), runnable -> {
+          Thread thread = new Thread(runnable, "clusterchat-cli-printer");
+          thread.setDaemon(true);
+          return thread;
+        }, new ThreadPoolExecutor.DiscardOldestPolicy());
+    client.eventHandler(event -> printer.execute(() -> console.println(describe(event))));
+  }
+
+  /** Connects, offers to log in, then runs commands until /quit or the end of input; returns the exit code. */
+  public int run() {
+    try {
+      await(client.connect());
+    } catch (ChatException e) {
+      console.println("cannot connect: " + e.getMessage());
+      return 1;
+    }
+    console.println("connected to " + client.nodeId() + " (region " + client.region() + "); /help lists commands");
+    if (console.interactive()) {
+      promptLogin();
+    }
+    String line;
+    while (!quit && (line = console.readLine(prompt())) != null) {
+      execute(line.strip());
+    }
+    shutdown();
+    return 0;
+  }
+
+  /** Asks for a login until one works, the user skips it, or quits; {@code /register} may come first. */
+  private void promptLogin() {
+    while (!quit && client.session() == null) {
+      String user = console.readLine("log in as (name or name@region; /register <name> <password>; empty to skip): ");
+      if (user == null) {
+        quit = true;
+      } else if (user.isBlank()) {
+        return;
+      } else if (user.strip().startsWith("/")) {
+        execute(user.strip());
+      } else {
+        String password = console.readPassword("password: ");
+        if (password == null) {
+          quit = true;
+        } else {
+          execute("/login " + user.strip() + " " + password);
+        }
+      }
+    }
+  }
+
+  private String prompt() {
+    return peer == null ? "> " : "[" + peer + "]> ";
+  }
+
+  /** Runs one command line; failures are printed, never thrown. */
+  void execute(String line) {
+    if (line.isEmpty()) {
+      return;
+    }
+    try {
+      if (line.startsWith("/")) {
+        command(line);
+      } else if (peer == null) {
+        console.println("no peer: set one with /to <user>, or use /send <to> <text>");
+      } else {
+        send(peer, line);
+      }
+    } catch (ChatException e) {
+      console.println("error " + e.code() + ": " + e.reason());
+    } catch (IllegalArgumentException e) {
+      console.println(e.getMessage());
+    }
+  }
+
+  private void command(String line) {
+    String[] words = line.split(" +", 3);
+    String name = words[0].toLowerCase(Locale.ROOT);
+    switch (name) {
+      case "/to" -> peer = arg(words, 1, "/to <user>");
+      case "/send" -> send(arg(words, 1, "/send <to> <text>"), arg(words, 2, "/send <to> <text>"));
+      case "/login" -> login(arg(words, 1, "/login <user> <password>"), arg(words, 2, "/login <user> <password>"));
+      case "/register" -> register(arg(words, 1, "/register <name> <password>"),
+          arg(words, 2, "/register <name> <password>"));
+      case "/sync" -> sync(words);
+      case "/ack" -> ack(arg(words, 1, "/ack <seq>"));
+      case "/history" -> history(arg(words, 1, "/history <peer> [<limit>]"), words);
+      case "/who" -> who(arg(words, 1, "/who <user>"));
+      case "/ping" -> console.println("pong in " + await(client.ping()) + " ms");
+      case "/help" -> console.println(HELP);
+      case "/quit" -> quit = true;
+      default -> console.println("unknown command " + name + "; /help lists commands");
+    }
+  }
+
+  private void login(String user, String password) {
+    Session session = await(client.login(user, password));
+    console.println("logged in as " + session.address() + ", " + session.unread() + " unread");
+    if (session.unread() > 0) {
+      printSync(await(client.sync(null, null)));
+    }
+  }
+
+  private void register(String name, String password) {
+    console.println("registered " + await(client.register(name, password)) + "; now /login");
+  }
+
+  private void send(String to, String text) {
+    Sent sent = await(client.send(to, text));
+    console.println("sent " + sent.msg() + " at " + TIME.format(Instant.ofEpochMilli(sent.ts())));
+  }
+
+  private void sync(String[] words) {
+    String usage = "/sync [<after> [<limit>]]";
+    Long after = words.length > 1 ? number(words[1], usage) : null;
+    Integer limit = words.length > 2 ? (int) number(words[2].strip(), usage) : null;
+    printSync(await(client.sync(after, limit)));
+  }
+
+  private void printSync(SyncResult result) {
+    result.messages().forEach(message -> console.println(describe(message)));
+    console.println(result.messages().size() + " message(s), latest #" + result.latest()
+        + (result.messages().isEmpty() ? "" : "; /ack " + result.messages().get(result.messages().size() - 1).seq()
+        + " to mark them read"));
+  }
+
+  private void ack(String seq) {
+    long value = number(seq, "/ack <seq>");
+    await(client.ack(value));
+    console.println("acknowledged up to #" + value);
+  }
+
+  private void history(String with, String[] words) {
+    Integer limit = words.length > 2 ? (int) number(words[2].strip(), "/history <peer> [<limit>]") : null;
+    List<HistoryItem> items = await(client.history(with, limit));
+    items.forEach(item -> console.println("[" + TIME.format(Instant.ofEpochMilli(item.ts())) + "] " + item.from()
+        + " -> " + item.to() + ": " + item.text()));
+    console.println(items.size() + " message(s)");
+  }
+
+  private void who(String user) {
+    Presence presence = await(client.who(user));
+    console.println(presence.address() + (presence.online()
+        ? " is online in " + String.join(",", presence.regions()) : " is offline"));
+  }
+
+  private void shutdown() {
+    try {
+      await(client.close());
+    } catch (ChatException e) {
+      // Leaving anyway: the server may already be gone.
+    }
+    printer.shutdown();
+    try {
+      printer.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    console.println("bye");
+  }
+
+  /** How an event is shown. */
+  static String describe(ChatEvent event) {
+    if (event instanceof MessageReceived message) {
+      return "[#" + message.seq() + " " + TIME.format(Instant.ofEpochMilli(message.ts())) + "] " + message.from()
+          + ": " + message.text();
+    } else if (event instanceof ChatEvent.Notice notice) {
+      return "*** notice: " + notice.text();
+    } else if (event instanceof ChatEvent.Reconnect move) {
+      return "*** moving to " + move.host() + ":" + move.port();
+    } else if (event instanceof ChatEvent.Bye bye) {
+      return "*** server says bye: " + bye.reason();
+    } else if (event instanceof ChatEvent.Disconnected lost) {
+      return "*** disconnected (" + (lost.cause() == null ? "closed" : lost.cause().getMessage()) + ")"
+          + (lost.reconnecting() ? ", reconnecting..." : "");
+    } else if (event instanceof ChatEvent.Reconnected back) {
+      return "*** reconnected to " + back.host() + ":" + back.port()
+          + (back.address() == null ? "" : " as " + back.address());
+    }
+    return "*** " + event;
+  }
+
+  private static String arg(String[] words, int index, String usage) {
+    if (words.length <= index || words[index].isBlank()) {
+      throw new IllegalArgumentException("usage: " + usage);
+    }
+    return words[index].strip();
+  }
+
+  private static long number(String word, String usage) {
+    try {
+      return Long.parseLong(word);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("usage: " + usage);
+    }
+  }
+
+  /** Waits on the reading thread (never an event loop) for a reply; failures come out as ChatException. */
+  private <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(awaitMillis, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof ChatException chat ? chat
+          : new ChatException(ChatException.PROTOCOL, String.valueOf(e.getCause()));
+    } catch (TimeoutException e) {
+      throw new ChatException(ChatException.TIMEOUT, "no answer in " + awaitMillis + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ChatException(ChatException.CLOSED, "interrupted");
+    }
+  }
+}

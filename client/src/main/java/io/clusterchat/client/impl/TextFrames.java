@@ -1,0 +1,76 @@
+package io.clusterchat.client.impl;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Reads the few text-spelled frames this client can get: the gateway writes pushes in the spelling of the
+ * connection's latest request, so those arriving before the first (JSON) request, such as {@code BYE shutdown},
+ * are text. Each is turned into its JSON spelling so that one handler serves both.
+ */
+final class TextFrames {
+
+  private static final String HELLO = "HELLO ";
+  private static final int HELLO_FIELDS = 4;
+  private static final int ERR_FIELDS = 3;
+  private static final int RECONNECT_FIELDS = 3;
+  private static final int MSG_FIELDS = 7;
+
+  private TextFrames() {
+  }
+
+  /** The {@code {"region":s,"node":s}} of a HELLO line, or null if {@code line} is not one. */
+  static JsonObject hello(String line) {
+    if (!line.startsWith(HELLO)) {
+      return null;
+    }
+    String[] words = line.split(" ", HELLO_FIELDS);
+    return words.length < HELLO_FIELDS ? null
+        : new JsonObject().put("version", words[1]).put("region", words[2]).put("node", words[3]);
+  }
+
+  /** The JSON spelling of a text push or error, or null for anything else. */
+  static JsonObject toJson(String line) {
+    int space = line.indexOf(' ');
+    String word = space < 0 ? line : line.substring(0, space);
+    String rest = space < 0 ? "" : line.substring(space + 1);
+    try {
+      switch (word) {
+        case "NOTICE":
+          return new JsonObject().put("op", "notice").put("text", rest);
+        case "BYE":
+          return new JsonObject().put("op", "bye").put("reason", rest);
+        case "ERR":
+          return error(line);
+        case "RECONNECT":
+          return reconnect(line);
+        case "MSG":
+          return msg(line);
+        default:
+          return null;
+      }
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static JsonObject error(String line) {
+    String[] words = line.split(" ", ERR_FIELDS);
+    return words.length < ERR_FIELDS ? null
+        : new JsonObject().put("op", "err").put("code", Integer.parseInt(words[1])).put("error", words[2]);
+  }
+
+  private static JsonObject reconnect(String line) {
+    String[] words = line.split(" ", RECONNECT_FIELDS);
+    return words.length < RECONNECT_FIELDS ? null
+        : new JsonObject().put("op", "reconnect").put("host", words[1]).put("port", Integer.parseInt(words[2]));
+  }
+
+  private static JsonObject msg(String line) {
+    String[] words = line.split(" ", MSG_FIELDS);
+    if (words.length < MSG_FIELDS) {
+      return null;
+    }
+    return new JsonObject().put("op", "msg").put("seq", Long.parseLong(words[1])).put("msg", words[2])
+        .put("from", words[3]).put("to", words[4]).put("ts", Long.parseLong(words[5])).put("text", words[6]);
+  }
+}
