@@ -1,5 +1,6 @@
 package io.clusterchat.deploy;
 
+import io.clusterchat.client.ChatCli;
 import io.clusterchat.cluster.ClusterOptions;
 import io.clusterchat.cluster.NodeRole;
 import java.io.PrintWriter;
@@ -21,8 +22,9 @@ import picocli.CommandLine.ParameterException;
         GatewayCommand.class,
         AuthNodeCommand.class,
         SessionStoreCommand.class,
-        BackendCommand.PersistenceNode.class,
-        CoordinatorCommand.class
+        PersistenceNodeCommand.class,
+        CoordinatorCommand.class,
+        ChatCli.class
     })
 public final class Launcher implements Runnable {
 

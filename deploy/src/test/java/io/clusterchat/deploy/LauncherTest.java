@@ -67,8 +67,21 @@ class LauncherTest {
 
   @Test
   void badClusterValueIsAUsageError() {
-    assertThat(execute(Map.of(), "auth-node", "--node-id", "a-1", "--cluster-host", "0.0.0.0")).isEqualTo(USAGE);
+    assertThat(execute(Map.of(), "session-store", "--node-id", "s-1", "--cluster-host", "0.0.0.0")).isEqualTo(USAGE);
     assertThat(errors.toString()).contains("cluster host");
+  }
+
+  @Test
+  void authNodeWithoutTokenSecretIsAUsageError() {
+    assertThat(execute(Map.of(), "auth-node", "--node-id", "a-1")).isEqualTo(USAGE);
+    assertThat(errors.toString()).contains("--token-secret");
+  }
+
+  @Test
+  void shortTokenSecretIsAUsageError() {
+    assertThat(execute(Map.of("CLUSTERCHAT_TOKEN_SECRET", "short"), "auth-node", "--node-id", "a-1"))
+        .isEqualTo(USAGE);
+    assertThat(errors.toString()).contains("32").doesNotContain("short");
   }
 
   @Test

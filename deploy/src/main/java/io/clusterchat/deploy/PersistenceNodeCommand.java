@@ -1,0 +1,79 @@
+package io.clusterchat.deploy;
+
+import io.clusterchat.cluster.NodeRole;
+import io.clusterchat.persistence.PersistenceNode;
+import io.clusterchat.persistence.PersistenceOptions;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "persistence-node", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "The only process that writes the database: accounts, messages, inboxes, cursors, with group "
+        + "commit. Embedded H2 under --data-dir by default; PostgreSQL with --jdbc-url.")
+final class PersistenceNodeCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ClusterMixin cluster;
+
+  @Option(names = "--jdbc-url", paramLabel = "URL",
+      description = "The database, e.g. jdbc:postgresql://db:5432/clusterchat. Default: an H2 file database under "
+          + "--data-dir.")
+  String jdbcUrl;
+
+  @Option(names = "--db-user", paramLabel = "USER", description = "The database user. Default: sa for H2.")
+  String dbUser;
+
+  @Option(names = "--db-password", paramLabel = "PASSWORD",
+      description = "The database password; prefer CLUSTERCHAT_DB_PASSWORD (flags show in process lists).")
+  String dbPassword;
+
+  @Option(names = "--db-pool-size", paramLabel = "N", defaultValue = "8",
+      description = "Database connections for reads. Default: ${DEFAULT-VALUE}.")
+  int poolSize;
+
+  @Option(names = "--batch-max-size", paramLabel = "N", defaultValue = "512",
+      description = "The most appends one group commit holds. Default: ${DEFAULT-VALUE}.")
+  int batchMaxSize;
+
+  @Option(names = "--batch-max-delay", paramLabel = "DURATION", defaultValue = "2ms",
+      converter = DurationConverter.class,
+      description = "How long a group commit waits to fill up. Default: ${DEFAULT-VALUE}.")
+  Duration batchMaxDelay;
+
+  PersistenceOptions persistenceOptions() {
+    try {
+      PersistenceOptions options = new PersistenceOptions()
+          .setDataDir(cluster.dataDir.toString())
+          .setPoolSize(poolSize)
+          .setBatchMaxSize(batchMaxSize)
+          .setBatchMaxDelayMillis(batchMaxDelay.toMillis());
+      if (jdbcUrl != null) {
+        options.setJdbcUrl(jdbcUrl);
+      }
+      if (dbUser != null) {
+        options.setDbUser(dbUser);
+      }
+      if (dbPassword != null) {
+        options.setDbPassword(dbPassword);
+      }
+      return options;
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    PersistenceOptions options = persistenceOptions();
+    return NodeRunner.run(Launcher.clusterOptions(spec, cluster, NodeRole.PERSISTENCE_NODE, null), 0,
+        node -> PersistenceNode.deploy(node.vertx(), options));
+  }
+}

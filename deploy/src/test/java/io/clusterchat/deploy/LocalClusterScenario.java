@@ -1,0 +1,287 @@
+package io.clusterchat.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusterchat.deploy.LineClient.Msg;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's promise, end to end, as a user would live it: {@code deploy/local-cluster.sh start} starts every
+ * role from the built jar; gateways greet and answer; the classic tutorial clients get stamped echoes; alice (a raw
+ * socket, as with nc) and bob (the CLI client) chat across regions; an offline user's inbox survives a full
+ * cluster restart; {@code stop} leaves no process behind. Subclasses choose the database and a port offset.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class LocalClusterScenario {
+
+  static final String CTIME = "(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+      + "[ 123]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}";
+  private static final long SCRIPT_TIMEOUT_SECONDS = 300;
+  private static final long CLI_LINE_SECONDS = 30;
+  private static final String PW = "s3cret-pass";
+
+  /** The working directory of the script: logs/, run/, data/ (a temp dir per class). */
+  Path home;
+
+  private final List<Long> pids = new ArrayList<>();
+
+  /** Added to every port of the local cluster, so runs never meet a developer's own cluster or each other. */
+  abstract int portOffset();
+
+  /** Environment for the script's nodes (the database to use). */
+  abstract Map<String, String> environment() throws Exception;
+
+  int gatewayBj() {
+    return 9001 + portOffset();
+  }
+
+  int gatewaySh() {
+    return 9002 + portOffset();
+  }
+
+  @BeforeAll
+  void start(@TempDir Path workDir) throws Exception {
+    home = workDir;
+    Result started = script("start");
+    assertThat(started.exitCode).as(started.output).isZero();
+    try (Stream<Path> files = Files.list(home.resolve("run"))) {
+      for (Path pidFile : (Iterable<Path>) files::iterator) {
+        pids.add(Long.parseLong(Files.readString(pidFile).trim()));
+      }
+    }
+  }
+
+  @AfterAll
+  void stopEvenIfATestFailed() throws Exception {
+    if (Files.isDirectory(home.resolve("run"))) {
+      script("stop");
+    }
+  }
+
+  @Test
+  @Order(1)
+  void everyRoleRuns() throws Exception {
+    assertThat(pids).hasSize(6);
+    Result status = script("status");
+    assertThat(status.exitCode).isZero();
+    assertThat(status.output).contains("coordinator", "session-store-1", "auth-1", "persistence-1", "gw-bj-1",
+        "gw-sh-1").doesNotContain("stopped");
+  }
+
+  @Test
+  @Order(2)
+  void gatewaysGreetAndAnswerPingAndEcho() throws Exception {
+    try (LineClient bj = new LineClient(gatewayBj()); LineClient sh = new LineClient(gatewaySh())) {
+      assertThat(bj.hello()).isEqualTo("HELLO clusterchat/1 bj gw-bj-1");
+      assertThat(sh.hello()).isEqualTo("HELLO clusterchat/1 sh gw-sh-1");
+      assertThat(bj.call("PING")).isEqualTo("PONG");
+      assertThat(bj.call("ECHO hello world")).matches("ECHO \\[" + CTIME + "\\] hello world");
+    }
+  }
+
+  @Test
+  @Order(3)
+  void aliceWithNcAndBobWithTheCliChatAcrossRegions() throws Exception {
+    try (LineClient alice = new LineClient(gatewayBj()); Cli bob = new Cli(gatewaySh())) {
+      alice.registerAndLogin("alice", PW);
+      bob.say("/register bob " + PW);
+      bob.expect("registered bob@sh");
+      bob.say("/login bob " + PW);
+      bob.expect("logged in as bob@sh");
+
+      assertThat(alice.call("SEND bob@sh hi bob, from bj")).startsWith("OK SEND ");
+      bob.expect("alice@bj: hi bob, from bj");
+      bob.say("/send alice@bj hi alice, from sh");
+      Msg got = alice.readMsg();
+      assertThat(got.from()).isEqualTo("bob@sh");
+      assertThat(got.text()).isEqualTo("hi alice, from sh");
+
+      assertThat(alice.call("WHO bob@sh")).isEqualTo("OK WHO bob@sh online sh");
+      bob.say("/who alice@bj");
+      bob.expect("alice@bj");
+      bob.say("/quit");
+      assertThat(bob.exitCode()).isZero();
+      assertThat(pollWho(alice, "bob@sh")).isEqualTo("OK WHO bob@sh offline");
+    }
+  }
+
+  @Test
+  @Order(4)
+  void offlineInboxSurvivesAFullRestart() throws Exception {
+    try (LineClient alice = new LineClient(gatewayBj())) {
+      assertThat(alice.call("LOGIN alice " + PW)).startsWith("OK LOGIN alice@bj ");
+      assertThat(alice.call("REGISTER carol " + PW)).isEqualTo("OK REGISTER carol@bj");
+      for (int i = 1; i <= 3; i++) {
+        assertThat(alice.call("SEND carol message " + i)).startsWith("OK SEND ");
+      }
+    }
+    try (LineClient carol = new LineClient(gatewaySh())) {
+      String[] login = carol.call("LOGIN carol@bj " + PW).split(" ");
+      assertThat(login[5]).as("latest").isEqualTo("3");
+      carol.send("SYNC");
+      for (int i = 1; i <= 3; i++) {
+        Msg msg = carol.readMsg();
+        assertThat(msg.seq()).isEqualTo(i);
+        assertThat(msg.text()).isEqualTo("message " + i);
+      }
+      assertThat(carol.read()).isEqualTo("OK SYNC 3 3");
+      assertThat(carol.call("ACK 2")).isEqualTo("OK ACK 2");
+    }
+
+    Result stopped = script("stop");
+    assertThat(stopped.exitCode).as(stopped.output).isZero();
+    Result restarted = script("start");
+    assertThat(restarted.exitCode).as(restarted.output).isZero();
+    recordPids();
+
+    try (LineClient carol = new LineClient(gatewayBj())) {
+      String[] login = carol.call("LOGIN carol " + PW).split(" ");
+      assertThat(login[4]).as("acked").isEqualTo("2");
+      assertThat(login[5]).as("latest").isEqualTo("3");
+      carol.send("SYNC 0");
+      for (int i = 1; i <= 3; i++) {
+        assertThat(carol.readMsg().text()).isEqualTo("message " + i);
+      }
+      assertThat(carol.read()).isEqualTo("OK SYNC 3 3");
+    }
+  }
+
+  @Test
+  @Order(5)
+  void stopLeavesNoProcessBehind() throws Exception {
+    Result stopped = script("stop");
+    assertThat(stopped.exitCode).as(stopped.output).isZero();
+    for (long pid : pids) {
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid).isFalse();
+    }
+    assertThat(script("status").output).doesNotContain("running");
+  }
+
+  private void recordPids() throws IOException {
+    try (Stream<Path> files = Files.list(home.resolve("run"))) {
+      for (Path pidFile : (Iterable<Path>) files::iterator) {
+        pids.add(Long.parseLong(Files.readString(pidFile).trim()));
+      }
+    }
+  }
+
+  private static String pollWho(LineClient client, String user) throws Exception {
+    String who = "";
+    for (int i = 0; i < 50 && !who.endsWith("offline"); i++) {
+      who = client.call("WHO " + user);
+      Thread.sleep(100);
+    }
+    return who;
+  }
+
+  Result script(String command) throws Exception {
+    return run(List.of("bash", Path.of("local-cluster.sh").toAbsolutePath().toString(), command), "");
+  }
+
+  Result run(List<String> command, String input) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(scriptEnvironment());
+    Process process = builder.start();
+    try (OutputStream stdin = process.getOutputStream()) {
+      stdin.write(input.getBytes(StandardCharsets.UTF_8));
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(SCRIPT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException(command + " did not finish: " + output);
+    }
+    return new Result(process.exitValue(), output);
+  }
+
+  private Map<String, String> scriptEnvironment() throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(environment());
+    env.put("CLUSTERCHAT_PORT_OFFSET", String.valueOf(portOffset()));
+    env.put("CLUSTERCHAT_JAR", jar().toString());
+    return env;
+  }
+
+  static Path jar() {
+    return Path.of("target", "clusterchat.jar").toAbsolutePath();
+  }
+
+  record Result(int exitCode, String output) {
+  }
+
+  /** The interactive client, {@code java -jar clusterchat.jar client}, fed through a pipe. */
+  static final class Cli implements AutoCloseable {
+    private final Process process;
+    private final OutputStream stdin;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final StringBuilder seen = new StringBuilder();
+
+    Cli(int port) throws IOException {
+      process = new ProcessBuilder("java", "-Xmx128m", "-jar", jar().toString(), "client", "--host", "127.0.0.1",
+          "--port", String.valueOf(port)).redirectErrorStream(true).start();
+      stdin = process.getOutputStream();
+      Thread reader = new Thread(() -> {
+        try (BufferedReader out = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+          for (String line = out.readLine(); line != null; line = out.readLine()) {
+            lines.add(line);
+          }
+        } catch (IOException e) {
+          lines.add("(cli output ended: " + e + ")");
+        }
+      }, "cli-reader");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    void say(String line) throws IOException {
+      stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      stdin.flush();
+    }
+
+    /** Waits for an output line containing {@code text}. */
+    void expect(String text) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLI_LINE_SECONDS);
+      while (System.nanoTime() < deadline) {
+        String line = lines.poll(1, TimeUnit.SECONDS);
+        if (line != null) {
+          seen.append(line).append('\n');
+          if (line.contains(text)) {
+            return;
+          }
+        }
+      }
+      throw new AssertionError("the CLI never printed '" + text + "'; it printed:\n" + seen);
+    }
+
+    int exitCode() throws InterruptedException {
+      assertThat(process.waitFor(CLI_LINE_SECONDS, TimeUnit.SECONDS)).as("the CLI exits").isTrue();
+      return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+      process.destroy();
+    }
+  }
+}
