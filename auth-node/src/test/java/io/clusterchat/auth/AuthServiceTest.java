@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clusterchat.auth.impl.Tokens;
 import io.clusterchat.bus.AuthService;
 import io.clusterchat.bus.StoreService;
+import io.clusterchat.persistence.PersistenceNode;
+import io.clusterchat.persistence.PersistenceOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -13,11 +15,14 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The auth-node through its event-bus addresses, as a gateway uses it, against a store on the same event bus. */
 @ExtendWith(VertxExtension.class)
@@ -32,6 +37,10 @@ class AuthServiceTest {
   private static final String CLIENT = "192.0.2.1";
 
   private Vertx vertx;
+  private PersistenceNode store;
+
+  @TempDir
+  Path dataDir;
   private final AtomicInteger accountReads = new AtomicInteger();
 
   static AuthOptions options() {
@@ -41,6 +50,15 @@ class AuthServiceTest {
         .setUserFailureLimit(USER_LIMIT)
         .setClientFailureLimit(CLIENT_LIMIT)
         .setStoreTimeoutMillis(STORE_TIMEOUT);
+  }
+
+  @AfterEach
+  void stopStore(VertxTestContext ctx) {
+    if (store == null) {
+      ctx.completeNow();
+    } else {
+      store.close().onComplete(ctx.succeedingThenComplete());
+    }
   }
 
   @BeforeEach
@@ -57,8 +75,10 @@ class AuthServiceTest {
   }
 
   /** The store the auth-node talks to. */
+  /** The real store: a persistence-node on an H2 file of this test's own. */
   private Future<?> startStore() {
-    return vertx.deployVerticle(new InMemoryStoreVerticle());
+    return PersistenceNode.deploy(vertx, new PersistenceOptions().setDataDir(dataDir.toString()))
+        .onSuccess(node -> store = node);
   }
 
   @Test

@@ -7,12 +7,15 @@ import io.clusterchat.bus.AuthService;
 import io.clusterchat.cluster.ClusterNode;
 import io.clusterchat.cluster.NodeRole;
 import io.clusterchat.cluster.TestClusters;
+import io.clusterchat.persistence.PersistenceNode;
+import io.clusterchat.persistence.PersistenceOptions;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +35,7 @@ class ClusteredAuthTest {
   private static final String PASSWORD = "s3cret-enough";
 
   private static ClusterNode dataNode;
+  private static PersistenceNode store;
   private static ClusterNode authNode;
 
   @BeforeAll
@@ -40,16 +44,20 @@ class ClusteredAuthTest {
     // The coordinator role is a data member: the lite members need one for the event bus's subscription map.
     // Started one after the other from the test thread, not from a callback on the first node's context.
     dataNode = await(ClusterNode.start(cluster.node("coord-1", NodeRole.COORDINATOR, "bj", true)));
-    await(dataNode.vertx().deployVerticle(new InMemoryStoreVerticle()));
+    store = await(PersistenceNode.deploy(dataNode.vertx(),
+        new PersistenceOptions().setDataDir(Files.createTempDirectory("auth-store").toString())));
     authNode = await(ClusterNode.start(cluster.node("auth-1", NodeRole.AUTH_NODE, "bj", false)));
     await(AuthNode.deploy(authNode.vertx(), AuthServiceTest.options()));
   }
 
   @AfterAll
-  static void stopCluster() {
+  static void stopCluster() throws Exception {
     // Lite member first, the data member last: the cluster stays safe while nodes leave.
     if (authNode != null) {
       authNode.closeAndWait(CLOSE_TIMEOUT_MILLIS);
+    }
+    if (store != null) {
+      store.close().toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
     if (dataNode != null) {
       dataNode.closeAndWait(CLOSE_TIMEOUT_MILLIS);

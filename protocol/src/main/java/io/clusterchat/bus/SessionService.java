@@ -7,7 +7,11 @@ package io.clusterchat.bus;
  */
 public final class SessionService {
 
-  /** Request {@code {"user":s,"gateway":s,"connection":s,"region":s}}; reply {@code {}}. */
+  /**
+   * Request {@code {"user":s,"gateway":s,"connection":s,"region":s}}; reply {@code {}}. Fails 429 when the user
+   * has the most sessions allowed, 503 when the gateway is not a live cluster member (a session no leave event
+   * could remove is never stored). Every address fails 400 for a malformed request.
+   */
   public static final String BIND = "session.bind";
 
   /** Request {@code {"user":s,"connection":s}}; reply {@code {}} (also when there was no such session). */
