@@ -17,6 +17,23 @@ public final class GatewayService {
    */
   public static final String DELIVER = "deliver";
 
+  /**
+   * Stop accepting clients and move the connected ones elsewhere (requested; the reply comes once every client
+   * is gone). Body {@code {"targets":[{"host":s,"port":n}],"batchSize":n,"batchIntervalMillis":n}}: clients are
+   * sent {@code RECONNECT <host> <port>} of a target (spread over the targets), then {@code BYE drain}, then
+   * closed, in batches. Reply {@code {"moved":n}}.
+   */
+  public static final String DRAIN = "drain";
+
+  /** Push {@code NOTICE <text>} to every connection of this gateway (sent). Body {@code {"text":s}}. */
+  public static final String NOTICE = "notice";
+
+  /**
+   * Send {@code BYE kicked} to every connection of a user on this gateway and close them (requested). Body
+   * {@code {"user":s}}; reply {@code {"kicked":n}}.
+   */
+  public static final String KICK = "kick";
+
   private GatewayService() {
   }
 
