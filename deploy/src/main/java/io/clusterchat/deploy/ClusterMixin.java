@@ -2,6 +2,7 @@ package io.clusterchat.deploy;
 
 import io.clusterchat.cluster.ClusterOptions;
 import io.clusterchat.cluster.NodeRole;
+import io.clusterchat.metrics.NodeHttpOptions;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -39,6 +40,15 @@ final class ClusterMixin {
       description = "The clustered event bus's TCP port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
   int busPort;
 
+  @Option(names = "--metrics-host", paramLabel = "ADDRESS", defaultValue = NodeHttpOptions.DEFAULT_HOST,
+      description = "The address of this node's /metrics and /health endpoint. Default: ${DEFAULT-VALUE}.")
+  String metricsHost;
+
+  @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "0",
+      description = "The port of this node's HTTP endpoint serving GET /metrics (Prometheus text) and GET /health "
+          + "(readiness: 200 UP or 503 DOWN); 0 serves neither. Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data",
       description = "Where the node keeps its files (the embedded database). Default: ${DEFAULT-VALUE}.")
   Path dataDir;
@@ -58,6 +68,8 @@ final class ClusterMixin {
         .setHost(host)
         .setPort(port)
         .setPublicHost(publicHost)
-        .setBusPort(busPort);
+        .setBusPort(busPort)
+        // 0 means off here (an operator wants a known port to scrape), unlike NodeHttpOptions' any-free-port.
+        .setMetrics(metricsPort == 0 ? null : new NodeHttpOptions().setHost(metricsHost).setPort(metricsPort));
   }
 }

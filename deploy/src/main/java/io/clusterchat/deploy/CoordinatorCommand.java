@@ -3,6 +3,7 @@ package io.clusterchat.deploy;
 import io.clusterchat.cluster.NodeRole;
 import io.clusterchat.coordinator.Coordinator;
 import io.clusterchat.coordinator.CoordinatorOptions;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +13,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "coordinator", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "The control plane: health now; gateway registry, dispatch, admin API and dashboard to come.")
+    description = "The control plane: gateway registry and dispatch, the admin API (cluster, drain, notice, kick) "
+        + "and the dashboard, over HTTP.")
 final class CoordinatorCommand implements Callable<Integer> {
 
   @Spec
@@ -29,9 +31,30 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "The port of the HTTP API. Default: ${DEFAULT-VALUE}.")
   int httpPort;
 
+  @Option(names = "--admin-token", paramLabel = "TOKEN",
+      description = "The bearer token of the admin API and dashboard (at least 16 characters). Required; prefer "
+          + "the environment variable CLUSTERCHAT_ADMIN_TOKEN, which no process list shows.")
+  String adminToken;
+
+  @Option(names = "--drain-batch-size", paramLabel = "N", defaultValue = "100",
+      description = "Clients a draining gateway moves at once. Default: ${DEFAULT-VALUE}.")
+  int drainBatchSize;
+
+  @Option(names = "--drain-batch-interval", paramLabel = "DURATION", defaultValue = "200ms",
+      converter = DurationConverter.class,
+      description = "The pause between a draining gateway's batches. Default: ${DEFAULT-VALUE}.")
+  Duration drainBatchInterval;
+
+  /** The coordinator's options from the parsed values; a bad or missing value is a usage error (exit code 2). */
   CoordinatorOptions coordinatorOptions() {
+    if (adminToken == null) {
+      throw new ParameterException(spec.commandLine(), "--admin-token (or CLUSTERCHAT_ADMIN_TOKEN) is required: "
+          + "the token of the admin API");
+    }
     try {
-      return new CoordinatorOptions().setHttpHost(httpHost).setHttpPort(httpPort);
+      return new CoordinatorOptions().setHttpHost(httpHost).setHttpPort(httpPort).setAdminToken(adminToken)
+          .setDrainBatchSize(drainBatchSize).setDrainBatchIntervalMillis(drainBatchInterval.toMillis())
+          .validate();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -11,11 +11,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 @Command(name = "gateway", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Holds client connections of one region and speaks the clusterchat protocol; also runs the "
         + "seed-compatible echo service (TCP and UDP).")
 final class GatewayCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayCommand.class);
 
   @Spec
   CommandSpec spec;
@@ -30,6 +34,11 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = GatewayOptions.DEFAULT_HOST,
       description = "The address clients connect to. Default: ${DEFAULT-VALUE}.")
   String host;
+
+  @Option(names = "--public-host", paramLabel = "ADDRESS",
+      description = "The address clients are sent to (dispatch, RECONNECT). Default: --host, or 127.0.0.1 when "
+          + "--host is 0.0.0.0.")
+  String publicHost;
 
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "9001",
       description = "The client port. Default: ${DEFAULT-VALUE}.")
@@ -97,6 +106,9 @@ final class GatewayCommand implements Callable<Integer> {
       if (instances != null) {
         options.setInstances(instances);
       }
+      if (publicHost != null) {
+        options.setPublicHost(publicHost);
+      }
       return options.validate();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -107,6 +119,17 @@ final class GatewayCommand implements Callable<Integer> {
   public Integer call() {
     GatewayOptions options = gatewayOptions();
     return NodeRunner.run(Launcher.clusterOptions(spec, cluster, NodeRole.GATEWAY, region),
-        options.getShutdownGraceMillis(), node -> Gateway.deploy(node.vertx(), options));
+        options.getShutdownGraceMillis(), node -> Gateway.deploy(node.vertx(), options).onSuccess(gateway ->
+            gateway.drained().onSuccess(moved -> exitDrained(options.getNodeId(), moved))));
+  }
+
+  /**
+   * A drained gateway has no clients and takes none: the process ends, and the shutdown hook leaves the cluster
+   * cleanly. On a thread of its own: System.exit waits for that hook, which needs the event loops this is called on.
+   */
+  private static void exitDrained(String nodeId, int moved) {
+    LOG.info("gateway {} drained ({} clients moved): leaving the cluster and exiting", nodeId, moved);
+    Thread exit = new Thread(() -> System.exit(0), "clusterchat-drained-exit");
+    exit.start();
   }
 }

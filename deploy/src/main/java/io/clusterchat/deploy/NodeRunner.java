@@ -3,6 +3,9 @@ package io.clusterchat.deploy;
 import io.clusterchat.cluster.ClusterNode;
 import io.clusterchat.cluster.ClusterOptions;
 import io.clusterchat.cluster.NodeStatusVerticle;
+import io.clusterchat.metrics.NodeHealth;
+import io.clusterchat.metrics.NodeHttpOptions;
+import io.clusterchat.metrics.NodeHttpVerticle;
 import io.vertx.core.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -10,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one node: joins the cluster, deploys the status service and the role's verticles, and leaves the cluster
- * gracefully on SIGTERM (the role's verticles stop first: gateways say {@code BYE shutdown}).
+ * Runs one node: joins the cluster, deploys the status service, the role's verticles and (with
+ * {@code --metrics-port}) the {@code /metrics} and {@code /health} endpoint, and leaves the cluster gracefully on
+ * SIGTERM (health turns DOWN first, then the role's verticles stop: gateways say {@code BYE shutdown}).
  */
 final class NodeRunner {
 
@@ -44,6 +48,8 @@ final class NodeRunner {
     try {
       node.vertx().deployVerticle(new NodeStatusVerticle(node))
           .compose(id -> deployRole.apply(node))
+          // Last, so that a node whose /health answers has its role running.
+          .compose(role -> deployHttp(node, options.getMetrics()))
           .toCompletionStage().toCompletableFuture()
           .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -51,10 +57,36 @@ final class NodeRunner {
       node.closeAndWait(LEAVE_MILLIS);
       return START_FAILED;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> node.closeAndWait(graceMillis + LEAVE_MILLIS),
-        "clusterchat-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // A load balancer or orchestrator polling /health stops sending traffic while the role winds down.
+      NodeHealth.of(node.vertx()).markDown("shutting down");
+      node.closeAndWait(graceMillis + LEAVE_MILLIS);
+    }, "clusterchat-shutdown"));
     LOG.info("node {} ready", options.describe());
     return 0;
+  }
+
+  /**
+   * Serves {@code /metrics} and {@code /health} on {@code http} (nothing when null); completes with the port bound,
+   * or 0 for none.
+   */
+  static Future<Integer> deployHttp(ClusterNode node, NodeHttpOptions http) {
+    if (http == null) {
+      return Future.succeededFuture(0);
+    }
+    NodeHttpVerticle verticle = new NodeHttpVerticle(http);
+    return node.vertx().deployVerticle(verticle).map(id -> {
+      int port = verticle.actualPort();
+      LOG.info("node {} metrics on http://{}:{}{} and health on {}", node.options().describe(),
+          displayHost(http.getHost(), node.options().getHost()), port, NodeHttpVerticle.METRICS_PATH,
+          NodeHttpVerticle.HEALTH_PATH);
+      return port;
+    });
+  }
+
+  /** A scrape URL an operator can paste: the wildcard address is shown as the node's cluster host. */
+  private static String displayHost(String bound, String clusterHost) {
+    return "0.0.0.0".equals(bound) || "::".equals(bound) ? clusterHost : bound;
   }
 
   private static String rootMessage(Throwable e) {

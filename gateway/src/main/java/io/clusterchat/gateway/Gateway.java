@@ -3,6 +3,7 @@ package io.clusterchat.gateway;
 import io.clusterchat.gateway.impl.ConnectionRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A gateway node: the protocol server ({@link GatewayVerticle}, one instance per core), the node's own event-bus
- * address ({@link GatewayBusVerticle}) and the seed echo service ({@link EchoServiceVerticle}) when its port is set.
+ * address ({@link GatewayBusVerticle}), its load reports to the coordinator ({@link GatewayReportVerticle}) and the
+ * seed echo service ({@link EchoServiceVerticle}) when its port is set.
  */
 public final class Gateway {
 
@@ -20,6 +22,8 @@ public final class Gateway {
   private final GatewayOptions options;
   private final ConnectionRegistry registry;
   private final List<GatewayVerticle> servers = new CopyOnWriteArrayList<>();
+  private final Promise<Integer> drained = Promise.promise();
+  private final long startedAt = System.currentTimeMillis();
   private EchoServiceVerticle echo;
 
   private Gateway(Vertx vertx, GatewayOptions options) {
@@ -32,13 +36,17 @@ public final class Gateway {
     Gateway gateway = new Gateway(vertx, new GatewayOptions(options).validate());
     int port = gateway.options.getPort();
     int listenPort = port == 0 ? -SHARED_FREE_PORTS.incrementAndGet() : port;
-    Future<String> bus = vertx.deployVerticle(new GatewayBusVerticle(gateway.options.getNodeId(), gateway.registry));
+    Future<String> bus = vertx.deployVerticle(new GatewayBusVerticle(gateway.options.getNodeId(), gateway.registry,
+        gateway.drained::tryComplete));
     Future<String> servers = bus.compose(busId -> vertx.deployVerticle(() -> {
       GatewayVerticle server = new GatewayVerticle(gateway.options, gateway.registry, listenPort);
       gateway.servers.add(server);
       return server;
     }, new DeploymentOptions().setInstances(gateway.options.getInstances())));
-    Future<String> echoService = servers.compose(id -> {
+    // Reports only once the port is bound: a report is an invitation to send clients here.
+    Future<String> reports = servers.compose(id -> vertx.deployVerticle(
+        new GatewayReportVerticle(gateway.options, gateway.registry, gateway::port, gateway.startedAt)));
+    Future<String> echoService = reports.compose(id -> {
       if (gateway.options.getEchoPort() == 0) {
         return Future.succeededFuture();
       }
@@ -65,5 +73,28 @@ public final class Gateway {
   /** Live client connections on this node. */
   public int connections() {
     return registry.size();
+  }
+
+  /** True once a drain began: new connections are refused. */
+  public boolean isDraining() {
+    return registry.isDraining();
+  }
+
+  /**
+   * Completes with the number of clients moved once a drain has moved them all. The launcher then ends the
+   * process (leaving the cluster cleanly); in-JVM tests just observe it.
+   */
+  public Future<Integer> drained() {
+    return drained.future();
+  }
+
+  /** SENDs answered OK on this node since it started. */
+  public long sends() {
+    return registry.counters().sends();
+  }
+
+  /** MSG pushes to connections of this node since it started. */
+  public long deliveries() {
+    return registry.counters().deliveries();
   }
 }

@@ -22,10 +22,17 @@ public class GatewayOptions {
   public static final long DEFAULT_SHUTDOWN_GRACE_MILLIS = 5_000;
   public static final long DEFAULT_REQUEST_TIMEOUT_MILLIS = 5_000;
   public static final int DEFAULT_INSTANCES = Runtime.getRuntime().availableProcessors();
+  /** Where clients are told to connect when the bind host is the wildcard and no public host is set. */
+  public static final String DEFAULT_PUBLIC_HOST = "127.0.0.1";
+  public static final long DEFAULT_REPORT_INTERVAL_MILLIS = 1_000;
+
+  private static final String ANY_HOST = "0.0.0.0";
 
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,16}");
   private static final int MAX_PORT = 65535;
   private static final int MAX_MAX_LINE = 1 << 20;
+  /** The coordinator drops a gateway silent for 5 s: reports must come well within that. */
+  private static final long MAX_REPORT_INTERVAL_MILLIS = 2_000;
 
   private String nodeId;
   private String region;
@@ -41,6 +48,9 @@ public class GatewayOptions {
   private long abuseWindowMillis = DEFAULT_ABUSE_WINDOW_MILLIS;
   private long shutdownGraceMillis = DEFAULT_SHUTDOWN_GRACE_MILLIS;
   private long requestTimeoutMillis = DEFAULT_REQUEST_TIMEOUT_MILLIS;
+  /** Null: derived from the bind host (see {@link #getPublicHost()}). */
+  private String publicHost;
+  private long reportIntervalMillis = DEFAULT_REPORT_INTERVAL_MILLIS;
 
   public GatewayOptions() {
   }
@@ -69,6 +79,10 @@ public class GatewayOptions {
     setAbuseWindowMillis(json.getLong("abuseWindowMillis", DEFAULT_ABUSE_WINDOW_MILLIS));
     setShutdownGraceMillis(json.getLong("shutdownGraceMillis", DEFAULT_SHUTDOWN_GRACE_MILLIS));
     setRequestTimeoutMillis(json.getLong("requestTimeoutMillis", DEFAULT_REQUEST_TIMEOUT_MILLIS));
+    if (json.getString("publicHost") != null) {
+      setPublicHost(json.getString("publicHost"));
+    }
+    setReportIntervalMillis(json.getLong("reportIntervalMillis", DEFAULT_REPORT_INTERVAL_MILLIS));
   }
 
   public JsonObject toJson() {
@@ -86,7 +100,9 @@ public class GatewayOptions {
         .put("abuseLimit", abuseLimit)
         .put("abuseWindowMillis", abuseWindowMillis)
         .put("shutdownGraceMillis", shutdownGraceMillis)
-        .put("requestTimeoutMillis", requestTimeoutMillis);
+        .put("requestTimeoutMillis", requestTimeoutMillis)
+        .put("publicHost", publicHost)
+        .put("reportIntervalMillis", reportIntervalMillis);
   }
 
   /** Fails with a clear message when a setting without a default is missing. */
@@ -257,6 +273,41 @@ public class GatewayOptions {
       throw new IllegalArgumentException("request timeout must be at least 10 ms, was " + requestTimeoutMillis);
     }
     this.requestTimeoutMillis = requestTimeoutMillis;
+    return this;
+  }
+
+  /**
+   * The host clients are sent to (in load reports, hence by dispatch and RECONNECT): the one set, else the bind
+   * host unless that is the wildcard 0.0.0.0, else {@value #DEFAULT_PUBLIC_HOST}.
+   */
+  public String getPublicHost() {
+    if (publicHost != null) {
+      return publicHost;
+    }
+    return ANY_HOST.equals(host) ? DEFAULT_PUBLIC_HOST : host;
+  }
+
+  /** The address clients reach this gateway at, when it differs from the bind host (a wildcard, NAT). */
+  public GatewayOptions setPublicHost(String publicHost) {
+    if (publicHost == null || publicHost.isBlank() || publicHost.contains(" ") || ANY_HOST.equals(publicHost)) {
+      throw new IllegalArgumentException("public host must be one address clients can reach, was '"
+          + publicHost + "'");
+    }
+    this.publicHost = publicHost;
+    return this;
+  }
+
+  public long getReportIntervalMillis() {
+    return reportIntervalMillis;
+  }
+
+  /** How often the gateway publishes its load report to the coordinator; well under its 5 s expiry. */
+  public GatewayOptions setReportIntervalMillis(long reportIntervalMillis) {
+    if (reportIntervalMillis < 10 || reportIntervalMillis > MAX_REPORT_INTERVAL_MILLIS) {
+      throw new IllegalArgumentException("report interval must be in 10.." + MAX_REPORT_INTERVAL_MILLIS
+          + " ms, was " + reportIntervalMillis);
+    }
+    this.reportIntervalMillis = reportIntervalMillis;
     return this;
   }
 

@@ -1,5 +1,6 @@
 package io.clusterchat.persistence;
 
+import io.clusterchat.metrics.NodeHealth;
 import io.clusterchat.persistence.impl.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -7,14 +8,20 @@ import io.vertx.core.Vertx;
 /**
  * A persistence node: the only process that talks to the database. {@link #deploy} opens the connection pool,
  * migrates the schema (off the event loop) and deploys the {@link StoreVerticle} that serves the
- * {@link io.clusterchat.bus.StoreService} addresses; {@link #close} undeploys it and closes the pool.
+ * {@link io.clusterchat.bus.StoreService} addresses; {@link #close} undeploys it and closes the pool. While it
+ * runs, the node's readiness ({@link NodeHealth}) includes the {@value #DATABASE_CHECK} check: the database answers.
  */
 public final class PersistenceNode {
+
+  /** The name of the database check in {@link NodeHealth}. */
+  public static final String DATABASE_CHECK = "database";
 
   private final Vertx vertx;
   private final PersistenceOptions options;
   private final Database database;
   private final String deploymentId;
+  /** The database check under way, shared by overlapping probes so a dead database ties up one worker only. */
+  private Future<Void> ping;
 
   private PersistenceNode(Vertx vertx, PersistenceOptions options, Database database, String deploymentId) {
     this.vertx = vertx;
@@ -28,7 +35,7 @@ public final class PersistenceNode {
     PersistenceOptions own = new PersistenceOptions(options);
     return vertx.executeBlocking(() -> Database.open(own))
         .compose(database -> vertx.deployVerticle(new StoreVerticle(own, database))
-            .map(id -> new PersistenceNode(vertx, own, database, id))
+            .map(id -> new PersistenceNode(vertx, own, database, id).registerHealthCheck())
             .recover(failure -> closeDatabase(vertx, database).transform(closed -> Future.failedFuture(failure))));
   }
 
@@ -41,7 +48,24 @@ public final class PersistenceNode {
    * undeploying the verticle alone leaves the pool open.
    */
   public Future<Void> close() {
+    NodeHealth.of(vertx).unregister(DATABASE_CHECK);
     return vertx.undeploy(deploymentId).eventually(() -> closeDatabase(vertx, database));
+  }
+
+  private PersistenceNode registerHealthCheck() {
+    NodeHealth.of(vertx).register(DATABASE_CHECK, this::checkDatabase);
+    return this;
+  }
+
+  /** Called on an event loop by the health endpoint; the query itself runs on a worker. */
+  private synchronized Future<Void> checkDatabase() {
+    if (ping == null || ping.isComplete()) {
+      ping = vertx.executeBlocking(() -> {
+        database.ping();
+        return null;
+      }, false);
+    }
+    return ping;
   }
 
   private static Future<Void> closeDatabase(Vertx vertx, Database database) {

@@ -3,9 +3,14 @@ package io.clusterchat.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.clusterchat.metrics.NodeHealth;
+import io.clusterchat.metrics.NodeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * A clustered Vert.x instance for one node: Hazelcast with TCP/IP join on an explicit member list (never
  * multicast), the configured cluster name and bind address, lite membership for roles that hold no data, and the
  * node's identity as member attributes so every peer can tell who joined or left.
+ *
+ * <p>Every node also gets its metrics ({@link NodeMetrics}: Vert.x's own, tagged with the node and role) and the
+ * first of its readiness checks ({@link NodeHealth}: still a member of the cluster).
  */
 public final class ClusterNode {
 
@@ -28,6 +36,8 @@ public final class ClusterNode {
   public static final String SESSIONS_MAP = "clusterchat.sessions";
   /** A member silent this long is declared dead. */
   public static final int MAX_NO_HEARTBEAT_SECONDS = 5;
+  /** The name of the cluster-membership check in {@link NodeHealth}. */
+  public static final String CLUSTER_CHECK = "cluster";
 
   private final ClusterOptions options;
   private final Vertx vertx;
@@ -48,7 +58,10 @@ public final class ClusterNode {
     ClusterOptions config = new ClusterOptions(options).validate();
     long startedAt = System.currentTimeMillis();
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config));
-    VertxOptions vertxOptions = new VertxOptions();
+    PrometheusMeterRegistry registry = NodeMetrics.prometheusRegistry(config.getNodeId(),
+        config.getRole().wireName(), config.getRegion());
+    VertxOptions vertxOptions = new VertxOptions()
+        .setMetricsOptions(NodeMetrics.vertxMetricsOptions(config.getNodeId()));
     vertxOptions.getEventBusOptions()
         .setHost(config.getHost())
         .setPort(config.getBusPort())
@@ -56,14 +69,30 @@ public final class ClusterNode {
     return Vertx.builder()
         .with(vertxOptions)
         .withClusterManager(manager)
+        .withMetrics(new MicrometerMetricsFactory(registry))
         .buildClustered()
         .map(vertx -> {
           ClusterNode node = new ClusterNode(config, vertx, manager, startedAt);
+          NodeMetrics.install(vertx, registry);
+          NodeHealth.of(vertx).identity(identity(config)).register(CLUSTER_CHECK, node::checkMembership);
           LOG.info("node {} joined cluster '{}' as a {} member; {} members now",
               config.describe(), config.getClusterName(), config.getRole().dataMember() ? "data" : "lite",
               node.view.members().size());
           return node;
         });
+  }
+
+  private static JsonObject identity(ClusterOptions options) {
+    return new JsonObject().put("node", options.getNodeId()).put("role", options.getRole().wireName())
+        .put("region", options.getRegion());
+  }
+
+  /** Readiness: this node's Hazelcast member is running and still part of the cluster. */
+  private Future<Void> checkMembership() {
+    if (!clusterManager.isActive() || !clusterManager.getHazelcastInstance().getLifecycleService().isRunning()) {
+      return Future.failedFuture("not a member of cluster '" + options.getClusterName() + "'");
+    }
+    return Future.succeededFuture();
   }
 
   /** The Hazelcast configuration of a node: Vert.x's defaults plus our join, identity and safety settings. */

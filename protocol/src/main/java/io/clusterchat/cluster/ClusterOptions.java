@@ -1,5 +1,6 @@
 package io.clusterchat.cluster;
 
+import io.clusterchat.metrics.NodeHttpOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ public class ClusterOptions {
   private String publicHost;
   private List<String> members = new ArrayList<>(DEFAULT_MEMBERS);
   private int busPort = DEFAULT_BUS_PORT;
+  private NodeHttpOptions metrics;
 
   public ClusterOptions() {
   }
@@ -48,6 +50,7 @@ public class ClusterOptions {
     this.publicHost = other.publicHost;
     this.members = new ArrayList<>(other.members);
     this.busPort = other.busPort;
+    this.metrics = other.metrics == null ? null : new NodeHttpOptions(other.metrics);
   }
 
   public String getNodeId() {
@@ -158,6 +161,17 @@ public class ClusterOptions {
     return this;
   }
 
+  /** Where the node serves {@code /metrics} and {@code /health}; null for nowhere. */
+  public NodeHttpOptions getMetrics() {
+    return metrics;
+  }
+
+  /** Where the node serves {@code /metrics} and {@code /health}; null (the default) serves them nowhere. */
+  public ClusterOptions setMetrics(NodeHttpOptions metrics) {
+    this.metrics = metrics == null ? null : new NodeHttpOptions(metrics);
+    return this;
+  }
+
   /** The node's identity as seen in logs and status replies. */
   public String describe() {
     return nodeId + " (" + (role == null ? "?" : role.wireName()) + (region == null ? "" : ", region " + region) + ")";
@@ -184,7 +198,8 @@ public class ClusterOptions {
         .put("port", port)
         .put("publicHost", publicHost)
         .put("members", new JsonArray(new ArrayList<>(members)))
-        .put("busPort", busPort);
+        .put("busPort", busPort)
+        .put("metrics", metrics == null ? null : metrics.toJson());
   }
 
   private static int checkPort(String what, int port, boolean zeroAllowed) {

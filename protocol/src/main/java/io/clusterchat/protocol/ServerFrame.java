@@ -101,6 +101,14 @@ public final class ServerFrame {
     return new ServerFrame("BYE " + reason.wireName(), "bye", () -> new JsonObject().put("reason", reason.wireName()));
   }
 
+  /**
+   * What kind of frame this is: the JSON {@code op} ({@code ok}, {@code err}, {@code msg}, {@code bye}, ...), the
+   * same whatever the spelling; lets the gateway count frames by kind.
+   */
+  public String op() {
+    return jsonOp;
+  }
+
   /** The text spelling, without the LF. */
   public String text() {
     return text;

@@ -42,6 +42,7 @@ public final class ClientConnection {
   private final Commands commands;
   private final ConnectionRegistry registry;
   private final FrameParser parser;
+  private final GatewayMeters meters;
   private final RateLimiter limiter;
   private final ArrayDeque<Request> queue = new ArrayDeque<>(4);
   private Spelling pushSpelling = Spelling.TEXT;
@@ -62,6 +63,7 @@ public final class ClientConnection {
     this.commands = commands;
     this.registry = registry;
     this.parser = new FrameParser(options.getMaxLine(), this::onLine, this::onBadFrame);
+    this.meters = GatewayMeters.of(context.owner());
     long now = System.nanoTime();
     this.lastFrameNanos = now;
     this.limiter = new RateLimiter(options.getRateLimit(), options.getRateBurst(), options.getAbuseLimit(),
@@ -69,6 +71,7 @@ public final class ClientConnection {
   }
 
   void start() {
+    meters.connectionOpened();
     socket.handler(this::onData);
     socket.drainHandler(v -> {
       pausedForWrites = false;
@@ -80,6 +83,7 @@ public final class ClientConnection {
     });
     socket.shutdownHandler(v -> closeWith(ByeReason.SHUTDOWN, null));
     socket.closeHandler(v -> {
+      meters.connectionClosed();
       closing = true;
       registry.remove(this);
     });
@@ -131,6 +135,9 @@ public final class ClientConnection {
   /** Sends a frame the client did not ask for, in the spelling of its latest request. Call on {@link #context()}. */
   public void push(ServerFrame frame) {
     if (!closing) {
+      if (GatewayMeters.DELIVERY_OP.equals(frame.op())) {
+        meters.deliveries.increment();
+      }
       write(frame.encode(pushSpelling, null));
     }
   }
@@ -145,12 +152,14 @@ public final class ClientConnection {
     }
     closing = true;
     queue.clear();
+    meters.framesOut.increment();
     socket.write(ServerFrame.bye(reason).encode(pushSpelling, null)).onComplete(v -> socket.close());
   }
 
   /** Closes the connection if it has been silent for the idle timeout. */
   void checkIdle(long nowNanos) {
     if (!closing && nowNanos - lastFrameNanos >= TimeUnit.MILLISECONDS.toNanos(options.getIdleTimeoutMillis())) {
+      meters.error(ErrorCode.IDLE_TIMEOUT);
       closeWith(ByeReason.IDLE, ServerFrame.error(ErrorCode.IDLE_TIMEOUT, "idle timeout"));
     }
   }
@@ -169,6 +178,7 @@ public final class ClientConnection {
     if (closing) {
       return;
     }
+    meters.framesIn.increment();
     Request request = RequestDecoder.decode(line);
     switch (limiter.onFrame(lastFrameNanos)) {
       case ACCEPT:
@@ -189,6 +199,7 @@ public final class ClientConnection {
     if (closing) {
       return;
     }
+    meters.framesIn.increment();
     RateLimiter.Verdict verdict = limiter.onFrame(lastFrameNanos);
     if (verdict == RateLimiter.Verdict.ABUSE) {
       closeWith(ByeReason.ABUSE, null);
@@ -231,6 +242,7 @@ public final class ClientConnection {
 
   private Future<ServerFrame> dispatch(Request request) {
     pushSpelling = request.spelling();
+    meters.request(request.isValid() ? request.command() : null);
     if (!request.isValid()) {
       return Future.failedFuture(request.failure());
     }
@@ -252,7 +264,14 @@ public final class ClientConnection {
     if (closing) {
       return;
     }
-    ServerFrame frame = reply.succeeded() ? reply.result() : ServerFrame.error(Failures.toProtocol(reply.cause()));
+    ServerFrame frame;
+    if (reply.succeeded()) {
+      frame = reply.result();
+    } else {
+      ProtocolException failure = Failures.toProtocol(reply.cause());
+      meters.error(failure.code());
+      frame = ServerFrame.error(failure);
+    }
     write(frame.encode(request.spelling(), request.id()));
   }
 
@@ -260,6 +279,7 @@ public final class ClientConnection {
     closing = true;
     queue.clear();
     String reply = ServerFrame.ok(Command.QUIT, null, JsonObject::new).encode(request.spelling(), request.id());
+    meters.framesOut.increment();
     socket.write(reply).onComplete(v -> socket.close());
     // The reply is written here, past the closing gate; nothing more goes out.
     return Future.succeededFuture();
@@ -268,6 +288,7 @@ public final class ClientConnection {
   // ---- output ----
 
   private void write(String line) {
+    meters.framesOut.increment();
     socket.write(line);
     if (!pausedForWrites && socket.writeQueueFull()) {
       pausedForWrites = true;

@@ -2,6 +2,7 @@ package io.clusterchat.gateway.impl;
 
 import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.bus.SessionService;
+import io.clusterchat.protocol.ByeReason;
 import io.clusterchat.protocol.ServerFrame;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -11,6 +12,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,31 +28,46 @@ public final class ConnectionRegistry {
   private final GatewayOptions options;
   private final Commands commands;
   private final Backend backend;
+  private final GatewayCounters counters;
   private final AtomicLong sequence = new AtomicLong();
+  /** Once set, never cleared: a drained gateway leaves the cluster rather than take clients again. */
+  private final AtomicBoolean draining = new AtomicBoolean();
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
   /** Logged-in connections by user address: where a pushed message goes on this node. */
   private final Map<String, Set<ClientConnection>> byUser = new ConcurrentHashMap<>();
 
-  private ConnectionRegistry(GatewayOptions options, Commands commands, Backend backend) {
+  private ConnectionRegistry(GatewayOptions options, Commands commands, Backend backend, GatewayCounters counters) {
     this.options = options;
     this.commands = commands;
     this.backend = backend;
+    this.counters = counters;
   }
 
   /** A gateway node's registry, with every command wired to its back end over {@code vertx}'s event bus. */
   public static ConnectionRegistry create(Vertx vertx, GatewayOptions options) {
     Backend backend = new Backend(vertx, options.getRequestTimeoutMillis());
     Commands commands = new Commands();
-    ConnectionRegistry registry = new ConnectionRegistry(options, commands, backend);
+    GatewayCounters counters = new GatewayCounters();
+    ConnectionRegistry registry = new ConnectionRegistry(options, commands, backend, counters);
     PresenceCommands presence = new PresenceCommands(options, backend);
     presence.register(commands);
     new AccountCommands(options, backend, registry).register(commands);
-    new MessageCommands(options, backend, new Delivery(backend), presence).register(commands);
+    new MessageCommands(options, backend, new Delivery(backend), presence, counters).register(commands);
     return registry;
   }
 
-  /** Wraps a newly accepted socket; call on its event loop. */
+  /**
+   * Wraps a newly accepted socket; call on its event loop. While draining the socket is closed at once (the
+   * listener stays bound: closing a Vert.x NetServer would close the connections being moved too); the client's
+   * next attempt goes through dispatch, which no longer names this gateway.
+   *
+   * @return the connection, or null when refused
+   */
   public ClientConnection accept(NetSocket socket) {
+    if (draining.get()) {
+      socket.close();
+      return null;
+    }
     String id = options.getNodeId() + "/" + sequence.incrementAndGet();
     ClientConnection connection = new ClientConnection(id, socket, options, commands, this);
     connections.put(id, connection);
@@ -93,8 +110,47 @@ public final class ConnectionRegistry {
     }
     ServerFrame frame = ServerFrame.msg(message);
     for (ClientConnection connection : targets) {
+      counters.delivered();
       connection.context().runOnContext(v -> connection.push(frame));
     }
+  }
+
+  /** Pushes {@code NOTICE <text>} to every connection; returns how many were sent it. */
+  public int notice(String text) {
+    ServerFrame frame = ServerFrame.notice(text);
+    int count = 0;
+    for (ClientConnection connection : connections.values()) {
+      connection.context().runOnContext(v -> connection.push(frame));
+      count++;
+    }
+    return count;
+  }
+
+  /** Sends {@code BYE kicked} to every connection of {@code user} and closes them; returns how many. */
+  public int kick(String user) {
+    Set<ClientConnection> targets = byUser.get(user);
+    if (targets == null) {
+      return 0;
+    }
+    int count = 0;
+    for (ClientConnection connection : targets) {
+      connection.context().runOnContext(v -> connection.closeWith(ByeReason.KICKED, null));
+      count++;
+    }
+    return count;
+  }
+
+  /** Stops accepting connections for good; false if it was already draining. */
+  public boolean startDraining() {
+    return draining.compareAndSet(false, true);
+  }
+
+  public boolean isDraining() {
+    return draining.get();
+  }
+
+  public GatewayCounters counters() {
+    return counters;
   }
 
   /** Closes the idle connections of one event loop; call on that loop's context. */

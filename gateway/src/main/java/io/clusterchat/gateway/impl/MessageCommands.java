@@ -26,12 +26,15 @@ final class MessageCommands {
   private final Backend backend;
   private final Delivery delivery;
   private final PresenceCommands presence;
+  private final GatewayCounters counters;
 
-  MessageCommands(GatewayOptions options, Backend backend, Delivery delivery, PresenceCommands presence) {
+  MessageCommands(GatewayOptions options, Backend backend, Delivery delivery, PresenceCommands presence,
+                  GatewayCounters counters) {
     this.options = options;
     this.backend = backend;
     this.delivery = delivery;
     this.presence = presence;
+    this.counters = counters;
   }
 
   void register(Commands commands) {
@@ -53,6 +56,7 @@ final class MessageCommands {
       append.put("clientId", request.id());
     }
     return backend.request(StoreService.MESSAGE_APPEND, append).map(stored -> {
+      counters.sent();
       if (!stored.getBoolean("duplicate", false)) {
         delivery.deliver(stored);
       }

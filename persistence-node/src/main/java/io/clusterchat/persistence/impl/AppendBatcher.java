@@ -35,7 +35,7 @@ public final class AppendBatcher {
   private volatile boolean running = true;
 
   public AppendBatcher(Database database, PersistenceOptions options, Context context) {
-    this.writer = new AppendWriter(database);
+    this.writer = new AppendWriter(database, StoreMeters.of(context.owner()));
     this.context = context;
     this.queue = new ArrayBlockingQueue<>(options.getMaxPendingAppends());
     this.batchMaxSize = options.getBatchMaxSize();

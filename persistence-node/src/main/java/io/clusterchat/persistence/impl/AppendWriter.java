@@ -53,17 +53,20 @@ final class AppendWriter {
       + " FROM accounts a WHERE a.address IN (";
 
   private final Database database;
+  private final StoreMeters meters;
   private final Map<String, Long> latestSeqs = new LruMap<>(LATEST_SEQ_CACHE_ENTRIES);
   private final Map<DedupKey, JsonObject> recentAppends = new LruMap<>(RECENT_APPEND_ENTRIES);
   private long lastTimestamp;
   private long lastId = UNKNOWN;
 
-  AppendWriter(Database database) {
+  AppendWriter(Database database, StoreMeters meters) {
     this.database = database;
+    this.meters = meters;
   }
 
   /** Decides every append of the batch: stored, duplicate, or failed. */
   void write(List<PendingAppend> batch) {
+    meters.batch(batch.size());
     Map<PendingAppend, PendingAppend> copies = new IdentityHashMap<>();
     List<PendingAppend> fresh = sortOut(batch, copies);
     if (!fresh.isEmpty()) {
@@ -100,7 +103,7 @@ final class AppendWriter {
 
   private void storeWithRetry(List<PendingAppend> fresh) {
     try {
-      store(fresh, false);
+      timedStore(fresh, false);
       return;
     } catch (SQLException | RuntimeException e) {
       forgetCounters(fresh);
@@ -111,11 +114,18 @@ final class AppendWriter {
       LOG.debug("append batch met a stored client id; storing it again with lookups: {}", e.getMessage());
     }
     try {
-      store(fresh, true);
+      timedStore(fresh, true);
     } catch (SQLException | RuntimeException e) {
       forgetCounters(fresh);
       failAll(fresh, e);
     }
+  }
+
+  /** {@link #store}, its time recorded when it committed. */
+  private void timedStore(List<PendingAppend> appends, boolean lookUpStored) throws SQLException {
+    long start = System.nanoTime();
+    store(appends, lookUpStored);
+    meters.committed(System.nanoTime() - start);
   }
 
   /** One transaction for the whole batch; commits and syncs before anything is answered. */
@@ -291,7 +301,8 @@ final class AppendWriter {
     }
   }
 
-  private static void failAll(List<PendingAppend> appends, Exception cause) {
+  private void failAll(List<PendingAppend> appends, Exception cause) {
+    meters.failed();
     LOG.warn("append batch of {} failed, nothing of it stored: {}", appends.size(), cause.toString());
     StoreFailure failure = StoreFailure.unavailable("database unavailable");
     appends.forEach(append -> append.fail(failure));

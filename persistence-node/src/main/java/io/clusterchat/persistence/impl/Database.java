@@ -157,6 +157,16 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /** Readiness: a pooled connection answers the cheapest query. Blocks up to the connect timeout. */
+  public void ping() throws SQLException {
+    withConnection(connection -> {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("SELECT 1");
+      }
+      return null;
+    });
+  }
+
   public static boolean isUniqueViolation(SQLException e) {
     return UNIQUE_VIOLATION.equals(e.getSQLState());
   }

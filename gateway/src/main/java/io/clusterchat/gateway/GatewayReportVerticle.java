@@ -1,0 +1,70 @@
+package io.clusterchat.gateway;
+
+import io.clusterchat.bus.CoordinatorService;
+import io.clusterchat.gateway.impl.ConnectionRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.util.function.IntSupplier;
+
+/**
+ * Publishes the node's load report on {@link CoordinatorService#GATEWAY_REPORT} every report interval (published,
+ * not sent, so every coordinator hears it): the coordinator's registry and dispatch are rebuilt from these alone.
+ */
+public class GatewayReportVerticle extends VerticleBase {
+
+  /** The report's {@code state} while clients are taken. */
+  public static final String ACCEPTING = "accepting";
+  /** The report's {@code state} once a drain began: no new clients, the connected ones are being moved. */
+  public static final String DRAINING = "draining";
+
+  private final GatewayOptions options;
+  private final ConnectionRegistry registry;
+  private final IntSupplier port;
+  private final long startedAt;
+  private long timer = -1;
+
+  /**
+   * @param port the client port actually bound (read at every report: it is known only once the servers listen)
+   * @param startedAt when the gateway started, ms since the epoch
+   */
+  public GatewayReportVerticle(GatewayOptions options, ConnectionRegistry registry, IntSupplier port,
+                               long startedAt) {
+    this.options = options;
+    this.registry = registry;
+    this.port = port;
+    this.startedAt = startedAt;
+  }
+
+  @Override
+  public Future<?> start() {
+    // The first report at once: a new gateway should receive clients as soon as it can take them.
+    report();
+    timer = vertx.setPeriodic(options.getReportIntervalMillis(), id -> report());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  /** The report as published. */
+  JsonObject load() {
+    return new JsonObject()
+        .put("node", options.getNodeId())
+        .put("region", options.getRegion())
+        .put("host", options.getPublicHost())
+        .put("port", port.getAsInt())
+        .put("connections", registry.size())
+        .put("state", registry.isDraining() ? DRAINING : ACCEPTING)
+        .put("sends", registry.counters().sends())
+        .put("deliveries", registry.counters().deliveries())
+        .put("startedAt", startedAt);
+  }
+
+  private void report() {
+    vertx.eventBus().publish(CoordinatorService.GATEWAY_REPORT, load());
+  }
+}
