@@ -6,7 +6,8 @@
 #   deploy/local-cluster.sh status   list them
 #
 # Files go under the working directory (or CLUSTERCHAT_HOME): logs/<node>.log, run/<node>.pid, data/ (the embedded
-# H2 database). Run stop and status from the same directory as start.
+# H2 database, the auth-nodes' token-secret, and admin-token: the bearer token of the coordinator's admin API and
+# dashboard). Run stop and status from the same directory as start.
 # Build the jar first: mvn -B -q -DskipTests package
 # Environment: CLUSTERCHAT_JAR (the launcher jar), JAVA (the java command), CLUSTERCHAT_START_TIMEOUT (seconds,
 # default 120), CLUSTERCHAT_PORT_OFFSET (added to every port, default 0: run a second cluster beside the first);
@@ -31,8 +32,8 @@ nodes=(
   "session-store-1|session-store|256m|$((5702 + off))|"
   "auth-1|auth-node|256m|$((5703 + off))|"
   "persistence-1|persistence-node|384m|$((5704 + off))|"
-  "gw-bj-1|gateway|512m|$((5705 + off))|--region bj --host 127.0.0.1 --port $((9001 + off)) --echo-port $((21567 + off))"
-  "gw-sh-1|gateway|512m|$((5706 + off))|--region sh --host 127.0.0.1 --port $((9002 + off)) --echo-port 0"
+  "gw-bj-1|gateway|512m|$((5705 + off))|--region bj --host 127.0.0.1 --public-host 127.0.0.1 --port $((9001 + off)) --echo-port $((21567 + off))"
+  "gw-sh-1|gateway|512m|$((5706 + off))|--region sh --host 127.0.0.1 --public-host 127.0.0.1 --port $((9002 + off)) --echo-port 0"
 )
 
 field() { echo "$1" | cut -d'|' -f"$2"; }
@@ -50,8 +51,12 @@ launch() {
   local spec=$1 id role heap port flags
   id=$(field "$spec" 1); role=$(field "$spec" 2); heap=$(field "$spec" 3); port=$(field "$spec" 4)
   flags=$(field "$spec" 5)
+  # The admin token reaches the coordinator only (other roles have no use for it).
+  local admin_token=
+  if [ "$role" = coordinator ]; then admin_token=${CLUSTERCHAT_ADMIN_TOKEN:-$(cat "$data/admin-token")}; fi
   # shellcheck disable=SC2086 # role flags are words on purpose
   CLUSTERCHAT_TOKEN_SECRET=${CLUSTERCHAT_TOKEN_SECRET:-$(cat "$data/token-secret")} \
+  CLUSTERCHAT_ADMIN_TOKEN=$admin_token \
   nohup "$java" -Xms64m -Xmx"$heap" -XX:+ExitOnOutOfMemoryError -Djava.net.preferIPv4Stack=true \
     -jar "$jar" "$role" --node-id "$id" --cluster-name "$cluster_name" --cluster-host 127.0.0.1 \
     --cluster-port "$port" --cluster-members "$members" --data-dir "$data" $flags \
@@ -98,13 +103,17 @@ start() {
   if [ ! -s "$data/token-secret" ]; then
     (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n/+=' > "$data/token-secret")
   fi
-  echo "starting clusterchat on 127.0.0.1 (logs in $logs)"
+  # The coordinator's admin token, made the same way; the dashboard asks for it.
+  if [ ! -s "$data/admin-token" ]; then
+    (umask 077; head -c 32 /dev/urandom | base64 | tr -d '\n/+=' > "$data/admin-token")
+  fi
+  echo "starting clusterchat on 127.0.0.1 (logs in $logs; admin token in $data/admin-token)"
   # The data members first: the others join through them.
   launch "${nodes[0]}"; launch "${nodes[1]}"
   await_ready "${nodes[0]}" && await_ready "${nodes[1]}" || { stop >/dev/null; exit 1; }
   for spec in "${nodes[@]:2}"; do launch "$spec"; done
   for spec in "${nodes[@]:2}"; do await_ready "$spec" || { stop >/dev/null; exit 1; }; done
-  echo "clusterchat is up: gateways bj 127.0.0.1:$((9001 + off)) (echo service $((21567 + off))), sh 127.0.0.1:$((9002 + off)); coordinator http://127.0.0.1:$((8080 + off))/health"
+  echo "clusterchat is up: gateways bj 127.0.0.1:$((9001 + off)) (echo service $((21567 + off))), sh 127.0.0.1:$((9002 + off)); coordinator http://127.0.0.1:$((8080 + off))/ (dashboard; admin token in $data/admin-token)"
 }
 
 require_run_dir() {

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code clusterchat client --host <h> --port <p>}: the interactive chat client, the chat version of the classic
+ * {@code clusterchat client --host <h> --port <p>} (or {@code --region <r> --coordinator <host:port>}, to be sent
+ * to the least-loaded gateway of a region): the interactive chat client, the chat version of the classic
  * {@code tsTclnt.py}. On a terminal it prompts for a login and keeps the line being typed intact while messages
  * arrive; with piped input it reads command lines, prints replies and events, and exits at the end of input.
  * Exit codes: 0 after /quit or the end of input, 1 could not connect, 2 bad option.
@@ -30,6 +31,14 @@ public final class ChatCli implements Callable<Integer> {
 
   @Option(names = "--port", description = "the gateway's client port (default: ${DEFAULT-VALUE})")
   int port = ChatClientOptions.DEFAULT_PORT;
+
+  @Option(names = "--region",
+      description = "connect to a gateway of this region, found by the coordinator's dispatch (needs --coordinator)")
+  String region;
+
+  @Option(names = "--coordinator", paramLabel = "HOST:PORT",
+      description = "the coordinator's HTTP address, for --region (e.g. 127.0.0.1:8080)")
+  String coordinator;
 
   @Option(names = "--heartbeat", description = "seconds between PINGs (default: ${DEFAULT-VALUE})")
   long heartbeatSeconds = ChatClientOptions.DEFAULT_HEARTBEAT_INTERVAL_MILLIS / 1000;
@@ -67,7 +76,12 @@ public final class ChatCli implements Callable<Integer> {
       options = new ChatClientOptions().setHost(host).setPort(port)
           .setHeartbeatIntervalMillis(TimeUnit.SECONDS.toMillis(heartbeatSeconds))
           .setRequestTimeoutMillis(TimeUnit.SECONDS.toMillis(timeoutSeconds))
-          .setReconnect(!noReconnect);
+          .setReconnect(!noReconnect)
+          .setRegion(region)
+          .setCoordinatorUrl(coordinator);
+      if ((region == null) != (coordinator == null)) {
+        throw new IllegalArgumentException("--region and --coordinator go together");
+      }
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage(), e);
     }

@@ -1,6 +1,7 @@
 package io.clusterchat.client;
 
 import io.vertx.core.json.JsonObject;
+import java.util.regex.Pattern;
 
 /**
  * Everything a {@link ChatClient} is configured with. Setters validate and throw {@link IllegalArgumentException};
@@ -25,6 +26,9 @@ public class ChatClientOptions {
   public static final int DEFAULT_MAX_PENDING = 1024;
 
   private static final int MAX_PORT = 65535;
+  private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,16}");
+  private static final Pattern COORDINATOR =
+      Pattern.compile("(https?://)?([^/:\\s]+|\\[[0-9a-fA-F:.]+])(:\\d{1,5})?/?");
   private static final int MIN_MAX_LINE = 256;
   private static final int MAX_MAX_LINE = 16 << 20;
   private static final long MIN_HEARTBEAT_MILLIS = 10;
@@ -40,6 +44,8 @@ public class ChatClientOptions {
   private long reconnectMaxDelayMillis = DEFAULT_RECONNECT_MAX_DELAY_MILLIS;
   private int maxLine = DEFAULT_MAX_LINE;
   private int maxPending = DEFAULT_MAX_PENDING;
+  private String region;
+  private String coordinatorUrl;
 
   public ChatClientOptions() {
   }
@@ -60,6 +66,8 @@ public class ChatClientOptions {
     setReconnectMaxDelayMillis(json.getLong("reconnectMaxDelayMillis", DEFAULT_RECONNECT_MAX_DELAY_MILLIS));
     setMaxLine(json.getInteger("maxLine", DEFAULT_MAX_LINE));
     setMaxPending(json.getInteger("maxPending", DEFAULT_MAX_PENDING));
+    setRegion(json.getString("region"));
+    setCoordinatorUrl(json.getString("coordinatorUrl"));
   }
 
   public JsonObject toJson() {
@@ -72,7 +80,47 @@ public class ChatClientOptions {
         .put("reconnectInitialDelayMillis", reconnectInitialDelayMillis)
         .put("reconnectMaxDelayMillis", reconnectMaxDelayMillis)
         .put("maxLine", maxLine)
-        .put("maxPending", maxPending);
+        .put("maxPending", maxPending)
+        .put("region", region)
+        .put("coordinatorUrl", coordinatorUrl);
+  }
+
+  /**
+   * True when the client finds its gateway through the coordinator's dispatch (region and coordinator both set)
+   * instead of the fixed host and port.
+   */
+  public boolean usesDispatch() {
+    return region != null && coordinatorUrl != null;
+  }
+
+  public String getRegion() {
+    return region;
+  }
+
+  /**
+   * The region whose gateway to use, asked of the coordinator's {@code GET /api/dispatch} at every connect and
+   * every reconnect after a lost connection (a RECONNECT push names its gateway itself); null to use host and port.
+   */
+  public ChatClientOptions setRegion(String region) {
+    if (region != null && !REGION.matcher(region).matches()) {
+      throw new IllegalArgumentException("region must match " + REGION + ", was '" + region + "'");
+    }
+    this.region = region;
+    return this;
+  }
+
+  public String getCoordinatorUrl() {
+    return coordinatorUrl;
+  }
+
+  /** The coordinator's HTTP address: {@code host:port} or {@code http://host:port}; null for none. */
+  public ChatClientOptions setCoordinatorUrl(String coordinatorUrl) {
+    if (coordinatorUrl != null && !COORDINATOR.matcher(coordinatorUrl).matches()) {
+      throw new IllegalArgumentException("coordinator must be host:port or http://host:port, was '"
+          + coordinatorUrl + "'");
+    }
+    this.coordinatorUrl = coordinatorUrl;
+    return this;
   }
 
   public String getHost() {

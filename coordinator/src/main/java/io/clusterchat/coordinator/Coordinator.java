@@ -1,9 +1,10 @@
 package io.clusterchat.coordinator;
 
 import io.clusterchat.cluster.ClusterNode;
+import io.clusterchat.coordinator.impl.GatewayRegistry;
 import io.vertx.core.Future;
 
-/** A coordinator node's verticles. */
+/** A coordinator node's verticles: the gateway registry ({@link GatewayRegistryVerticle}) and the HTTP API. */
 public final class Coordinator {
 
   private final CoordinatorHttpVerticle http;
@@ -12,9 +13,19 @@ public final class Coordinator {
     this.http = http;
   }
 
+  /** Deploys the coordinator; fails at once (before binding anything) if the options lack the admin token. */
   public static Future<Coordinator> deploy(ClusterNode node, CoordinatorOptions options) {
-    CoordinatorHttpVerticle http = new CoordinatorHttpVerticle(node, new CoordinatorOptions(options));
-    return node.vertx().deployVerticle(http).map(id -> new Coordinator(http));
+    CoordinatorOptions own;
+    try {
+      own = new CoordinatorOptions(options).validate();
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    GatewayRegistry registry = GatewayRegistry.create(own.getReportExpiryMillis());
+    CoordinatorHttpVerticle http = new CoordinatorHttpVerticle(node, own, registry);
+    return node.vertx().deployVerticle(new GatewayRegistryVerticle(node, registry))
+        .compose(id -> node.vertx().deployVerticle(http))
+        .map(id -> new Coordinator(http));
   }
 
   /** The HTTP port actually bound. */

@@ -1,35 +1,81 @@
 package io.clusterchat.coordinator;
 
 import io.clusterchat.cluster.ClusterNode;
+import io.clusterchat.coordinator.impl.AdminAuth;
+import io.clusterchat.coordinator.impl.ClusterAdmin;
+import io.clusterchat.coordinator.impl.GatewayEntry;
+import io.clusterchat.coordinator.impl.GatewayRegistry;
+import io.clusterchat.protocol.UserAddress;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The coordinator's HTTP API. For now: {@code GET /health}. */
+/**
+ * The coordinator's HTTP API:
+ *
+ * <ul>
+ *   <li>{@code GET /health}: readiness (joined the cluster);</li>
+ *   <li>{@code GET /api/dispatch?region=r}: the least-loaded live accepting gateway of the region (PROTOCOL.md);</li>
+ *   <li>behind {@code Authorization: Bearer <admin token>}: {@code GET /api/cluster},
+ *       {@code POST /api/gateways/{node}/drain}, {@code POST /api/notice}, {@code POST /api/users/{address}/kick};</li>
+ *   <li>everything else: the dashboard's static files from the classpath's {@code webroot/}.</li>
+ * </ul>
+ */
 public class CoordinatorHttpVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorHttpVerticle.class);
   private static final int OK = 200;
+  private static final int ACCEPTED = 202;
+  private static final long DASHBOARD_MAX_AGE_SECONDS = 60;
+  private static final int BAD_REQUEST = 400;
+  private static final int NOT_FOUND = 404;
+  private static final int CONFLICT = 409;
   private static final int UNAVAILABLE = 503;
+  private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,16}");
+  /** A NOTICE is one protocol line: the same limit as a message's text. */
+  private static final int MAX_NOTICE_BYTES = 4000;
+  private static final long MAX_BODY_BYTES = 16 * 1024;
 
   private final ClusterNode node;
   private final CoordinatorOptions options;
+  private final GatewayRegistry registry;
+  private ClusterAdmin admin;
   private HttpServer server;
 
-  public CoordinatorHttpVerticle(ClusterNode node, CoordinatorOptions options) {
+  public CoordinatorHttpVerticle(ClusterNode node, CoordinatorOptions options, GatewayRegistry registry) {
     this.node = node;
     this.options = options;
+    this.registry = registry;
   }
 
   @Override
   public Future<?> start() {
+    admin = new ClusterAdmin(node, registry, options);
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
+    router.get("/api/dispatch").handler(this::dispatch);
+    // Every other /api route is the admin API.
+    router.route("/api/*").handler(new AdminAuth(options.getAdminToken()));
+    router.get("/api/cluster").handler(this::cluster);
+    router.post("/api/gateways/:node/drain").handler(this::drain);
+    router.post("/api/notice").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(this::notice);
+    router.post("/api/users/:address/kick").handler(this::kick);
+    router.route("/api/*").handler(routing -> json(routing, NOT_FOUND, error("no such API route")));
+    // The dashboard (its files are the dashboard's own, under src/main/resources/webroot).
+    // Short cache: after an upgrade browsers pick up the new dashboard within a minute.
+    router.route("/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(DASHBOARD_MAX_AGE_SECONDS));
     server = vertx.createHttpServer();
     return server.requestHandler(router)
         .listen(options.getHttpPort(), options.getHttpHost())
@@ -44,9 +90,111 @@ public class CoordinatorHttpVerticle extends VerticleBase {
         .put("node", node.options().getNodeId())
         .put("role", node.options().getRole().wireName())
         .put("members", joined ? node.view().members().size() : 0);
+    json(routing, joined ? OK : UNAVAILABLE, body);
+  }
+
+  /** 200 with the gateway; 404 for a region no gateway has reported from; 503 when none of it is live. */
+  private void dispatch(RoutingContext routing) {
+    String region = routing.request().getParam("region");
+    if (region == null || !REGION.matcher(region).matches()) {
+      json(routing, BAD_REQUEST, error("region must match " + REGION));
+      return;
+    }
+    GatewayRegistry.Dispatch found = registry.dispatch(region);
+    if (found instanceof GatewayRegistry.Found hit) {
+      GatewayEntry gateway = hit.gateway();
+      json(routing, OK, new JsonObject().put("region", region).put("node", gateway.node())
+          .put("host", gateway.host()).put("port", gateway.port()));
+    } else if (found instanceof GatewayRegistry.UnknownRegion) {
+      json(routing, NOT_FOUND, error("no gateway serves region " + region));
+    } else {
+      json(routing, UNAVAILABLE, error("no gateway of region " + region + " is live now; retry shortly"));
+    }
+  }
+
+  private void cluster(RoutingContext routing) {
+    admin.overview().onComplete(done -> {
+      if (done.succeeded()) {
+        json(routing, OK, done.result());
+      } else {
+        json(routing, UNAVAILABLE, error(done.cause().getMessage()));
+      }
+    });
+  }
+
+  private void drain(RoutingContext routing) {
+    ClusterAdmin.DrainStart start = admin.drain(routing.pathParam("node"));
+    if (start instanceof ClusterAdmin.Started started) {
+      JsonArray targets = new JsonArray();
+      started.targets().forEach(target -> targets.add(target.node()));
+      json(routing, ACCEPTED, new JsonObject().put("node", started.node()).put("state", GatewayEntry.DRAINING)
+          .put("targets", targets));
+    } else if (start instanceof ClusterAdmin.UnknownGateway unknown) {
+      json(routing, NOT_FOUND, error("no live gateway " + unknown.node()));
+    } else {
+      json(routing, CONFLICT, error(((ClusterAdmin.Refused) start).reason()));
+    }
+  }
+
+  /** Body {@code {"text":s,"region":s?}}: to every gateway, or those of one region. */
+  private void notice(RoutingContext routing) {
+    JsonObject body;
+    try {
+      body = routing.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      body = null;
+    }
+    Object text = body == null ? null : body.getValue("text");
+    Object region = body == null ? null : body.getValue("region");
+    if (!(text instanceof String) || ((String) text).isBlank() || ((String) text).indexOf('\n') >= 0
+        || ((String) text).indexOf('\r') >= 0
+        || ((String) text).getBytes(StandardCharsets.UTF_8).length > MAX_NOTICE_BYTES) {
+      json(routing, BAD_REQUEST, error("body must be {\"text\":s,\"region\":s?}: text of one line, at most "
+          + MAX_NOTICE_BYTES + " bytes"));
+      return;
+    }
+    if (region != null && !(region instanceof String && REGION.matcher((String) region).matches())) {
+      json(routing, BAD_REQUEST, error("region must match " + REGION));
+      return;
+    }
+    if (region != null && !registry.knownRegions().contains(region)) {
+      json(routing, NOT_FOUND, error("no gateway serves region " + region));
+      return;
+    }
+    List<String> told = admin.notice((String) text, (String) region);
+    json(routing, OK, new JsonObject().put("gateways", new JsonArray(told)));
+  }
+
+  private void kick(RoutingContext routing) {
+    String raw = routing.pathParam("address");
+    String user;
+    try {
+      if (raw == null || raw.indexOf('@') < 0) {
+        throw new IllegalArgumentException();
+      }
+      user = UserAddress.parse(raw, null);
+    } catch (RuntimeException e) {
+      json(routing, BAD_REQUEST, error("a user address is name@region"));
+      return;
+    }
+    admin.kick(user).onComplete(done -> {
+      if (done.succeeded()) {
+        json(routing, OK, done.result());
+      } else {
+        json(routing, UNAVAILABLE, error("session-store did not answer: " + done.cause().getMessage()));
+      }
+    });
+  }
+
+  private static JsonObject error(String message) {
+    return new JsonObject().put("error", message);
+  }
+
+  private static void json(RoutingContext routing, int status, JsonObject body) {
     routing.response()
-        .setStatusCode(joined ? OK : UNAVAILABLE)
+        .setStatusCode(status)
         .putHeader("content-type", "application/json")
+        .putHeader("cache-control", "no-store")
         .end(body.encode());
   }
 

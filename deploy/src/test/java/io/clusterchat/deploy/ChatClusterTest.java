@@ -305,6 +305,7 @@ class ChatClusterTest {
     assertThat(t.call("SEND " + user("ghost") + "@sh anyone there")).startsWith("ERR 404 ");
     assertThat(t.call("SEND " + tom + " " + "x".repeat(4001))).startsWith("ERR 413 ");
     assertThat(t.call("SEND " + tom + " " + "x".repeat(4000))).startsWith("OK SEND ");
+    assertThat(t.readMsg().text()).as("a message to oneself is pushed back too").hasSize(4000);
     assertThat(t.call("SEND bad!address hi")).startsWith("ERR 400 ");
     assertThat(t.call("SEND " + tom)).startsWith("ERR 400 ");
   }

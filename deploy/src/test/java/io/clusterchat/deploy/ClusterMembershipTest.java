@@ -46,7 +46,7 @@ class ClusterMembershipTest {
   @Test
   void everyRoleAnswersOnItsStatusAddressAndLeavesAreSeen() throws Exception {
     ClusterNode coordinator = start("coord-1", NodeRole.COORDINATOR, null, true);
-    await(Coordinator.deploy(coordinator, new CoordinatorOptions().setHttpPort(0)));
+    await(Coordinator.deploy(coordinator, new CoordinatorOptions().setHttpPort(0).setAdminToken("membership-test-admin-token")));
     ClusterNode sessionStore = start("ss-1", NodeRole.SESSION_STORE, null, false);
     ClusterNode gateway = start("gw-bj-1", NodeRole.GATEWAY, "bj", false);
     await(Gateway.deploy(gateway.vertx(), new GatewayOptions().setNodeId("gw-bj-1").setRegion("bj")

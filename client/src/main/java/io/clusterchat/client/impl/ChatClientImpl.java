@@ -55,6 +55,8 @@ public final class ChatClientImpl implements ChatClient {
   private final Context context;
   private final ChatClientOptions options;
   private final NetClient netClient;
+  /** Asks the coordinator for a gateway of the region; null when the options name a fixed host and port. */
+  private final Dispatcher dispatcher;
   private final Backoff backoff;
   private final SeenSeqs seen = new SeenSeqs();
   private final String keyPrefix = UUID.randomUUID().toString().replace("-", "").substring(0, KEY_PREFIX_CHARS);
@@ -76,6 +78,9 @@ public final class ChatClientImpl implements ChatClient {
   private volatile boolean ready;
 
   public ChatClientImpl(Vertx vertx, ChatClientOptions options) {
+    if ((options.getRegion() == null) != (options.getCoordinatorUrl() == null)) {
+      throw new IllegalArgumentException("dispatch needs both a region and the coordinator's address");
+    }
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.options = options;
@@ -84,6 +89,9 @@ public final class ChatClientImpl implements ChatClient {
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getRequestTimeoutMillis()))
         .setTcpNoDelay(true)
         .setTcpKeepAlive(true));
+    this.dispatcher = options.usesDispatch()
+        ? new Dispatcher(vertx, options.getCoordinatorUrl(), options.getRegion(), options.getRequestTimeoutMillis())
+        : null;
   }
 
   // ---- public API ----
@@ -209,7 +217,7 @@ public final class ChatClientImpl implements ChatClient {
     }
     state = State.CONNECTING;
     unwelcome = false;
-    return open(options.getHost(), options.getPort()).andThen(opened -> {
+    return gateway(false).compose(gateway -> open(gateway.host(), gateway.port())).andThen(opened -> {
       if (state != State.CONNECTING) {
         return;
       }
@@ -220,6 +228,20 @@ public final class ChatClientImpl implements ChatClient {
         failAll(outbox, opened.cause());
       }
     }).mapEmpty();
+  }
+
+  /**
+   * Where to connect: the gateway a RECONNECT named (if {@code followRedirect} and there is one), else the one
+   * dispatch names for the region, else the configured host and port.
+   */
+  private Future<Dispatcher.Gateway> gateway(boolean followRedirect) {
+    if (followRedirect && redirectHost != null) {
+      return Future.succeededFuture(new Dispatcher.Gateway(null, redirectHost, redirectPort));
+    }
+    if (dispatcher != null) {
+      return dispatcher.gateway();
+    }
+    return Future.succeededFuture(new Dispatcher.Gateway(null, options.getHost(), options.getPort()));
   }
 
   /** Opens a connection and makes it the current one, once its HELLO is in. */
@@ -323,16 +345,20 @@ public final class ChatClientImpl implements ChatClient {
     if (state != State.RECONNECTING) {
       return;
     }
-    String host = redirectHost != null ? redirectHost : options.getHost();
-    int port = redirectHost != null ? redirectPort : options.getPort();
-    open(host, port).compose(opened -> restoreSession()).onComplete(done -> {
+    gateway(true).compose(gateway -> open(gateway.host(), gateway.port()).compose(opened -> restoreSession())
+        .map(restored -> gateway)).onComplete(done -> {
       if (state != State.RECONNECTING) {
         dropConnection(new ChatException(ChatException.CLOSED, "client closed"));
       } else if (done.succeeded()) {
         backoff.reset();
+        if (dispatcher != null) {
+          // Moved as asked: a later loss asks dispatch again rather than retry a gateway that may be gone.
+          redirectHost = null;
+        }
         becomeReady();
         Session current = session;
-        emit(new ChatEvent.Reconnected(host, port, current == null ? null : current.address()));
+        emit(new ChatEvent.Reconnected(done.result().host(), done.result().port(),
+            current == null ? null : current.address()));
       } else {
         onReconnectFailed(done.cause());
       }
@@ -398,7 +424,8 @@ public final class ChatClientImpl implements ChatClient {
     Future<Reply> quit = wasReady && connection != null
         ? requestNow("quit", new JsonObject(), Items.NONE)
         : Future.succeededFuture();
-    return quit.transform(done -> netClient.close());
+    return quit.transform(done -> dispatcher == null ? netClient.close()
+        : Future.join(netClient.close(), dispatcher.close()).mapEmpty());
   }
 
   // ---- requests ----

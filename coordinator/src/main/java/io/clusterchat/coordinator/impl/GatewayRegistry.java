@@ -1,0 +1,200 @@
+package io.clusterchat.coordinator.impl;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The gateways of the cluster, rebuilt from their load reports alone (soft state: a restarted coordinator knows them
+ * all again within a report interval). A gateway leaves when its node leaves the cluster, or when its last report
+ * is older than the expiry, whichever comes first; lookups never return an expired entry, whether or not the
+ * periodic {@link #sweep()} has run.
+ *
+ * <p>Thread-safe: reports arrive on the report consumer's context, the HTTP API reads on its own, and cluster leave
+ * events on a Hazelcast thread.
+ */
+public final class GatewayRegistry {
+
+  /** What dispatch found for a region. */
+  public sealed interface Dispatch {
+  }
+
+  /** The least-loaded accepting gateway of the region. */
+  public record Found(GatewayEntry gateway) implements Dispatch {
+  }
+
+  /** No gateway of this region has reported since the coordinator started. */
+  public record UnknownRegion() implements Dispatch {
+  }
+
+  /** The region has had gateways, but none is live and accepting now. */
+  public record NoneLive() implements Dispatch {
+  }
+
+  /** The cluster's message rates, summed over live gateways. */
+  public record Rates(double sendsPerSecond, double deliveriesPerSecond) {
+  }
+
+  private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,16}");
+  private static final int MAX_PORT = 65535;
+  private static final double MILLIS_PER_SECOND = 1000.0;
+  private static final Comparator<GatewayEntry> LEAST_LOADED =
+      Comparator.comparingInt(GatewayEntry::load).thenComparing(GatewayEntry::node);
+
+  private final long expiryMillis;
+  private final LongSupplier clockMillis;
+  private final Map<String, GatewayEntry> gateways = new ConcurrentHashMap<>();
+  /** Nodes the coordinator told to drain: their reports may say accepting until the drain request reaches them. */
+  private final Set<String> drainRequested = ConcurrentHashMap.newKeySet();
+  private final Set<String> knownRegions = ConcurrentHashMap.newKeySet();
+
+  /** @param clockMillis a monotonic clock in milliseconds (tests pass their own) */
+  public GatewayRegistry(long expiryMillis, LongSupplier clockMillis) {
+    this.expiryMillis = expiryMillis;
+    this.clockMillis = clockMillis;
+  }
+
+  /** A registry on {@link System#nanoTime()}. */
+  public static GatewayRegistry create(long expiryMillis) {
+    return new GatewayRegistry(expiryMillis, () -> System.nanoTime() / 1_000_000);
+  }
+
+  /**
+   * Takes a load report ({@code CoordinatorService.GATEWAY_REPORT}); a malformed one is ignored.
+   *
+   * @return true if it was taken
+   */
+  public boolean report(JsonObject report) {
+    GatewayEntry fresh = parse(report);
+    if (fresh == null) {
+      return false;
+    }
+    knownRegions.add(fresh.region());
+    gateways.compute(fresh.node(), (node, previous) -> withRates(fresh, previous));
+    return true;
+  }
+
+  /** Forgets a gateway at once (its node left the cluster). */
+  public void remove(String node) {
+    gateways.remove(node);
+    drainRequested.remove(node);
+  }
+
+  /** Takes a gateway out of dispatch now, before its own reports say it is draining. */
+  public void markDraining(String node) {
+    drainRequested.add(node);
+    gateways.computeIfPresent(node, (key, entry) -> entry.withState(GatewayEntry.DRAINING));
+  }
+
+  /** Undoes {@link #markDraining} after a drain request that the gateway refused or never got. */
+  public void unmarkDraining(String node) {
+    drainRequested.remove(node);
+  }
+
+  /** The live gateway {@code node}, if any. */
+  public Optional<GatewayEntry> get(String node) {
+    GatewayEntry entry = gateways.get(node);
+    return entry != null && live(entry) ? Optional.of(entry) : Optional.empty();
+  }
+
+  /** Every live gateway, by region then node id. */
+  public List<GatewayEntry> live() {
+    return gateways.values().stream().filter(this::live)
+        .sorted(Comparator.comparing(GatewayEntry::region).thenComparing(GatewayEntry::node))
+        .collect(Collectors.toList());
+  }
+
+  /** The live accepting gateways of {@code region}, least loaded first. */
+  public List<GatewayEntry> accepting(String region) {
+    return gateways.values().stream()
+        .filter(entry -> entry.region().equals(region) && entry.accepting() && live(entry))
+        .sorted(LEAST_LOADED)
+        .collect(Collectors.toList());
+  }
+
+  /**
+   * Picks the least-loaded live accepting gateway of {@code region} (fewest connections, counting those dispatched
+   * since its last report; ties by node id) and counts the dispatch against it.
+   */
+  public Dispatch dispatch(String region) {
+    List<GatewayEntry> candidates = accepting(region);
+    if (candidates.isEmpty()) {
+      return knownRegions.contains(region) ? new NoneLive() : new UnknownRegion();
+    }
+    GatewayEntry chosen = candidates.get(0);
+    gateways.computeIfPresent(chosen.node(), (node, entry) -> entry.withDispatched(entry.dispatched() + 1));
+    return new Found(chosen);
+  }
+
+  /** Regions that have had a gateway since the coordinator started. */
+  public Set<String> knownRegions() {
+    return Set.copyOf(knownRegions);
+  }
+
+  public Rates rates() {
+    double sends = 0;
+    double deliveries = 0;
+    for (GatewayEntry entry : live()) {
+      sends += entry.sendsPerSecond();
+      deliveries += entry.deliveriesPerSecond();
+    }
+    return new Rates(sends, deliveries);
+  }
+
+  /** Drops expired gateways (lookups already skip them: this only frees their memory). */
+  public void sweep() {
+    gateways.values().removeIf(entry -> {
+      boolean expired = !live(entry);
+      if (expired) {
+        drainRequested.remove(entry.node());
+      }
+      return expired;
+    });
+  }
+
+  private boolean live(GatewayEntry entry) {
+    return clockMillis.getAsLong() - entry.receivedAtMillis() < expiryMillis;
+  }
+
+  private GatewayEntry withRates(GatewayEntry fresh, GatewayEntry previous) {
+    GatewayEntry entry = drainRequested.contains(fresh.node()) ? fresh.withState(GatewayEntry.DRAINING) : fresh;
+    if (previous == null || previous.startedAt() != fresh.startedAt()) {
+      return entry;
+    }
+    double seconds = (fresh.receivedAtMillis() - previous.receivedAtMillis()) / MILLIS_PER_SECOND;
+    if (seconds <= 0) {
+      return entry.withDispatched(previous.dispatched());
+    }
+    return new GatewayEntry(entry.node(), entry.region(), entry.host(), entry.port(), entry.connections(),
+        entry.state(), entry.sends(), entry.deliveries(), entry.startedAt(), entry.receivedAtMillis(),
+        Math.max(0, (fresh.sends() - previous.sends()) / seconds),
+        Math.max(0, (fresh.deliveries() - previous.deliveries()) / seconds), 0);
+  }
+
+  private GatewayEntry parse(JsonObject report) {
+    try {
+      String node = report.getString("node");
+      String region = report.getString("region");
+      String host = report.getString("host");
+      Integer port = report.getInteger("port");
+      String state = report.getString("state");
+      if (node == null || region == null || !REGION.matcher(region).matches() || host == null || host.isBlank()
+          || port == null || port < 1 || port > MAX_PORT
+          || !(GatewayEntry.ACCEPTING.equals(state) || GatewayEntry.DRAINING.equals(state))) {
+        return null;
+      }
+      return new GatewayEntry(node, region, host, port, report.getInteger("connections", 0), state,
+          report.getLong("sends", 0L), report.getLong("deliveries", 0L), report.getLong("startedAt", 0L),
+          clockMillis.getAsLong(), 0, 0, 0);
+    } catch (ClassCastException e) {
+      return null;
+    }
+  }
+}
