@@ -4,6 +4,7 @@
 #   deploy/local-cluster.sh start    start every node; return once all have joined and the gateways accept
 #   deploy/local-cluster.sh stop     stop exactly the processes 'start' started (by process id)
 #   deploy/local-cluster.sh status   list them
+#   deploy/local-cluster.sh add-gateway REGION   start one more gateway in REGION (scale out; stop stops it too)
 #
 # Files go under the working directory (or CLUSTERCHAT_HOME): logs/<node>.log, run/<node>.pid, data/ (the embedded
 # H2 database, the auth-nodes' token-secret, and admin-token: the bearer token of the coordinator's admin API and
@@ -28,13 +29,15 @@ members=127.0.0.1:$((5701 + off)),127.0.0.1:$((5702 + off))
 
 # node id | role | heap | cluster port | role flags. Data members (coordinator, session-store) first.
 nodes=(
-  "coordinator|coordinator|256m|$((5701 + off))|--http-host 127.0.0.1 --http-port $((8080 + off))"
-  "session-store-1|session-store|256m|$((5702 + off))|"
-  "auth-1|auth-node|256m|$((5703 + off))|"
-  "persistence-1|persistence-node|384m|$((5704 + off))|"
-  "gw-bj-1|gateway|512m|$((5705 + off))|--region bj --host 127.0.0.1 --public-host 127.0.0.1 --port $((9001 + off)) --echo-port $((21567 + off))"
-  "gw-sh-1|gateway|512m|$((5706 + off))|--region sh --host 127.0.0.1 --public-host 127.0.0.1 --port $((9002 + off)) --echo-port 0"
+  "coordinator|coordinator|256m|$((5701 + off))|--http-host 127.0.0.1 --http-port $((8080 + off)) --metrics-port $((9100 + off))"
+  "session-store-1|session-store|256m|$((5702 + off))|--metrics-port $((9101 + off))"
+  "auth-1|auth-node|256m|$((5703 + off))|--metrics-port $((9102 + off))"
+  "persistence-1|persistence-node|384m|$((5704 + off))|--metrics-port $((9103 + off))"
+  "gw-bj-1|gateway|512m|$((5705 + off))|--region bj --host 127.0.0.1 --public-host 127.0.0.1 --port $((9001 + off)) --echo-port $((21567 + off)) --metrics-port $((9104 + off))"
+  "gw-sh-1|gateway|512m|$((5706 + off))|--region sh --host 127.0.0.1 --public-host 127.0.0.1 --port $((9002 + off)) --echo-port 0 --metrics-port $((9105 + off))"
 )
+# Gateways added later ('add-gateway REGION') are kept as run/<id>.spec lines of the same shape.
+extra_specs() { cat "$run"/*.spec 2>/dev/null || true; }
 
 field() { echo "$1" | cut -d'|' -f"$2"; }
 
@@ -116,6 +119,21 @@ start() {
   echo "clusterchat is up: gateways bj 127.0.0.1:$((9001 + off)) (echo service $((21567 + off))), sh 127.0.0.1:$((9002 + off)); coordinator http://127.0.0.1:$((8080 + off))/ (dashboard; admin token in $data/admin-token)"
 }
 
+# Scales a region out by one gateway: the next free id of that region, the next ports after the fixed nodes.
+add_gateway() {
+  local region=${1:-} k n id spec
+  [[ "$region" =~ ^[a-z0-9-]{1,16}$ ]] || { echo "usage: $0 add-gateway REGION" >&2; exit 2; }
+  require_run_dir
+  k=$(( $(extra_specs | grep -c . || true) + 1 ))
+  n=1; while grep -q "^gw-$region-$n|" <(printf '%s\n' "${nodes[@]}"; extra_specs); do n=$((n + 1)); done
+  id=gw-$region-$n
+  spec="$id|gateway|512m|$((5706 + k + off))|--region $region --host 127.0.0.1 --public-host 127.0.0.1 --port $((9002 + k + off)) --echo-port 0 --metrics-port $((9105 + k + off))"
+  echo "$spec" > "$run/$id.spec"
+  launch "$spec"
+  await_ready "$spec" || { rm -f "$run/$id.spec"; exit 1; }
+  echo "gateway $id (region $region) accepts on 127.0.0.1:$((9002 + k + off))"
+}
+
 require_run_dir() {
   [ -d "$run" ] || { echo "no local cluster was started from $home (no run/ folder there): run this from the directory you started it in, or set CLUSTERCHAT_HOME" >&2; exit 1; }
 }
@@ -124,6 +142,7 @@ stop() {
   require_run_dir
   local order=() id pid i
   # Gateways and the other lite members first, the data members last, so the cluster stays whole while it shrinks.
+  while read -r spec; do [ -n "$spec" ] && order+=("$(field "$spec" 1)"); done < <(extra_specs)
   for ((i = ${#nodes[@]} - 1; i >= 0; i--)); do order+=("$(field "${nodes[$i]}" 1)"); done
   for id in "${order[@]}"; do
     pid=$(pid_of "$id")
@@ -140,20 +159,22 @@ stop() {
       echo "  $id was not running (stale pid $pid)"
       rm -f "$run/$id.pid"
     fi
+    rm -f "$run/$id.spec"
   done
 }
 
 status() {
   require_run_dir
-  local any=1 id pid
-  for spec in "${nodes[@]}"; do
+  local any=1 id pid spec
+  while read -r spec; do
+    [ -n "$spec" ] || continue
     id=$(field "$spec" 1); pid=$(pid_of "$id")
     if ours "$pid" "$id"; then
       printf '%-16s %-17s pid %-8s running\n' "$id" "$(field "$spec" 2)" "$pid"; any=0
     else
       printf '%-16s %-17s %-12s stopped\n' "$id" "$(field "$spec" 2)" ""
     fi
-  done
+  done < <(printf '%s\n' "${nodes[@]}"; extra_specs)
   return $any
 }
 
@@ -161,5 +182,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  add-gateway) add_gateway "${2:-}" ;;
+  *) echo "usage: $0 start|stop|status|add-gateway REGION" >&2; exit 2 ;;
 esac

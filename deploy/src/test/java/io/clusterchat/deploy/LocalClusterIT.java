@@ -25,6 +25,12 @@ class LocalClusterIT extends LocalClusterScenario {
   }
 
   @Test
+  @Order(6)
+  void scaleOutDispatchDrainAndMetrics() throws Exception {
+    new LocalScaleOutScenario(this).run();
+  }
+
+  @Test
   @Order(2)
   void classicTutorialClientsGetStampedEchoes() throws Exception {
     for (String client : List.of("tsTclnt.py", "tsUclnt.py")) {

@@ -67,7 +67,7 @@ abstract class LocalClusterScenario {
     Result started = script("start");
     assertThat(started.exitCode).as(started.output).isZero();
     try (Stream<Path> files = Files.list(home.resolve("run"))) {
-      for (Path pidFile : (Iterable<Path>) files::iterator) {
+      for (Path pidFile : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".pid"))::iterator) {
         pids.add(Long.parseLong(Files.readString(pidFile).trim()));
       }
     }
@@ -169,7 +169,7 @@ abstract class LocalClusterScenario {
   }
 
   @Test
-  @Order(5)
+  @Order(9)
   void stopLeavesNoProcessBehind() throws Exception {
     Result stopped = script("stop");
     assertThat(stopped.exitCode).as(stopped.output).isZero();
@@ -179,9 +179,9 @@ abstract class LocalClusterScenario {
     assertThat(script("status").output).doesNotContain("running");
   }
 
-  private void recordPids() throws IOException {
+  void recordPids() throws IOException {
     try (Stream<Path> files = Files.list(home.resolve("run"))) {
-      for (Path pidFile : (Iterable<Path>) files::iterator) {
+      for (Path pidFile : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".pid"))::iterator) {
         pids.add(Long.parseLong(Files.readString(pidFile).trim()));
       }
     }
@@ -196,8 +196,10 @@ abstract class LocalClusterScenario {
     return who;
   }
 
-  Result script(String command) throws Exception {
-    return run(List.of("bash", Path.of("local-cluster.sh").toAbsolutePath().toString(), command), "");
+  Result script(String... command) throws Exception {
+    List<String> line = new ArrayList<>(List.of("bash", Path.of("local-cluster.sh").toAbsolutePath().toString()));
+    line.addAll(List.of(command));
+    return run(line, "");
   }
 
   Result run(List<String> command, String input) throws Exception {
