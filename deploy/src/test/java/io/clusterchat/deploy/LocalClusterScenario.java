@@ -157,7 +157,7 @@ abstract class LocalClusterScenario {
     recordPids();
 
     try (LineClient carol = new LineClient(gatewayBj())) {
-      String[] login = carol.call("LOGIN carol " + PW).split(" ");
+      String[] login = callUntilAnswered(carol, "LOGIN carol " + PW).split(" ");
       assertThat(login[4]).as("acked").isEqualTo("2");
       assertThat(login[5]).as("latest").isEqualTo("3");
       carol.send("SYNC 0");
@@ -185,6 +185,19 @@ abstract class LocalClusterScenario {
         pids.add(Long.parseLong(Files.readString(pidFile).trim()));
       }
     }
+  }
+
+  /**
+   * Just after a start, the first requests may meet cold JVMs and an event bus still learning its subscriptions, and
+   * get {@code ERR 503} (nothing done); a client retries those, and so does this.
+   */
+  private static String callUntilAnswered(LineClient client, String request) throws Exception {
+    String reply = client.call(request);
+    for (int i = 0; i < 10 && reply.startsWith("ERR 503 "); i++) {
+      Thread.sleep(1000);
+      reply = client.call(request);
+    }
+    return reply;
   }
 
   private static String pollWho(LineClient client, String user) throws Exception {
