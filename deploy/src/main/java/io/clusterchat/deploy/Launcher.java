@@ -3,6 +3,7 @@ package io.clusterchat.deploy;
 import io.clusterchat.client.ChatCli;
 import io.clusterchat.cluster.ClusterOptions;
 import io.clusterchat.cluster.NodeRole;
+import io.clusterchat.loadgen.LoadGen;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +25,8 @@ import picocli.CommandLine.ParameterException;
         SessionStoreCommand.class,
         PersistenceNodeCommand.class,
         CoordinatorCommand.class,
-        ChatCli.class
+        ChatCli.class,
+        LoadGen.class
     })
 public final class Launcher implements Runnable {
 

@@ -1,0 +1,319 @@
+package io.clusterchat.loadgen;
+
+import io.clusterchat.loadgen.impl.ChatLines;
+import io.clusterchat.loadgen.impl.LineSocket;
+import io.clusterchat.loadgen.impl.LoadRun;
+import io.clusterchat.loadgen.impl.LongRing;
+import io.clusterchat.loadgen.impl.Measurement;
+import io.clusterchat.loadgen.impl.Pacer;
+import io.clusterchat.loadgen.impl.RunOptions;
+import io.clusterchat.loadgen.impl.Shards;
+import io.clusterchat.loadgen.impl.Targets;
+import io.clusterchat.loadgen.impl.Tasks;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code loadgen chat}: P pairs of users, one of each pair on gateway A and the other on gateway B, each sending to
+ * its partner on a fixed schedule (the offered rate is shared by all 2P senders). Latency from the intended send
+ * time (corrected for coordinated omission) to the partner's push, carried in the message text; for clusterchat
+ * also to the sender's {@code OK SEND}, which comes only after the message is durably stored. The IRC adapter
+ * speaks the same load as PRIVMSG between nicks, for comparison with an IRC server's relay.
+ */
+@Command(name = "chat", mixinStandardHelpOptions = true,
+    description = "Chat load: pairs of users on two gateways (or an IRC server) messaging each other.")
+public final class ChatMode extends LoadRun {
+
+  /** The wire the users speak. */
+  public enum Protocol { clusterchat, irc }
+
+  private static final long SETTLE_MILLIS = 10_000;
+  /** Logins in flight at once: each costs the auth-node a password hash. */
+  private static final int LOGIN_PARALLELISM = 8;
+  private static final long PACER_TICK_MILLIS = 1;
+  private static final char PAD = 'x';
+
+  @Option(names = "--a", required = true, paramLabel = "HOST:PORT",
+      description = "where the first user of each pair connects (a gateway, or the IRC server)")
+  String gatewayA;
+
+  @Option(names = "--b", paramLabel = "HOST:PORT",
+      description = "where the second user connects (default: the same as --a)")
+  String gatewayB;
+
+  @Option(names = "--protocol", paramLabel = "PROTOCOL",
+      description = "clusterchat (text spelling of PROTOCOL.md) or irc (default: ${DEFAULT-VALUE})")
+  Protocol protocol = Protocol.clusterchat;
+
+  @Option(names = "--pairs", paramLabel = "P", description = "pairs of users (default: ${DEFAULT-VALUE})")
+  int pairs = 50;
+
+  @Option(names = "--rate", paramLabel = "PER_SECOND", required = true, split = ",",
+      description = "messages a second in all, on a fixed schedule; several (1000,2000,...) run one after another "
+          + "with the same users, each with its warm-up")
+  List<Double> rates;
+
+  @Option(names = "--size", paramLabel = "BYTES", description = "message text bytes, at least 24 (default: ${DEFAULT-VALUE})")
+  int size = 64;
+
+  @Option(names = "--prefix", paramLabel = "NAME",
+      description = "user names are <prefix><k>a and <prefix><k>b; a rerun reuses the accounts (default: ${DEFAULT-VALUE})")
+  String prefix = "lg";
+
+  @Option(names = "--password", paramLabel = "PASSWORD",
+      description = "the users' password (clusterchat; default: ${DEFAULT-VALUE})")
+  String password = "loadgen-password";
+
+  private volatile boolean sending;
+  /** The numbers of the step running. */
+  private volatile Measurement measurement;
+  private volatile LongAdder outOfOrder = new LongAdder();
+
+  @Override
+  protected String mode() {
+    return "chat";
+  }
+
+  @Override
+  protected void validate() {
+    Targets.parse("--a", gatewayA);
+    Targets.parse("--b", gatewayB());
+    RunOptions.positive("--pairs", pairs);
+    rates.forEach(rate -> RunOptions.positive("--rate", rate));
+    if (size < 24) {
+      throw new IllegalArgumentException("--size must be at least 24 (the text carries the send time), was " + size);
+    }
+    if (!prefix.matches("[a-z][a-z0-9]{0,3}")) {
+      throw new IllegalArgumentException("--prefix must be a letter and up to 3 more letters or digits "
+          + "(nicks stay within IRC's 9 characters), was " + prefix);
+    }
+  }
+
+  private String gatewayB() {
+    return gatewayB == null ? gatewayA : gatewayB;
+  }
+
+  @Override
+  protected JsonObject parameters() {
+    return new JsonObject().put("a", gatewayA).put("b", gatewayB()).put("protocol", protocol.name())
+        .put("pairs", pairs).put("rates", new JsonArray(new ArrayList<>(rates))).put("size", size)
+        .put("durationSeconds", run.durationSeconds).put("warmupSeconds", run.warmupSeconds);
+  }
+
+  @Override
+  protected Future<JsonObject> execute(Vertx vertx, Shards shards) {
+    NetClient client = client(vertx, null);
+    List<List<User>> byShard = new ArrayList<>();
+    for (int i = 0; i < shards.size(); i++) {
+      byShard.add(new CopyOnWriteArrayList<>());
+    }
+    User[] users = new User[2 * pairs];
+    return Tasks.forEach(2 * pairs, LOGIN_PARALLELISM, i -> shards.on(shards.shardOf(i), () -> {
+          User user = new User(i);
+          users[i] = user;
+          byShard.get(shards.shardOf(i)).add(user);
+          return user.open(client);
+        }))
+        .compose(v -> {
+          for (int i = 0; i < users.length; i++) {
+            users[i].partner = users[i ^ 1];
+          }
+          return steps(rates, rate -> step(vertx, shards, byShard, users, rate));
+        });
+  }
+
+  /** One offered rate: send, warm up, measure, stop, wait for the deliveries still due. */
+  private Future<JsonObject> step(Vertx vertx, Shards shards, List<List<User>> byShard, User[] users, double rate) {
+    Measurement step = new Measurement(out, "delivery", "stored");
+    LongAdder stepOutOfOrder = new LongAdder();
+    measurement = step;
+    outOfOrder = stepOutOfOrder;
+    sending = true;
+    List<Future<Long>> started = new ArrayList<>();
+    for (int shard = 0; shard < shards.size(); shard++) {
+      started.add(startPaced(shards, shard, byShard.get(shard), rate / shards.size()));
+    }
+    return Future.all(started)
+        .compose(v -> step.run(vertx, run.warmupSeconds, run.durationSeconds, () -> open(users)))
+        .compose(v -> {
+          sending = false;
+          started.forEach(timer -> vertx.cancelTimer(timer.result()));
+          return Tasks.until(vertx, () -> undelivered(step) == 0, SETTLE_MILLIS);
+        })
+        .map(v -> step.report().put("rate", rate).put("undelivered", undelivered(step))
+            .put("outOfOrder", stepOutOfOrder.sum()));
+  }
+
+  private static int open(User[] users) {
+    int open = 0;
+    for (User user : users) {
+      if (user != null && user.socket != null && user.socket.isOpen()) {
+        open++;
+      }
+    }
+    return open;
+  }
+
+  private Future<Long> startPaced(Shards shards, int shard, List<User> senders, double shardRate) {
+    if (senders.isEmpty()) {
+      return Future.succeededFuture(-1L);
+    }
+    Pacer pacer = new Pacer(shardRate, System.nanoTime());
+    int[] next = {0};
+    return shards.periodic(shard, PACER_TICK_MILLIS, () -> {
+      if (!sending) {
+        return;
+      }
+      for (long due = pacer.due(System.nanoTime()); due > 0; due--) {
+        senders.get(next[0]++ % senders.size()).send(pacer.next());
+      }
+    });
+  }
+
+  /** Messages sent and neither delivered nor refused. */
+  private static long undelivered(Measurement measurement) {
+    return measurement.sent.sum() - measurement.received.sum() - measurement.errors.sum();
+  }
+
+  @Override
+  protected String summary(JsonObject result) {
+    JsonObject delivery = result.getJsonObject("latency").getJsonObject("delivery");
+    long rate = Math.round(result.getDouble("rate"));
+    return String.format(Locale.ROOT, "%d deliveries/s of %d offered, p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, "
+            + "errors %d, undelivered %d, out of order %d (%s, %d pairs, %d s)",
+        result.getLong("receivedPerSecond"), rate, delivery.getDouble("p50Ms"),
+        delivery.getDouble("p99Ms"), delivery.getDouble("p999Ms"), result.getLong("errors"),
+        result.getLong("undelivered"), result.getLong("outOfOrder"), protocol, pairs, run.durationSeconds);
+  }
+
+  /** One user: its connection, what it sent awaiting the store's OK, and the inbox seq it expects next. */
+  private final class User {
+
+    final int index;
+    final String name;
+    private final LongRing awaitingStored = new LongRing();
+    private final String padding;
+    LineSocket socket;
+    User partner;
+    /** Where the partner sends: the address (clusterchat) or the nick (IRC). */
+    String address;
+    private long nextSeq;
+
+    User(int index) {
+      this.index = index;
+      this.name = prefix + (index / 2) + (index % 2 == 0 ? "a" : "b");
+      this.padding = String.valueOf(PAD).repeat(Math.max(0, size - 20));
+    }
+
+    Future<Void> open(NetClient client) {
+      SocketAddress server = Targets.parse("--a", index % 2 == 0 ? gatewayA : gatewayB());
+      if (protocol == Protocol.irc) {
+        return LineSocket.connect(client, server).compose(this::ircLogin);
+      }
+      return ChatLines.connect(client, server, run.timeoutMillis())
+          .compose(greeted -> {
+            socket = greeted.socket();
+            return ChatLines.registerAndLogin(socket, name, password, run.timeoutMillis());
+          })
+          .map(login -> {
+            address = login.address();
+            nextSeq = login.latest() + 1;
+            socket.handler(this::onChatLine);
+            return null;
+          });
+    }
+
+    private Future<Void> ircLogin(LineSocket connected) {
+      socket = connected;
+      address = name;
+      Future<String> welcome = socket.await(line -> line.contains(" 001 "), this::answerPing, run.timeoutMillis());
+      socket.send("NICK " + name);
+      socket.send("USER " + name + " 0 * :" + name);
+      return welcome.map(line -> {
+        socket.handler(this::onIrcLine);
+        return null;
+      });
+    }
+
+    void send(long intendedNanos) {
+      Measurement measurement = ChatMode.this.measurement;
+      if (!socket.isOpen()) {
+        measurement.sent.increment();
+        measurement.errors.increment();
+        return;
+      }
+      measurement.sent.increment();
+      String text = intendedNanos + " " + padding;
+      if (protocol == Protocol.irc) {
+        socket.send("PRIVMSG " + partner.address + " :" + text);
+      } else {
+        awaitingStored.add(intendedNanos);
+        socket.send("SEND " + partner.address + " " + text);
+      }
+    }
+
+    // MSG <seq> <msg-id> <from> <to> <ts> <text>; OK SEND <msg-id> <ts>; ERR <code> <reason>
+    private void onChatLine(String line) {
+      long now = System.nanoTime();
+      if (line.startsWith("MSG ")) {
+        int textStart = nthSpace(line, 6) + 1;
+        long seq = Long.parseLong(line.substring(4, line.indexOf(' ', 4)));
+        if (seq != nextSeq) {
+          outOfOrder.increment();
+        }
+        nextSeq = seq + 1;
+        delivered(now, line, textStart);
+      } else if (line.startsWith("OK SEND ")) {
+        Measurement measurement = ChatMode.this.measurement;
+        measurement.latency("stored").record(now - awaitingStored.poll(now));
+      } else if (line.startsWith("ERR ")) {
+        Measurement measurement = ChatMode.this.measurement;
+        awaitingStored.poll(now);
+        measurement.errors.increment();
+      }
+    }
+
+    // :<nick>!<user>@<host> PRIVMSG <me> :<text>; PING :<token>
+    private void onIrcLine(String line) {
+      int privmsg = line.indexOf(" PRIVMSG ");
+      if (privmsg > 0) {
+        delivered(System.nanoTime(), line, line.indexOf(" :", privmsg) + 2);
+      } else {
+        answerPing(line);
+      }
+    }
+
+    private void answerPing(String line) {
+      if (line.startsWith("PING ")) {
+        socket.send("PONG " + line.substring(5));
+      }
+    }
+
+    private void delivered(long now, String line, int textStart) {
+      int end = line.indexOf(' ', textStart);
+      long intended = Long.parseLong(line.substring(textStart, end < 0 ? line.length() : end));
+      Measurement measurement = ChatMode.this.measurement;
+      measurement.latency("delivery").record(now - intended);
+      measurement.received.increment();
+    }
+  }
+
+  private static int nthSpace(String line, int n) {
+    int at = -1;
+    for (int i = 0; i < n; i++) {
+      at = line.indexOf(' ', at + 1);
+    }
+    return at;
+  }
+}

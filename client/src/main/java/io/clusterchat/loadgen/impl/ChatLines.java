@@ -1,0 +1,71 @@
+package io.clusterchat.loadgen.impl;
+
+import io.vertx.core.Future;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.SocketAddress;
+import java.util.function.Predicate;
+
+/**
+ * The text spelling of PROTOCOL.md as the load generator speaks it: connect and read the HELLO, register, log in,
+ * resume. Setup steps only; the modes write their hot-path requests themselves.
+ */
+public final class ChatLines {
+
+  /** A request's final reply (pushes such as MSG are skipped while waiting for it). */
+  public static final Predicate<String> FINAL_REPLY = line -> line.startsWith("OK ") || line.startsWith("ERR ");
+  private static final String NAME_TAKEN = "ERR 409";
+
+  private ChatLines() {
+  }
+
+  /** An open connection and the region its gateway named in HELLO. */
+  public record Greeted(LineSocket socket, String region) {
+  }
+
+  /** A logged-in session: the address, the token for RESUME, and the inbox cursor from the reply. */
+  public record Login(String address, String token, long acked, long latest) {
+
+    static Login parse(String reply) {
+      // OK LOGIN <address> <token> <acked> <latest>, and the same fields after OK RESUME
+      String[] fields = reply.split(" ");
+      if (fields.length != 6) {
+        throw new IllegalStateException("unexpected login reply: " + reply);
+      }
+      return new Login(fields[2], fields[3], Long.parseLong(fields[4]), Long.parseLong(fields[5]));
+    }
+  }
+
+  /** Connects from the calling context and reads the gateway's HELLO. */
+  public static Future<Greeted> connect(NetClient client, SocketAddress gateway, long timeoutMillis) {
+    return LineSocket.connect(client, gateway).compose(socket ->
+        socket.await(line -> line.startsWith("HELLO "), line -> { }, timeoutMillis)
+            .map(hello -> new Greeted(socket, hello.split(" ")[2]))
+            .onFailure(e -> socket.close()));
+  }
+
+  /** Registers {@code name} (a name already taken is fine: a rerun reuses its accounts), then logs in. */
+  public static Future<Login> registerAndLogin(LineSocket socket, String name, String password,
+                                               long timeoutMillis) {
+    return socket.request("REGISTER " + name + " " + password, FINAL_REPLY, timeoutMillis)
+        .compose(reply -> reply.startsWith("OK ") || reply.startsWith(NAME_TAKEN)
+            ? login(socket, name, password, timeoutMillis)
+            : Future.failedFuture("REGISTER " + name + ": " + reply));
+  }
+
+  public static Future<Login> login(LineSocket socket, String user, String password, long timeoutMillis) {
+    return socket.request("LOGIN " + user + " " + password, FINAL_REPLY, timeoutMillis)
+        .compose(reply -> loggedIn("LOGIN " + user, "OK LOGIN ", reply));
+  }
+
+  public static Future<Login> resume(LineSocket socket, String token, long timeoutMillis) {
+    return socket.request("RESUME " + token, FINAL_REPLY, timeoutMillis)
+        .compose(reply -> loggedIn("RESUME", "OK RESUME ", reply));
+  }
+
+  private static Future<Login> loggedIn(String request, String expected, String reply) {
+    if (!reply.startsWith(expected)) {
+      return Future.failedFuture(request + ": " + reply);
+    }
+    return Future.succeededFuture(Login.parse(reply));
+  }
+}

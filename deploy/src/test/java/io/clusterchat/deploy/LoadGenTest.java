@@ -1,0 +1,163 @@
+package io.clusterchat.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
+
+import io.clusterchat.gateway.EchoServiceVerticle;
+import io.clusterchat.loadgen.LoadGen;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Every mode of the load generator, briefly, against a real cluster (gateways in bj and sh with every back end):
+ * each run must finish, account for every request it sent, and write its result. Speed is not asserted here; the
+ * benchmarks measure it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class LoadGenTest {
+
+  @TempDir
+  static Path dataDir;
+
+  @TempDir
+  static Path results;
+
+  private TestChatCluster cluster;
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    cluster = new TestChatCluster(dataDir).start();
+  }
+
+  @AfterAll
+  void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void echoAtAFixedRateThroughTheGateway() throws Exception {
+    // 25 requests a second per connection: under the gateway's default rate limit of 100.
+    // Two steps on the same connections; 25 and 40 requests a second per connection stay under the gateway's
+    // default rate limit of 100.
+    JsonObject result = run("echo-gateway", "echo", "--target", bj(), "--connections", "2", "--rate", "50,80",
+        "--warmup", "1", "--duration", "2");
+    JsonObject first = step(result, 0);
+    JsonObject second = step(result, 1);
+    assertThat(first.getDouble("rate")).isEqualTo(50.0);
+    assertThat(first.getLong("received")).isBetween(80L, 120L);
+    assertThat(second.getLong("received")).isBetween(130L, 190L);
+    for (JsonObject step : new JsonObject[] {first, second}) {
+      assertThat(step.getLong("errors")).isZero();
+      assertThat(step.getLong("unanswered")).isZero();
+      assertThat(latency(step, "latency").getDouble("p50Ms")).isPositive();
+      assertThat(step.getBoolean("closedLoop")).isFalse();
+    }
+  }
+
+  @Test
+  void echoInAClosedLoopAgainstTheEchoService() throws Exception {
+    EchoServiceVerticle echo = new EchoServiceVerticle("127.0.0.1", 0);
+    TestChatCluster.await(cluster.gatewayBj.vertx().deployVerticle(echo));
+    JsonObject result = step(run("echo-service", "echo", "--target", "127.0.0.1:" + echo.actualPort(),
+        "--protocol", "raw", "--connections", "4", "--warmup", "0", "--duration", "1"), 0);
+    assertThat(result.getBoolean("closedLoop")).isTrue();
+    assertThat(result.getLong("received")).isPositive();
+    assertThat(result.getLong("errors")).isZero();
+    assertThat(result.getLong("unanswered")).isZero();
+    // The counters and the histogram are read a moment apart at the window's edges: close, not equal.
+    assertThat(latency(result, "latency").getLong("count")).isCloseTo(result.getLong("received"), withinPercentage(5));
+    assertThat(latency(result, "latency").getJsonArray("percentiles")).isNotEmpty();
+  }
+
+  @Test
+  void chatAcrossRegionsDeliversEveryMessageInOrder() throws Exception {
+    JsonObject result = step(run("chat", "chat", "--a", bj(), "--b", sh(), "--pairs", "2", "--rate", "40",
+        "--prefix", "ct", "--warmup", "1", "--duration", "2"), 0);
+    assertThat(result.getLong("sent")).isPositive();
+    assertThat(result.getLong("errors")).isZero();
+    assertThat(result.getLong("undelivered")).isZero();
+    assertThat(result.getLong("outOfOrder")).isZero();
+    assertThat(latency(result, "stored").getLong("count")).isPositive();
+    assertThat(latency(result, "delivery").getDouble("p99Ms")).isPositive();
+  }
+
+  @Test
+  void resumesInClosedLoops() throws Exception {
+    JsonObject result = run("login", "login", "--target", sh(), "--kind", "resume", "--users", "2",
+        "--concurrency", "2", "--prefix", "lt", "--warmup", "0", "--duration", "1");
+    assertThat(result.getLong("received")).isPositive();
+    assertThat(result.getLong("errors")).isZero();
+  }
+
+  @Test
+  void holdsLoggedInConnectionsFromSeveralSourceAddresses() throws Exception {
+    int before = cluster.bj.connections();
+    JsonObject result = run("connections", "connections", "--target", bj(), "--count", "60", "--users", "3",
+        "--sources", "3", "--heartbeat", "1", "--prefix", "cn", "--warmup", "0", "--duration", "2");
+    assertThat(result.getLong("established")).isEqualTo(60);
+    assertThat(result.getLong("failed")).isZero();
+    assertThat(result.getInteger("openAtEnd")).isEqualTo(60);
+    assertThat(result.getLong("droppedWhileHolding")).isZero();
+    assertThat(result.getLong("pongs")).isPositive();
+    assertThat(result.getJsonArray("series").getJsonObject(0).getInteger("open")).isEqualTo(60);
+    // Closed at the end: the gateway sees them go.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (cluster.bj.connections() > before && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(cluster.bj.connections()).isEqualTo(before);
+  }
+
+  @Test
+  void aBadOptionIsAUsageError() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    CommandLine commandLine = new CommandLine(new LoadGen());
+    commandLine.setErr(new PrintWriter(err, true));
+    int code = commandLine.execute("echo", "--target", "nowhere", "--duration", "1");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--target wants HOST:PORT");
+  }
+
+  private JsonObject run(String name, String... args) throws Exception {
+    Path out = results.resolve(name + ".json");
+    String[] withOut = new String[args.length + 2];
+    System.arraycopy(args, 0, withOut, 0, args.length);
+    withOut[args.length] = "--out";
+    withOut[args.length + 1] = out.toString();
+    int code = new CommandLine(new LoadGen()).execute(withOut);
+    assertThat(code).as("exit code of loadgen %s", String.join(" ", args)).isZero();
+    JsonObject result = new JsonObject(Files.readString(out));
+    assertThat(result.getString("mode")).isEqualTo(args[0]);
+    return result;
+  }
+
+  private static JsonObject step(JsonObject result, int index) {
+    return result.getJsonArray("steps").getJsonObject(index);
+  }
+
+  private static JsonObject latency(JsonObject result, String name) {
+    return result.getJsonObject("latency").getJsonObject(name);
+  }
+
+  private String bj() {
+    return "127.0.0.1:" + cluster.bj.port();
+  }
+
+  private String sh() {
+    return "127.0.0.1:" + cluster.sh.port();
+  }
+}
