@@ -11,7 +11,8 @@
 # dashboard). Run stop and status from the same directory as start.
 # Build the jar first: mvn -B -q -DskipTests package
 # Environment: CLUSTERCHAT_JAR (the launcher jar), JAVA (the java command), CLUSTERCHAT_START_TIMEOUT (seconds,
-# default 120), CLUSTERCHAT_PORT_OFFSET (added to every port, default 0: run a second cluster beside the first);
+# default 120), CLUSTERCHAT_PORT_OFFSET (added to every port, default 0: run a second cluster beside the first),
+# CLUSTERCHAT_JAVA_OPTS (more JVM options for the nodes started, after the defaults: e.g. a bigger heap);
 # CLUSTERCHAT_* option variables reach every node (see docs/operations.md).
 set -euo pipefail
 
@@ -57,11 +58,11 @@ launch() {
   # The admin token reaches the coordinator only (other roles have no use for it).
   local admin_token=
   if [ "$role" = coordinator ]; then admin_token=${CLUSTERCHAT_ADMIN_TOKEN:-$(cat "$data/admin-token")}; fi
-  # shellcheck disable=SC2086 # role flags are words on purpose
+  # shellcheck disable=SC2086 # role flags and CLUSTERCHAT_JAVA_OPTS are words on purpose
   CLUSTERCHAT_TOKEN_SECRET=${CLUSTERCHAT_TOKEN_SECRET:-$(cat "$data/token-secret")} \
   CLUSTERCHAT_ADMIN_TOKEN=$admin_token \
   nohup "$java" -Xms64m -Xmx"$heap" -XX:+ExitOnOutOfMemoryError -Djava.net.preferIPv4Stack=true \
-    -jar "$jar" "$role" --node-id "$id" --cluster-name "$cluster_name" --cluster-host 127.0.0.1 \
+    ${CLUSTERCHAT_JAVA_OPTS:-} -jar "$jar" "$role" --node-id "$id" --cluster-name "$cluster_name" --cluster-host 127.0.0.1 \
     --cluster-port "$port" --cluster-members "$members" --data-dir "$data" $flags \
     > "$logs/$id.log" 2>&1 < /dev/null &
   echo $! > "$run/$id.pid"

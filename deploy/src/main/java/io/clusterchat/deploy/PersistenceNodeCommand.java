@@ -48,13 +48,20 @@ final class PersistenceNodeCommand implements Callable<Integer> {
       description = "How long a group commit waits to fill up. Default: ${DEFAULT-VALUE}.")
   Duration batchMaxDelay;
 
+  @Option(names = "--append-deadline", paramLabel = "DURATION", defaultValue = "3s",
+      converter = DurationConverter.class,
+      description = "How long an append may wait for the writer before it fails 503 unwritten; keep it below the "
+          + "gateways' --request-timeout. Default: ${DEFAULT-VALUE}.")
+  Duration appendDeadline;
+
   PersistenceOptions persistenceOptions() {
     try {
       PersistenceOptions options = new PersistenceOptions()
           .setDataDir(cluster.dataDir.toString())
           .setPoolSize(poolSize)
           .setBatchMaxSize(batchMaxSize)
-          .setBatchMaxDelayMillis(batchMaxDelay.toMillis());
+          .setBatchMaxDelayMillis(batchMaxDelay.toMillis())
+          .setAppendDeadlineMillis(appendDeadline.toMillis());
       if (jdbcUrl != null) {
         options.setJdbcUrl(jdbcUrl);
       }

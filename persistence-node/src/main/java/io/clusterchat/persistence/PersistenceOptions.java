@@ -18,6 +18,9 @@ public class PersistenceOptions {
   public static final long DEFAULT_BATCH_MAX_DELAY_MILLIS = 2;
   public static final int DEFAULT_MAX_PENDING_APPENDS = 100_000;
   public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 2_000;
+  /** Below the gateways' default request timeout (5 s) by more than a slow commit takes. */
+  public static final long DEFAULT_APPEND_DEADLINE_MILLIS = 3_000;
+  private static final long MIN_APPEND_DEADLINE_MILLIS = 100;
 
   /** The file name (without H2's {@code .mv.db}) of the embedded database inside the data directory. */
   public static final String H2_DATABASE_NAME = "clusterchat";
@@ -40,6 +43,7 @@ public class PersistenceOptions {
   private long batchMaxDelayMillis = DEFAULT_BATCH_MAX_DELAY_MILLIS;
   private int maxPendingAppends = DEFAULT_MAX_PENDING_APPENDS;
   private long connectTimeoutMillis = DEFAULT_CONNECT_TIMEOUT_MILLIS;
+  private long appendDeadlineMillis = DEFAULT_APPEND_DEADLINE_MILLIS;
 
   public PersistenceOptions() {
   }
@@ -61,6 +65,7 @@ public class PersistenceOptions {
     setBatchMaxDelayMillis(json.getLong("batchMaxDelayMillis", DEFAULT_BATCH_MAX_DELAY_MILLIS));
     setMaxPendingAppends(json.getInteger("maxPendingAppends", DEFAULT_MAX_PENDING_APPENDS));
     setConnectTimeoutMillis(json.getLong("connectTimeoutMillis", DEFAULT_CONNECT_TIMEOUT_MILLIS));
+    setAppendDeadlineMillis(json.getLong("appendDeadlineMillis", DEFAULT_APPEND_DEADLINE_MILLIS));
   }
 
   /** All settings; the password is included (it is needed to copy options), so never log this. */
@@ -74,6 +79,7 @@ public class PersistenceOptions {
         .put("batchMaxSize", batchMaxSize)
         .put("batchMaxDelayMillis", batchMaxDelayMillis)
         .put("maxPendingAppends", maxPendingAppends)
+        .put("appendDeadlineMillis", appendDeadlineMillis)
         .put("connectTimeoutMillis", connectTimeoutMillis);
   }
 
@@ -207,6 +213,24 @@ public class PersistenceOptions {
           + " ms, was " + connectTimeoutMillis);
     }
     this.connectTimeoutMillis = connectTimeoutMillis;
+    return this;
+  }
+
+  public long getAppendDeadlineMillis() {
+    return appendDeadlineMillis;
+  }
+
+  /**
+   * How long an append may wait in the queue before the writer takes it; one still waiting then fails 503 and is
+   * never written. Keep it below the gateways' request timeout by more than a commit takes, so that a gateway that
+   * gave up (and answered {@code ERR 503}, "nothing was stored") is never proved wrong by a late commit.
+   */
+  public PersistenceOptions setAppendDeadlineMillis(long appendDeadlineMillis) {
+    if (appendDeadlineMillis < MIN_APPEND_DEADLINE_MILLIS) {
+      throw new IllegalArgumentException("append deadline must be at least " + MIN_APPEND_DEADLINE_MILLIS
+          + " ms, was " + appendDeadlineMillis);
+    }
+    this.appendDeadlineMillis = appendDeadlineMillis;
     return this;
   }
 

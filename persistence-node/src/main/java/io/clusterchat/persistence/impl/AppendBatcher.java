@@ -31,6 +31,7 @@ public final class AppendBatcher {
   private final BlockingQueue<PendingAppend> queue;
   private final int batchMaxSize;
   private final long batchMaxDelayNanos;
+  private final long appendDeadlineNanos;
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -40,6 +41,7 @@ public final class AppendBatcher {
     this.queue = new ArrayBlockingQueue<>(options.getMaxPendingAppends());
     this.batchMaxSize = options.getBatchMaxSize();
     this.batchMaxDelayNanos = TimeUnit.MILLISECONDS.toNanos(options.getBatchMaxDelayMillis());
+    this.appendDeadlineNanos = TimeUnit.MILLISECONDS.toNanos(options.getAppendDeadlineMillis());
     this.thread = new Thread(this::run, "clusterchat-store-writer");
     thread.setDaemon(true);
   }
@@ -72,7 +74,7 @@ public final class AppendBatcher {
 
   private void run() {
     while (running) {
-      List<PendingAppend> batch = nextBatch();
+      List<PendingAppend> batch = withoutExpired(nextBatch());
       if (batch.isEmpty()) {
         continue;
       }
@@ -107,6 +109,30 @@ public final class AppendBatcher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       running = false;
+    }
+    return batch;
+  }
+
+  /**
+   * Fails (503, nothing written) the appends that waited past the append deadline: their gateways are about to give
+   * up on them, and a commit after that would store a message whose sender was told it was not stored.
+   */
+  private List<PendingAppend> withoutExpired(List<PendingAppend> batch) {
+    long now = System.nanoTime();
+    List<PendingAppend> expired = new ArrayList<>();
+    batch.removeIf(append -> {
+      boolean late = now - append.receivedNanos > appendDeadlineNanos;
+      if (late) {
+        expired.add(append);
+      }
+      return late;
+    });
+    if (!expired.isEmpty()) {
+      LOG.warn("store overloaded: {} appends waited over {} ms and fail 503 unwritten", expired.size(),
+          TimeUnit.NANOSECONDS.toMillis(appendDeadlineNanos));
+      StoreFailure overloaded = StoreFailure.unavailable("store overloaded: append not written");
+      expired.forEach(append -> append.fail(overloaded));
+      answer(expired);
     }
     return batch;
   }

@@ -20,6 +20,8 @@ public final class PendingAppend {
   final String to;
   final String text;
   final String clientId;
+  /** When the store took it ({@link System#nanoTime()}), for the append deadline. */
+  final long receivedNanos = System.nanoTime();
   private final Promise<JsonObject> promise = Promise.promise();
 
   /** Set by the writer: either the reply or the failure. */

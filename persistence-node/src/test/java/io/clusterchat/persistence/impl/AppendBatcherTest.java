@@ -1,0 +1,75 @@
+package io.clusterchat.persistence.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusterchat.persistence.PersistenceOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The append deadline: an append that waited in the queue past it fails 503 and is never written, so a gateway that
+ * has given up on it (and told its client "nothing was stored") is never contradicted by a late commit.
+ */
+class AppendBatcherTest {
+
+  private static final long DEADLINE_MILLIS = 100;
+
+  @TempDir
+  Path dataDir;
+
+  private final Vertx vertx = Vertx.vertx();
+  private Database database;
+  private AppendBatcher batcher;
+
+  @AfterEach
+  void close() throws Exception {
+    if (batcher != null) {
+      batcher.stop();
+    }
+    if (database != null) {
+      database.close();
+    }
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void appendsPastTheDeadlineFail503AndAreNotWritten() throws Exception {
+    PersistenceOptions options = new PersistenceOptions().setDataDir(dataDir.toString())
+        .setAppendDeadlineMillis(DEADLINE_MILLIS);
+    database = Database.open(options);
+    batcher = new AppendBatcher(database, options, vertx.getOrCreateContext());
+    // Queued while the writer is not running yet: by the time it starts, all are past their deadline.
+    List<Future<JsonObject>> appends = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      appends.add(batcher.submit(PendingAppend.parse(new JsonObject()
+          .put("from", "alice@bj").put("to", "bob@sh").put("text", "late " + i))));
+    }
+    Thread.sleep(2 * DEADLINE_MILLIS);
+    batcher.start();
+
+    for (Future<JsonObject> append : appends) {
+      Throwable failure = append.toCompletionStage().toCompletableFuture()
+          .handle((ok, e) -> e).get(10, TimeUnit.SECONDS);
+      assertThat(failure).isInstanceOf(StoreFailure.class);
+      assertThat(((StoreFailure) failure).failureCode()).isEqualTo(503);
+    }
+    long stored = database.withConnection(connection -> {
+      try (Statement statement = connection.createStatement();
+           ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM messages")) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    });
+    assertThat(stored).isZero();
+  }
+}
