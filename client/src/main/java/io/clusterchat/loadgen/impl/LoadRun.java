@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -37,6 +38,9 @@ public abstract class LoadRun implements java.util.concurrent.Callable<Integer> 
   CommandSpec spec;
 
   protected PrintStream out = System.out;
+
+  /** The clients made by {@link #client}: closed at once at the end, not left to a graceful shutdown's grace. */
+  private final List<NetClient> clients = new CopyOnWriteArrayList<>();
 
   /** The mode's name in results and summaries. */
   protected abstract String mode();
@@ -106,9 +110,10 @@ public abstract class LoadRun implements java.util.concurrent.Callable<Integer> 
       return 1;
     } finally {
       try {
+        Future.join(clients.stream().map(NetClient::close).toList()).await(CLOSE_SECONDS, TimeUnit.SECONDS);
         vertx.close().await(CLOSE_SECONDS, TimeUnit.SECONDS);
       } catch (Exception e) {
-        System.err.println("loadgen: event loops did not stop in " + CLOSE_SECONDS + " s");
+        System.err.println("loadgen: event loops did not stop in " + CLOSE_SECONDS + " s: " + e);
       }
     }
   }
@@ -120,7 +125,9 @@ public abstract class LoadRun implements java.util.concurrent.Callable<Integer> 
     if (localAddress != null) {
       options.setLocalAddress(localAddress);
     }
-    return vertx.createNetClient(options);
+    NetClient client = vertx.createNetClient(options);
+    clients.add(client);
+    return client;
   }
 
   private static JsonObject machine() {

@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# Side-by-side benchmarks of clusterchat on this machine; docs/benchmarks.md has the numbers and how to read them.
+#
+#   deploy/bench/bench.sh echo      gateway ECHO and the echo service vs a threaded Python echo and a bare Vert.x echo
+#   deploy/bench/bench.sh chat      SEND -> MSG across two gateways, durable, vs ngircd relaying PRIVMSG
+#   deploy/bench/bench.sh density   server memory per idle logged-in connection, up to BENCH_CONNECTIONS
+#   deploy/bench/bench.sh login     LOGIN (password hash) and RESUME (token) per second
+#   deploy/bench/bench.sh store     durable appends per second, H2 and PostgreSQL (the persistence-node's benchmark)
+#   deploy/bench/bench.sh all       all of them, one after another
+#
+# Everything runs on 127.0.0.1: a local cluster of its own (deploy/local-cluster.sh with a port offset, so a cluster
+# already running on the default ports is left alone), the peers, and the load generator ('clusterchat loadgen').
+# Results go to BENCH_OUT (default ./bench-results): one JSON per run, summary.md (tables and ratios), and PNG plots.
+# Build first: mvn -B -q -DskipTests package. Every process it starts it stops, by process id, also on Ctrl-C.
+#
+# Environment: BENCH_OUT, BENCH_SECONDS (measured seconds per step, default 15), BENCH_WARMUP (default 5),
+# BENCH_PORT_OFFSET (default 3000), BENCH_ECHO_CONNECTIONS (default 1000), BENCH_PAIRS (chat pairs, default 500),
+# BENCH_CONNECTIONS (density, default
+# 19000), BENCH_STORE (chat's store: h2, the default, or pg: PostgreSQL at 127.0.0.1:5432, database test),
+# CLUSTERCHAT_JAR, JAVA.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+jar=${CLUSTERCHAT_JAR:-$root/deploy/target/clusterchat.jar}
+java=${JAVA:-java}
+out=$(mkdir -p "${BENCH_OUT:-$PWD/bench-results}" && cd "${BENCH_OUT:-$PWD/bench-results}" && pwd)
+seconds=${BENCH_SECONDS:-15}
+warmup=${BENCH_WARMUP:-5}
+off=${BENCH_PORT_OFFSET:-3000}
+pairs=${BENCH_PAIRS:-500}
+density_count=${BENCH_CONNECTIONS:-19000}
+echo_connections=${BENCH_ECHO_CONNECTIONS:-1000}
+store=${BENCH_STORE:-h2}
+
+gw_bj=$((9001 + off)); gw_sh=$((9002 + off)); echo_port=$((21567 + off))
+py_port=$((21568 + off)); bare_port=$((21569 + off)); irc_port=$((6667 + off))
+cluster_home=$out/cluster
+pids=()
+
+log() { printf '\n== %s\n' "$*"; }
+
+# The load generator: a JVM of its own, sized for 20,000 connections.
+loadgen() { "$java" -Xms512m -Xmx2g -Djava.net.preferIPv4Stack=true -jar "$jar" loadgen "$@"; }
+
+need() {
+  local command=$1 package=$2
+  command -v "$command" >/dev/null && return
+  echo "$command is missing: installing Debian's $package" >&2
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "$package"
+}
+
+start_bg() { # name, command...: starts a process, remembers its pid
+  local name=$1; shift
+  "$@" > "$out/$name.log" 2>&1 &
+  pids+=($!)
+  echo $! > "$out/$name.pid"
+}
+
+stop_pid() {
+  local pid=$1
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+await_port() { # port, seconds
+  local deadline=$((SECONDS + ${2:-30}))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
+    [ $SECONDS -lt "$deadline" ] || { echo "nothing accepts on port $1" >&2; return 1; }
+    sleep 0.2
+  done
+}
+
+cluster() { # start|stop|add-gateway REGION, with the benchmark's settings
+  # The per-connection rate limit protects a real deployment from a flooding client; the generator's connections
+  # send far faster than any person, so the benchmark cluster lifts it.
+  CLUSTERCHAT_HOME=$cluster_home CLUSTERCHAT_PORT_OFFSET=$off CLUSTERCHAT_JAR=$jar \
+    CLUSTERCHAT_RATE_LIMIT=1000000 CLUSTERCHAT_RATE_BURST=1000000 CLUSTERCHAT_ABUSE_LIMIT=1000000 \
+    "$root/deploy/local-cluster.sh" "$@"
+}
+
+cluster_start() {
+  if [ "$store" = pg ]; then
+    # A database of its own, made fresh, so runs compare.
+    psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS clusterchat_bench" \
+      -c "CREATE DATABASE clusterchat_bench" >/dev/null
+    export CLUSTERCHAT_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/clusterchat_bench CLUSTERCHAT_DB_USER=postgres
+  fi
+  rm -rf "$cluster_home"
+  cluster start
+}
+
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do stop_pid "$pid"; done
+  [ -d "$cluster_home/run" ] && cluster stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The best closed-loop rate of a result file, and rates at fractions of it for the offered-rate curve.
+best_rate() { python3 "$here/report.py" best-rate "$1"; }
+fractions() { python3 -c "import sys; b=float(sys.argv[1]); print(','.join(str(int(b*f)) for f in (0.25,0.5,0.75,0.9,1.0,1.2)))" "$1"; }
+
+echo_one() { # label protocol target
+  local label=$1 protocol=$2 target=$3
+  log "echo: $label ($target), closed loop"
+  loadgen echo --label "$label" --target "$target" --protocol "$protocol" --connections "$echo_connections" --rate 0 \
+    --warmup "$warmup" --duration "$seconds" --out "$out/echo-$label-closed.json"
+  local rates; rates=$(fractions "$(best_rate "$out/echo-$label-closed.json")")
+  log "echo: $label, offered $rates a second"
+  loadgen echo --label "$label" --target "$target" --protocol "$protocol" --connections "$echo_connections" --rate "$rates" \
+    --warmup "$warmup" --duration "$seconds" --out "$out/echo-$label-rates.json"
+}
+
+bench_echo() {
+  cluster_start
+  start_bg py-echo python3 "$here/py_echo_server.py" "$py_port"
+  start_bg bare-echo "$java" -Xms256m -Xmx512m -jar "$jar" loadgen bare-echo-server --port "$bare_port"
+  await_port "$py_port"; await_port "$bare_port"
+  echo_one gateway-echo clusterchat "127.0.0.1:$gw_bj"
+  echo_one echo-service raw "127.0.0.1:$echo_port"
+  echo_one python-threaded raw "127.0.0.1:$py_port"
+  echo_one vertx-bare raw "127.0.0.1:$bare_port"
+  stop_pid "$(cat "$out/py-echo.pid")"; stop_pid "$(cat "$out/bare-echo.pid")"
+  cluster stop
+}
+
+bench_chat() {
+  need ngircd ngircd
+  cluster_start
+  sed -e "s/@PORT@/$irc_port/" -e "s#@PIDFILE@#$out/ngircd-own.pid#" -e "s/@UID@/$(id -u)/" -e "s/@GID@/$(id -g)/" \
+    "$here/ngircd.conf" > "$out/ngircd.conf"
+  start_bg ngircd ngircd --nodaemon --config "$out/ngircd.conf"
+  await_port "$irc_port"
+  local rates=${BENCH_CHAT_RATES:-250,500,1000,2000,4000,8000,12000,16000}
+  log "chat: clusterchat, $pairs pairs across gw-bj-1 and gw-sh-1 ($store), offered $rates a second"
+  loadgen chat --label clusterchat --a "127.0.0.1:$gw_bj" --b "127.0.0.1:$gw_sh" --pairs "$pairs" \
+    --rate "$rates" --warmup "$warmup" --duration "$seconds" --out "$out/chat-clusterchat.json"
+  log "chat: ngircd, $pairs pairs, offered $rates a second"
+  loadgen chat --label ngircd --protocol irc --a "127.0.0.1:$irc_port" --pairs "$pairs" \
+    --rate "$rates" --warmup "$warmup" --duration "$seconds" --out "$out/chat-ngircd.json"
+  local half; half=$(python3 "$here/report.py" half-max "$out/chat-clusterchat.json")
+  log "chat: clusterchat at half its best rate, $half a second"
+  loadgen chat --label clusterchat-half --a "127.0.0.1:$gw_bj" --b "127.0.0.1:$gw_sh" --pairs "$pairs" \
+    --rate "$half" --warmup "$warmup" --duration "$seconds" --out "$out/chat-clusterchat-half.json"
+  stop_pid "$(cat "$out/ngircd.pid")"
+  cluster stop
+}
+
+# Heap after a full GC, in bytes (the used columns of jstat -gc), and the resident set.
+heap_used() {
+  jcmd "$1" GC.run >/dev/null
+  sleep 2
+  jstat -gc "$1" | awk 'NR==1 { for (i = 1; i <= NF; i++) col[$i] = i }
+    NR==2 { print int(($col["S0U"] + $col["S1U"] + $col["EU"] + $col["OU"]) * 1024) }'
+}
+rss() { awk '/^VmRSS/ { print $2 * 1024 }' "/proc/$1/status"; }
+
+bench_density() {
+  cluster_start
+  # The gateway measured: its heap fixed and touched up front, so the resident set grows only by native memory.
+  CLUSTERCHAT_JAVA_OPTS="-Xms1g -Xmx1g -XX:+AlwaysPreTouch" cluster add-gateway bj
+  local pid port=$((9003 + off))
+  pid=$(cat "$cluster_home/run/gw-bj-2.pid")
+  local heap0 rss0; heap0=$(heap_used "$pid"); rss0=$(rss "$pid")
+  log "density: $density_count logged-in connections to gw-bj-2 (pid $pid)"
+  local hold=$((seconds + 60))
+  start_bg density-loadgen "$java" -Xms1g -Xmx2g -Djava.net.preferIPv4Stack=true -jar "$jar" loadgen connections \
+    --target "127.0.0.1:$port" --count "$density_count" --users 100 --heartbeat 30 --warmup 0 --duration "$hold" \
+    --out "$out/density-connections.json"
+  local lg=${pids[-1]}
+  until grep -q '^holding ' "$out/density-loadgen.log"; do
+    kill -0 "$lg" 2>/dev/null || { cat "$out/density-loadgen.log" >&2; return 1; }
+    sleep 1
+  done
+  grep -E '^(holding|[0-9]+ accounts)' "$out/density-loadgen.log"
+  sleep 10
+  local heap1 rss1 fds; heap1=$(heap_used "$pid"); rss1=$(rss "$pid"); fds=$(ls "/proc/$pid/fd" | wc -l)
+  local held; held=$(grep '^holding ' "$out/density-loadgen.log" | awk '{print $2}')
+  python3 -c "import json,sys; json.dump(dict(connections=int(sys.argv[1]), heapBefore=int(sys.argv[2]),
+    heapAfter=int(sys.argv[3]), rssBefore=int(sys.argv[4]), rssAfter=int(sys.argv[5]), openFiles=int(sys.argv[6])),
+    open(sys.argv[7], 'w'), indent=2)" "$held" "$heap0" "$heap1" "$rss0" "$rss1" "$fds" "$out/density-server.json"
+  wait "$lg" || true
+  tail -n 1 "$out/density-loadgen.log"
+  cluster stop
+}
+
+bench_login() {
+  cluster_start
+  log "login: LOGIN (Argon2id on the auth-node), 8 workers"
+  loadgen login --label login --target "127.0.0.1:$gw_bj" --kind login --users 50 --concurrency 8 \
+    --warmup "$warmup" --duration "$seconds" --out "$out/login-login.json"
+  log "login: RESUME (token check), 32 workers"
+  loadgen login --label resume --target "127.0.0.1:$gw_bj" --kind resume --users 50 --concurrency 32 \
+    --warmup "$warmup" --duration "$seconds" --out "$out/login-resume.json"
+  cluster stop
+}
+
+bench_store() {
+  log "store: durable appends per second (persistence-node's StoreBenchmark)"
+  (cd "$root" && mvn -B -q install -DskipTests -pl protocol -am \
+    && mvn -B -q -pl persistence-node test-compile exec:java -Dexec.args="h2,pg 64,512 1024 10") \
+    | tee "$out/store.txt"
+}
+
+[ -f "$jar" ] || { echo "no launcher jar at $jar: build it first with 'mvn -B -q -DskipTests package'" >&2; exit 1; }
+need python3 python3
+need gnuplot gnuplot-nox
+what=${1:-}
+case "$what" in
+  echo|chat|density|login|store) "bench_$what" ;;
+  all) bench_echo; bench_chat; bench_density; bench_login; bench_store ;;
+  *) echo "usage: $0 echo|chat|density|login|store|all" >&2; exit 2 ;;
+esac
+python3 "$here/report.py" summary "$out" | tee "$out/summary.md"
+echo "results, summary.md and plots in $out"

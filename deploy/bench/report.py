@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""Reads the load generator's result files of deploy/bench/bench.sh and reports them.
+
+  report.py best-rate FILE   the best replies/deliveries a second of a result (for the offered-rate steps)
+  report.py half-max FILE    half the best delivery rate of a chat result
+  report.py summary DIR      markdown tables with ratios to the peers, and PNG plots (gnuplot) in DIR
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def steps(result):
+    return result.get('steps', [result])
+
+
+def best(result):
+    return max(step['receivedPerSecond'] for step in steps(result))
+
+
+def kept_up(step):
+    """A step the server kept up with: (almost) everything offered answered in the window, nothing left over."""
+    offered = step['rate'] * step['measuredSeconds']
+    return step.get('rate', 0) > 0 and step['received'] >= 0.95 * offered \
+        and step.get('undelivered', step.get('unanswered', 0)) == 0
+
+
+def lat(step, name):
+    return step['latency'][name]
+
+
+def fmt(n):
+    return '{:,}'.format(int(round(n)))
+
+
+def ratio(a, b):
+    return '{:.2f}x'.format(a / b) if b else 'n/a'
+
+
+def gnuplot(script):
+    subprocess.run(['gnuplot'], input=script.encode(), check=True)
+
+
+def percentile_plot(png, title, curves):
+    """curves: (label, [[percentile, ms], ...]); x on a 'nines' scale, y in ms on a log scale."""
+    data = []
+    plots = []
+    for i, (label, points) in enumerate(curves):
+        path = '{}.{}.dat'.format(png, i)
+        with open(path, 'w') as f:
+            for percentile, ms in points:
+                if percentile < 100:
+                    f.write('{} {}\n'.format(1 / (1 - percentile / 100), max(ms, 0.001)))
+        data.append(path)
+        plots.append('"{}" using 1:2 with lines lw 2 title "{}"'.format(path, label))
+    gnuplot('''set terminal png size 900,540
+set output "{png}"
+set title "{title}"
+set logscale xy
+set xlabel "percentile"
+set ylabel "latency (ms)"
+set xtics ("50%%" 2, "90%%" 10, "99%%" 100, "99.9%%" 1000, "99.99%%" 10000, "99.999%%" 100000)
+set grid
+set key top left
+plot {plots}
+'''.format(png=png, title=title, plots=', '.join(plots)))
+    for path in data:
+        os.remove(path)
+
+
+def throughput_plot(png, title, curves, unit):
+    """curves: (label, [(offered, achieved), ...])."""
+    data = []
+    plots = []
+    top = 0
+    for i, (label, points) in enumerate(curves):
+        path = '{}.{}.dat'.format(png, i)
+        with open(path, 'w') as f:
+            for offered, achieved in points:
+                f.write('{} {}\n'.format(offered, achieved))
+                top = max(top, offered, achieved)
+        data.append(path)
+        plots.append('"{}" using 1:2 with linespoints lw 2 pt 7 title "{}"'.format(path, label))
+    plots.append('x with lines dt 2 lc rgb "gray" title "offered"')
+    gnuplot('''set terminal png size 900,540
+set output "{png}"
+set title "{title}"
+set xlabel "offered ({unit}/s)"
+set ylabel "achieved ({unit}/s)"
+set xrange [0:{top}]
+set yrange [0:{top}]
+set grid
+set key top left
+plot {plots}
+'''.format(png=png, title=title, unit=unit, top=top * 1.05, plots=', '.join(plots)))
+    for path in data:
+        os.remove(path)
+
+
+def echo_section(d, lines):
+    labels = [('gateway-echo', 'gateway ECHO'), ('echo-service', 'echo service'),
+              ('python-threaded', 'Python threaded echo'), ('vertx-bare', 'bare Vert.x echo')]
+    closed = {k: load(p) for k, _ in labels for p in glob.glob(os.path.join(d, 'echo-{}-closed.json'.format(k)))}
+    if not closed:
+        return
+    rates = {k: load(p) for k, _ in labels for p in glob.glob(os.path.join(d, 'echo-{}-rates.json'.format(k)))}
+    lines += ['## Echo', '',
+              '50 connections, 64-byte payloads, closed loop (each connection sends its next request when the reply '
+              'comes):', '',
+              '| server | replies/s | p50 ms | p99 ms | p99.9 ms | vs Python threaded | vs bare Vert.x |',
+              '|---|---|---|---|---|---|---|']
+    py = best(closed['python-threaded']) if 'python-threaded' in closed else 0
+    bare = best(closed['vertx-bare']) if 'vertx-bare' in closed else 0
+    for key, name in labels:
+        if key not in closed:
+            continue
+        step = steps(closed[key])[0]
+        l = lat(step, 'latency')
+        lines.append('| {} | {} | {} | {} | {} | {} | {} |'.format(
+            name, fmt(step['receivedPerSecond']), l['p50Ms'], l['p99Ms'], l['p999Ms'],
+            ratio(step['receivedPerSecond'], py), ratio(step['receivedPerSecond'], bare)))
+    lines.append('')
+    if rates:
+        lines += ['Fixed offered rates (fractions of each server\'s closed-loop best; latency from the intended send '
+                  'time, so corrected for coordinated omission):', '',
+                  '| server | offered/s | replies/s | p50 ms | p99 ms | p99.9 ms | max ms |', '|---|---|---|---|---|---|---|']
+        for key, name in labels:
+            for step in steps(rates.get(key, {'steps': []})):
+                l = lat(step, 'latency')
+                lines.append('| {} | {} | {} | {} | {} | {} | {} |'.format(
+                    name, fmt(step['rate']), fmt(step['receivedPerSecond']), l['p50Ms'], l['p99Ms'], l['p999Ms'],
+                    l['maxMs']))
+        lines.append('')
+        throughput_plot(os.path.join(d, 'echo-throughput.png'), 'Echo: achieved against offered rate (50 connections)',
+                        [(name, [(s['rate'], s['receivedPerSecond']) for s in steps(rates[key])])
+                         for key, name in labels if key in rates], 'requests')
+        # Latency percentiles at half of each server's best: a load every server carries.
+        curves = []
+        for key, name in labels:
+            if key in rates:
+                half = [s for s in steps(rates[key]) if abs(s['rate'] - 0.5 * best(closed[key])) < 2]
+                if half:
+                    curves.append(('{} at {}/s'.format(name, fmt(half[0]['rate'])),
+                                   lat(half[0], 'latency')['percentiles']))
+        if curves:
+            percentile_plot(os.path.join(d, 'echo-latency.png'),
+                            'Echo latency at half of each server\'s best rate', curves)
+
+
+def chat_section(d, lines):
+    files = {k: os.path.join(d, 'chat-{}.json'.format(k)) for k in ('clusterchat', 'ngircd', 'clusterchat-half')}
+    results = {k: load(p) for k, p in files.items() if os.path.exists(p)}
+    if 'clusterchat' not in results:
+        return
+    pairs = results['clusterchat']['parameters']['pairs']
+    lines += ['## Chat', '',
+              '{} pairs of users, each user sending to its partner; clusterchat across two gateways (bj and sh) with '
+              'every message durably stored before its OK; ngircd relaying PRIVMSG between the same number of pairs. '
+              'Latency from the intended send time to the partner\'s push.'.format(pairs), '',
+              '| server | offered/s | delivered/s | p50 ms | p99 ms | p99.9 ms | undelivered | out of order |',
+              '|---|---|---|---|---|---|---|---|']
+    for key in ('clusterchat', 'ngircd'):
+        for step in steps(results.get(key, {'steps': []})):
+            l = lat(step, 'delivery')
+            lines.append('| {} | {} | {} | {} | {} | {} | {} | {} |'.format(
+                key, fmt(step['rate']), fmt(step['receivedPerSecond']), l['p50Ms'], l['p99Ms'], l['p999Ms'],
+                step['undelivered'], step['outOfOrder']))
+    lines.append('')
+    cc = best(results['clusterchat'])
+    if 'ngircd' in results:
+        irc = best(results['ngircd'])
+        lines.append('Best delivered rate: clusterchat {}/s, ngircd {}/s: **{}** of ngircd.'.format(
+            fmt(cc), fmt(irc), ratio(cc, irc)))
+    if 'clusterchat-half' in results:
+        step = steps(results['clusterchat-half'])[0]
+        l = lat(step, 'delivery')
+        s = lat(step, 'stored')
+        lines.append('At half its best ({}/s offered): delivery p50 {} ms, p99 **{} ms**, p99.9 {} ms; '
+                     'sender\'s OK (stored) p99 {} ms; undelivered {}.'.format(
+                         fmt(step['rate']), l['p50Ms'], l['p99Ms'], l['p999Ms'], s['p99Ms'], step['undelivered']))
+    lines.append('')
+    throughput_plot(os.path.join(d, 'chat-throughput.png'),
+                    'Chat: delivered against offered rate ({} pairs)'.format(pairs),
+                    [(k, [(s['rate'], s['receivedPerSecond']) for s in steps(results[k])])
+                     for k in ('clusterchat', 'ngircd') if k in results], 'messages')
+    curves = []
+    if 'clusterchat-half' in results:
+        step = steps(results['clusterchat-half'])[0]
+        curves.append(('clusterchat at {}/s'.format(fmt(step['rate'])), lat(step, 'delivery')['percentiles']))
+        if 'ngircd' in results:
+            near = min(steps(results['ngircd']), key=lambda s: abs(s['rate'] - step['rate']))
+            curves.append(('ngircd at {}/s'.format(fmt(near['rate'])), lat(near, 'delivery')['percentiles']))
+    if curves:
+        percentile_plot(os.path.join(d, 'chat-latency.png'), 'Chat delivery latency', curves)
+
+
+def density_section(d, lines):
+    server = os.path.join(d, 'density-server.json')
+    if not os.path.exists(server):
+        return
+    s = load(server)
+    n = s['connections']
+    heap = (s['heapAfter'] - s['heapBefore']) / n
+    native = (s['rssAfter'] - s['rssBefore']) / n
+    lines += ['## Density', '',
+              '| connections held | heap after GC per connection | native (RSS growth, heap pre-touched) per '
+              'connection | total per connection | open files |', '|---|---|---|---|---|',
+              '| {} | {:.0f} B | {:.0f} B | **{:.0f} B** | {} |'.format(
+                  fmt(n), heap, native, heap + native, fmt(s['openFiles'])), '']
+    gen = os.path.join(d, 'density-connections.json')
+    if os.path.exists(gen):
+        g = load(gen)
+        lines.append('Load generator: {} of {} established in {:.1f} s ({} failed), {} dropped while holding, '
+                     'resume p99 {} ms.'.format(fmt(g['established']), fmt(g['requested']), g['rampSeconds'],
+                                                g['failed'], g['droppedWhileHolding'],
+                                                lat(g, 'resume')['p99Ms']))
+        lines.append('')
+
+
+def login_section(d, lines):
+    rows = []
+    for kind in ('login', 'resume'):
+        path = os.path.join(d, 'login-{}.json'.format(kind))
+        if os.path.exists(path):
+            r = load(path)
+            l = lat(r, 'session')
+            rows.append('| {} | {} | {} | {} | {} | {} |'.format(
+                kind.upper(), r['parameters']['concurrency'], fmt(r['receivedPerSecond']), l['p50Ms'], l['p99Ms'],
+                r['errors']))
+    if rows:
+        lines += ['## Login', '', '| request | workers | sessions/s | p50 ms | p99 ms | errors |',
+                  '|---|---|---|---|---|---|'] + rows + ['']
+
+
+def summary(d):
+    lines = ['# Benchmark results', '']
+    for section in (echo_section, chat_section, density_section, login_section):
+        section(d, lines)
+    store = os.path.join(d, 'store.txt')
+    if os.path.exists(store):
+        with open(store) as f:
+            lines += ['## Store', '', '```'] + f.read().rstrip().splitlines() + ['```', '']
+    print('\n'.join(lines))
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    command, arg = sys.argv[1], sys.argv[2]
+    if command == 'best-rate':
+        print(int(best(load(arg))))
+    elif command == 'half-max':
+        print(int(best(load(arg)) / 2))
+    elif command == 'summary':
+        summary(arg)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == '__main__':
+    main()
