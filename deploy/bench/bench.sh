@@ -15,8 +15,9 @@
 #
 # Environment: BENCH_OUT, BENCH_SECONDS (measured seconds per step, default 15), BENCH_WARMUP (default 5),
 # BENCH_PORT_OFFSET (default 3000), BENCH_ECHO_CONNECTIONS (default 1000), BENCH_PAIRS (chat pairs, default 500),
-# BENCH_CONNECTIONS (density, default
-# 19000), BENCH_STORE (chat's store: h2, the default, or pg: PostgreSQL at 127.0.0.1:5432, database test),
+# BENCH_ECHO_RATES, BENCH_CHAT_RATES (offered rates, comma-separated), BENCH_CONNECTIONS (density, default
+# 19000), BENCH_STORE (chat's store: h2, the default, or pg: PostgreSQL at 127.0.0.1:5432, a fresh database
+# clusterchat_bench),
 # CLUSTERCHAT_JAR, JAVA.
 set -euo pipefail
 
@@ -101,16 +102,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# The best closed-loop rate of a result file, and rates at fractions of it for the offered-rate curve.
-best_rate() { python3 "$here/report.py" best-rate "$1"; }
-fractions() { python3 -c "import sys; b=float(sys.argv[1]); print(','.join(str(int(b*f)) for f in (0.25,0.5,0.75,0.9,1.0,1.2)))" "$1"; }
-
 echo_one() { # label protocol target
   local label=$1 protocol=$2 target=$3
   log "echo: $label ($target), closed loop"
   loadgen echo --label "$label" --target "$target" --protocol "$protocol" --connections "$echo_connections" --rate 0 \
     --warmup "$warmup" --duration "$seconds" --out "$out/echo-$label-closed.json"
-  local rates; rates=$(fractions "$(best_rate "$out/echo-$label-closed.json")")
+  # The same offered rates for every server, up past the fastest one's capacity.
+  local rates=${BENCH_ECHO_RATES:-2500,5000,10000,20000,30000,40000,50000,60000}
   log "echo: $label, offered $rates a second"
   loadgen echo --label "$label" --target "$target" --protocol "$protocol" --connections "$echo_connections" --rate "$rates" \
     --warmup "$warmup" --duration "$seconds" --out "$out/echo-$label-rates.json"
@@ -136,7 +134,7 @@ bench_chat() {
     "$here/ngircd.conf" > "$out/ngircd.conf"
   start_bg ngircd ngircd --nodaemon --config "$out/ngircd.conf"
   await_port "$irc_port"
-  local rates=${BENCH_CHAT_RATES:-250,500,1000,2000,4000,8000,12000,16000}
+  local rates=${BENCH_CHAT_RATES:-1000,2000,3000,4000,6000,8000,12000}
   log "chat: clusterchat, $pairs pairs across gw-bj-1 and gw-sh-1 ($store), offered $rates a second"
   loadgen chat --label clusterchat --a "127.0.0.1:$gw_bj" --b "127.0.0.1:$gw_sh" --pairs "$pairs" \
     --rate "$rates" --warmup "$warmup" --duration "$seconds" --out "$out/chat-clusterchat.json"
@@ -163,6 +161,7 @@ rss() { awk '/^VmRSS/ { print $2 * 1024 }' "/proc/$1/status"; }
 bench_density() {
   cluster_start
   # The gateway measured: its heap fixed and touched up front, so the resident set grows only by native memory.
+  # 200 accounts: 95 sessions each, under the session-store's limit of 100 per user.
   CLUSTERCHAT_JAVA_OPTS="-Xms1g -Xmx1g -XX:+AlwaysPreTouch" cluster add-gateway bj
   local pid port=$((9003 + off))
   pid=$(cat "$cluster_home/run/gw-bj-2.pid")
@@ -170,7 +169,7 @@ bench_density() {
   log "density: $density_count logged-in connections to gw-bj-2 (pid $pid)"
   local hold=$((seconds + 60))
   start_bg density-loadgen "$java" -Xms1g -Xmx2g -Djava.net.preferIPv4Stack=true -jar "$jar" loadgen connections \
-    --target "127.0.0.1:$port" --count "$density_count" --users 100 --heartbeat 30 --warmup 0 --duration "$hold" \
+    --target "127.0.0.1:$port" --count "$density_count" --users 200 --heartbeat 30 --warmup 0 --duration "$hold" \
     --out "$out/density-connections.json"
   local lg=${pids[-1]}
   until grep -q '^holding ' "$out/density-loadgen.log"; do

@@ -42,6 +42,8 @@ public final class ChatMode extends LoadRun {
   /** Logins in flight at once: each costs the auth-node a password hash. */
   private static final int LOGIN_PARALLELISM = 8;
   private static final long PACER_TICK_MILLIS = 1;
+  /** Well inside the gateways' idle timeout (120 s by default): logging in a thousand users takes minutes. */
+  private static final long HEARTBEAT_MILLIS = 20_000;
   private static final char PAD = 'x';
 
   @Option(names = "--a", required = true, paramLabel = "HOST:PORT",
@@ -119,6 +121,13 @@ public final class ChatMode extends LoadRun {
       byShard.add(new CopyOnWriteArrayList<>());
     }
     User[] users = new User[2 * pairs];
+    if (protocol == Protocol.clusterchat) {
+      // IRC servers ping their clients; clusterchat clients ping the gateway, from their login on.
+      for (int shard = 0; shard < shards.size(); shard++) {
+        List<User> mine = byShard.get(shard);
+        shards.periodic(shard, HEARTBEAT_MILLIS, () -> mine.forEach(User::heartbeat));
+      }
+    }
     return Tasks.forEach(2 * pairs, LOGIN_PARALLELISM, i -> shards.on(shards.shardOf(i), () -> {
           User user = new User(i);
           users[i] = user;
@@ -244,6 +253,12 @@ public final class ChatMode extends LoadRun {
         socket.handler(this::onIrcLine);
         return null;
       });
+    }
+
+    void heartbeat() {
+      if (address != null && socket.isOpen()) {
+        socket.send("PING");
+      }
     }
 
     void send(long intendedNanos) {
