@@ -22,7 +22,10 @@ def steps(result):
 
 
 def best(result):
-    return max(step['receivedPerSecond'] for step in steps(result))
+    """The most answers a second of a result's steps; a fixed-rate step counts at most its offered rate (a window can
+    also catch answers to an earlier step's backlog)."""
+    return max(step['receivedPerSecond'] if not step.get('rate') else min(step['receivedPerSecond'], step['rate'])
+               for step in steps(result))
 
 
 def kept_up(step):

@@ -42,6 +42,11 @@ public final class ChatMode extends LoadRun {
   /** Logins in flight at once: each costs the auth-node a password hash. */
   private static final int LOGIN_PARALLELISM = 8;
   private static final long PACER_TICK_MILLIS = 1;
+  /**
+   * The most sends one pacer tick makes: when the server falls behind, the rest wait for the next tick (keeping
+   * their intended times) so the event loop still reads replies.
+   */
+  private static final long MAX_SENDS_PER_TICK = 256;
   /** Well inside the gateways' idle timeout (120 s by default): logging in a thousand users takes minutes. */
   private static final long HEARTBEAT_MILLIS = 20_000;
   private static final char PAD = 'x';
@@ -184,7 +189,7 @@ public final class ChatMode extends LoadRun {
       if (!sending) {
         return;
       }
-      for (long due = pacer.due(System.nanoTime()); due > 0; due--) {
+      for (long due = Math.min(pacer.due(System.nanoTime()), MAX_SENDS_PER_TICK); due > 0; due--) {
         senders.get(next[0]++ % senders.size()).send(pacer.next());
       }
     });

@@ -40,6 +40,11 @@ public final class EchoMode extends LoadRun {
   private static final long SETTLE_MILLIS = 5_000;
   private static final int CONNECT_PARALLELISM = 32;
   private static final long PACER_TICK_MILLIS = 1;
+  /**
+   * The most sends one pacer tick makes: when the server falls behind, the rest wait for the next tick (keeping
+   * their intended times) so the event loop still reads replies.
+   */
+  private static final long MAX_SENDS_PER_TICK = 256;
 
   @Option(names = "--target", required = true, paramLabel = "HOST:PORT", description = "the server")
   String target;
@@ -159,7 +164,7 @@ public final class EchoMode extends LoadRun {
       if (!sending) {
         return;
       }
-      for (long due = pacer.due(System.nanoTime()); due > 0; due--) {
+      for (long due = Math.min(pacer.due(System.nanoTime()), MAX_SENDS_PER_TICK); due > 0; due--) {
         mine.get(next[0]++ % mine.size()).send(pacer.next());
       }
     });
