@@ -5,7 +5,6 @@ import io.clusterchat.loadgen.impl.LineSocket;
 import io.clusterchat.loadgen.impl.LoadRun;
 import io.clusterchat.loadgen.impl.LongRing;
 import io.clusterchat.loadgen.impl.Measurement;
-import io.clusterchat.loadgen.impl.Pacer;
 import io.clusterchat.loadgen.impl.RunOptions;
 import io.clusterchat.loadgen.impl.Shards;
 import io.clusterchat.loadgen.impl.Targets;
@@ -19,7 +18,6 @@ import io.vertx.core.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,12 +39,6 @@ public final class ChatMode extends LoadRun {
   private static final long SETTLE_MILLIS = 10_000;
   /** Logins in flight at once: each costs the auth-node a password hash. */
   private static final int LOGIN_PARALLELISM = 8;
-  private static final long PACER_TICK_MILLIS = 1;
-  /**
-   * The most sends one pacer tick makes: when the server falls behind, the rest wait for the next tick (keeping
-   * their intended times) so the event loop still reads replies.
-   */
-  private static final long MAX_SENDS_PER_TICK = 256;
   /** Well inside the gateways' idle timeout (120 s by default): logging in a thousand users takes minutes. */
   private static final long HEARTBEAT_MILLIS = 20_000;
   private static final char PAD = 'x';
@@ -121,10 +113,7 @@ public final class ChatMode extends LoadRun {
   @Override
   protected Future<JsonObject> execute(Vertx vertx, Shards shards) {
     NetClient client = client(vertx, null);
-    List<List<User>> byShard = new ArrayList<>();
-    for (int i = 0; i < shards.size(); i++) {
-      byShard.add(new CopyOnWriteArrayList<>());
-    }
+    List<List<User>> byShard = shards.perShard();
     User[] users = new User[2 * pairs];
     if (protocol == Protocol.clusterchat) {
       // IRC servers ping their clients; clusterchat clients ping the gateway, from their login on.
@@ -156,7 +145,7 @@ public final class ChatMode extends LoadRun {
     sending = true;
     List<Future<Long>> started = new ArrayList<>();
     for (int shard = 0; shard < shards.size(); shard++) {
-      started.add(startPaced(shards, shard, byShard.get(shard), rate / shards.size()));
+      started.add(shards.paced(shard, rate / shards.size(), byShard.get(shard), () -> sending, User::send));
     }
     return Future.all(started)
         .compose(v -> step.run(vertx, run.warmupSeconds, run.durationSeconds, () -> open(users)))
@@ -177,22 +166,6 @@ public final class ChatMode extends LoadRun {
       }
     }
     return open;
-  }
-
-  private Future<Long> startPaced(Shards shards, int shard, List<User> senders, double shardRate) {
-    if (senders.isEmpty()) {
-      return Future.succeededFuture(-1L);
-    }
-    Pacer pacer = new Pacer(shardRate, System.nanoTime());
-    int[] next = {0};
-    return shards.periodic(shard, PACER_TICK_MILLIS, () -> {
-      if (!sending) {
-        return;
-      }
-      for (long due = Math.min(pacer.due(System.nanoTime()), MAX_SENDS_PER_TICK); due > 0; due--) {
-        senders.get(next[0]++ % senders.size()).send(pacer.next());
-      }
-    });
   }
 
   /** Messages sent and neither delivered nor refused. */

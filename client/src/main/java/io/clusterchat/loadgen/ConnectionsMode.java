@@ -16,7 +16,6 @@ import io.vertx.core.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine.Command;
@@ -107,10 +106,7 @@ public final class ConnectionsMode extends LoadRun {
     }
     Measurement measurement = new Measurement(out, "resume");
     String[] tokens = new String[users];
-    List<List<LineSocket>> byShard = new ArrayList<>();
-    for (int i = 0; i < shards.size(); i++) {
-      byShard.add(new CopyOnWriteArrayList<>());
-    }
+    List<List<LineSocket>> byShard = shards.perShard();
     AtomicInteger open = new AtomicInteger();
     long[] rampNanos = new long[2];
     return Tasks.forEach(users, LOGIN_PARALLELISM, i -> shards.on(shards.shardOf(i), () ->

@@ -5,7 +5,6 @@ import io.clusterchat.loadgen.impl.LineSocket;
 import io.clusterchat.loadgen.impl.LoadRun;
 import io.clusterchat.loadgen.impl.LongRing;
 import io.clusterchat.loadgen.impl.Measurement;
-import io.clusterchat.loadgen.impl.Pacer;
 import io.clusterchat.loadgen.impl.RunOptions;
 import io.clusterchat.loadgen.impl.Shards;
 import io.clusterchat.loadgen.impl.Targets;
@@ -39,12 +38,6 @@ public final class EchoMode extends LoadRun {
 
   private static final long SETTLE_MILLIS = 5_000;
   private static final int CONNECT_PARALLELISM = 32;
-  private static final long PACER_TICK_MILLIS = 1;
-  /**
-   * The most sends one pacer tick makes: when the server falls behind, the rest wait for the next tick (keeping
-   * their intended times) so the event loop still reads replies.
-   */
-  private static final long MAX_SENDS_PER_TICK = 256;
 
   @Option(names = "--target", required = true, paramLabel = "HOST:PORT", description = "the server")
   String target;
@@ -96,10 +89,7 @@ public final class EchoMode extends LoadRun {
     SocketAddress server = Targets.parse("--target", target);
     NetClient client = client(vertx, null);
     Buffer payload = payload();
-    List<List<EchoConnection>> byShard = new ArrayList<>();
-    for (int i = 0; i < shards.size(); i++) {
-      byShard.add(new CopyOnWriteArrayList<>());
-    }
+    List<List<EchoConnection>> byShard = shards.perShard();
     List<EchoConnection> all = new CopyOnWriteArrayList<>();
     return Tasks.forEach(connections, CONNECT_PARALLELISM, i -> shards.on(shards.shardOf(i), () ->
             open(client, server).map(socket -> {
@@ -147,27 +137,11 @@ public final class EchoMode extends LoadRun {
           return Future.succeededFuture();
         }));
       } else {
-        started.add(startPaced(shards, shard, mine, rate / shards.size()).onSuccess(timers::add));
+        started.add(shards.paced(shard, rate / shards.size(), mine, () -> sending, EchoConnection::send)
+            .onSuccess(timers::add));
       }
     }
     return Future.all(started).mapEmpty();
-  }
-
-  /** A pacer per shard: every millisecond, the sends that are due go out round robin over the shard's connections. */
-  private Future<Long> startPaced(Shards shards, int shard, List<EchoConnection> mine, double shardRate) {
-    if (mine.isEmpty()) {
-      return Future.succeededFuture(-1L);
-    }
-    Pacer pacer = new Pacer(shardRate, System.nanoTime());
-    int[] next = {0};
-    return shards.periodic(shard, PACER_TICK_MILLIS, () -> {
-      if (!sending) {
-        return;
-      }
-      for (long due = Math.min(pacer.due(System.nanoTime()), MAX_SENDS_PER_TICK); due > 0; due--) {
-        mine.get(next[0]++ % mine.size()).send(pacer.next());
-      }
-    });
   }
 
   private static long outstanding(Measurement measurement) {

@@ -6,8 +6,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.ObjLongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -15,6 +18,10 @@ import java.util.function.Supplier;
  * state needs no locks, and the shards spread the generator's own work over the cores.
  */
 public final class Shards {
+
+  /** The most sends one pacer tick makes. */
+  public static final long MAX_SENDS_PER_TICK = 256;
+  private static final long PACER_TICK_MILLIS = 1;
 
   private final List<Context> contexts;
 
@@ -54,6 +61,38 @@ public final class Shards {
       }
     });
     return result.future();
+  }
+
+  /** One list per shard, for what lives there (connections, users); safe to fill from the shards' threads. */
+  public <T> List<List<T>> perShard() {
+    List<List<T>> lists = new ArrayList<>();
+    for (int i = 0; i < contexts.size(); i++) {
+      lists.add(new CopyOnWriteArrayList<>());
+    }
+    return lists;
+  }
+
+  /**
+   * Starts a fixed-rate schedule on shard {@code shard}: every millisecond the sends that are due go to
+   * {@code targets} round robin, each with its intended time, while {@code sending} holds. At most
+   * {@link #MAX_SENDS_PER_TICK} a tick: when the server falls behind, the rest wait for the next tick (keeping their
+   * intended times) so the event loop still reads replies. Completes with the timer id, or -1 with no targets.
+   */
+  public <T> Future<Long> paced(int shard, double perSecond, List<T> targets, BooleanSupplier sending,
+                                ObjLongConsumer<T> send) {
+    if (targets.isEmpty()) {
+      return Future.succeededFuture(-1L);
+    }
+    Pacer pacer = new Pacer(perSecond, System.nanoTime());
+    int[] next = {0};
+    return periodic(shard, PACER_TICK_MILLIS, () -> {
+      if (!sending.getAsBoolean()) {
+        return;
+      }
+      for (long due = Math.min(pacer.due(System.nanoTime()), MAX_SENDS_PER_TICK); due > 0; due--) {
+        send.accept(targets.get(next[0]++ % targets.size()), pacer.next());
+      }
+    });
   }
 
   /** Runs {@code task} every {@code millis} on shard {@code shard}; returns a future of the timer id. */
