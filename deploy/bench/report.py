@@ -119,7 +119,8 @@ def echo_section(d, lines):
     lines += ['## Echo', '',
               '{} connections, 64-byte payloads. Closed loop: each connection sends its next request when the reply '
               'comes ({} requests in flight). Best: the most replies a second of the closed loop and of every '
-              'fixed offered rate below; the ratios compare bests.'.format(conns, conns), '',
+              'fixed offered rate below (a fixed-rate step counts at most its offered rate); the ratios compare '
+              'bests.'.format(conns, conns), '',
               '| server | closed loop replies/s | p50 ms | p99 ms | p99.9 ms | best replies/s | vs Python threaded '
               '| vs bare Vert.x |',
               '|---|---|---|---|---|---|---|---|']
