@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 """Reads the load generator's result files of deploy/bench/bench.sh and reports them.
 
-  report.py best-rate FILE   the best replies/deliveries a second of a result (for the offered-rate steps)
   report.py half-max FILE    half the best delivery rate of a chat result
   report.py summary DIR      markdown tables with ratios to the peers, and PNG plots (gnuplot) in DIR
 """
@@ -26,13 +25,6 @@ def best(result):
     also catch answers to an earlier step's backlog)."""
     return max(step['receivedPerSecond'] if not step.get('rate') else min(step['receivedPerSecond'], step['rate'])
                for step in steps(result))
-
-
-def kept_up(step):
-    """A step the server kept up with: (almost) everything offered answered in the window, nothing left over."""
-    offered = step['rate'] * step['measuredSeconds']
-    return step.get('rate', 0) > 0 and step['received'] >= 0.95 * offered \
-        and step.get('undelivered', step.get('unanswered', 0)) == 0
 
 
 def lat(step, name):
@@ -261,9 +253,7 @@ def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     command, arg = sys.argv[1], sys.argv[2]
-    if command == 'best-rate':
-        print(int(best(load(arg))))
-    elif command == 'half-max':
+    if command == 'half-max':
         print(int(best(load(arg)) / 2))
     elif command == 'summary':
         summary(arg)
