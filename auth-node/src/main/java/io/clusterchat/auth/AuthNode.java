@@ -1,5 +1,6 @@
 package io.clusterchat.auth;
 
+import io.clusterchat.auth.impl.AuthVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 

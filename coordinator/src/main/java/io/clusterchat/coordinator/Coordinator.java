@@ -1,5 +1,7 @@
 package io.clusterchat.coordinator;
 
+import io.clusterchat.coordinator.impl.GatewayRegistryVerticle;
+import io.clusterchat.coordinator.impl.CoordinatorHttpVerticle;
 import io.clusterchat.cluster.ClusterNode;
 import io.clusterchat.coordinator.impl.GatewayRegistry;
 import io.vertx.core.Future;

@@ -3,7 +3,7 @@ package io.clusterchat.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
-import io.clusterchat.gateway.EchoServiceVerticle;
+import io.clusterchat.gateway.impl.EchoServiceVerticle;
 import io.clusterchat.loadgen.LoadGen;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;

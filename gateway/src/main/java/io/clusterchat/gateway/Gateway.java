@@ -1,5 +1,9 @@
 package io.clusterchat.gateway;
 
+import io.clusterchat.gateway.impl.GatewayBusVerticle;
+import io.clusterchat.gateway.impl.GatewayVerticle;
+import io.clusterchat.gateway.impl.EchoServiceVerticle;
+import io.clusterchat.gateway.impl.GatewayReportVerticle;
 import io.clusterchat.gateway.impl.ConnectionRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;

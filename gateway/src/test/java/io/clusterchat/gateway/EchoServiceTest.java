@@ -1,5 +1,6 @@
 package io.clusterchat.gateway;
 
+import io.clusterchat.gateway.impl.EchoServiceVerticle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;

@@ -1,5 +1,6 @@
 package io.clusterchat.persistence;
 
+import io.clusterchat.persistence.impl.StoreVerticle;
 import io.clusterchat.metrics.NodeHealth;
 import io.clusterchat.persistence.impl.Database;
 import io.vertx.core.Future;

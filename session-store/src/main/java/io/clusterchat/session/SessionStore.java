@@ -1,5 +1,7 @@
 package io.clusterchat.session;
 
+import io.clusterchat.session.impl.SessionVerticle;
+import io.clusterchat.session.impl.SessionSweepVerticle;
 import com.hazelcast.map.IMap;
 import io.clusterchat.cluster.ClusterNode;
 import io.clusterchat.session.impl.SessionRegistry;

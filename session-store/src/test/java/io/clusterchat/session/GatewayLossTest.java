@@ -1,5 +1,6 @@
 package io.clusterchat.session;
 
+import io.clusterchat.session.impl.SessionSweepVerticle;
 import static io.clusterchat.session.TestNodes.await;
 import static io.clusterchat.session.TestNodes.awaitUntil;
 import static io.clusterchat.session.TestNodes.bind;

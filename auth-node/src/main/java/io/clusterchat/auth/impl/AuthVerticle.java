@@ -1,8 +1,6 @@
-package io.clusterchat.auth;
+package io.clusterchat.auth.impl;
 
-import io.clusterchat.auth.impl.LoginLimiter;
-import io.clusterchat.auth.impl.PasswordHasher;
-import io.clusterchat.auth.impl.Tokens;
+import io.clusterchat.auth.AuthOptions;
 import io.clusterchat.bus.AuthService;
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.protocol.ErrorCode;

@@ -1,14 +1,11 @@
-package io.clusterchat.session;
+package io.clusterchat.session.impl;
 
+import io.clusterchat.session.SessionStoreOptions;
 import io.clusterchat.bus.SessionService;
 import io.clusterchat.cluster.ClusterMember;
 import io.clusterchat.cluster.ClusterView;
 import io.clusterchat.cluster.NodeRole;
 import io.clusterchat.protocol.ErrorCode;
-import io.clusterchat.session.impl.RequestFailure;
-import io.clusterchat.session.impl.Requests;
-import io.clusterchat.session.impl.Session;
-import io.clusterchat.session.impl.SessionRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;

@@ -1,12 +1,7 @@
-package io.clusterchat.persistence;
+package io.clusterchat.persistence.impl;
 
+import io.clusterchat.persistence.PersistenceOptions;
 import io.clusterchat.bus.StoreService;
-import io.clusterchat.persistence.impl.AccountQueries;
-import io.clusterchat.persistence.impl.AppendBatcher;
-import io.clusterchat.persistence.impl.Database;
-import io.clusterchat.persistence.impl.InboxQueries;
-import io.clusterchat.persistence.impl.PendingAppend;
-import io.clusterchat.persistence.impl.StoreFailure;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

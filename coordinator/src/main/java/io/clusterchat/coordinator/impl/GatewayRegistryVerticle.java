@@ -1,10 +1,9 @@
-package io.clusterchat.coordinator;
+package io.clusterchat.coordinator.impl;
 
 import io.clusterchat.bus.CoordinatorService;
 import io.clusterchat.cluster.ClusterMember;
 import io.clusterchat.cluster.ClusterNode;
 import io.clusterchat.cluster.NodeRole;
-import io.clusterchat.coordinator.impl.GatewayRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;

@@ -1,8 +1,6 @@
-package io.clusterchat.gateway;
+package io.clusterchat.gateway.impl;
 
 import io.clusterchat.bus.GatewayService;
-import io.clusterchat.gateway.impl.ConnectionRegistry;
-import io.clusterchat.gateway.impl.Drain;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;

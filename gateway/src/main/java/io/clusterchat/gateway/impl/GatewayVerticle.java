@@ -1,6 +1,6 @@
-package io.clusterchat.gateway;
+package io.clusterchat.gateway.impl;
 
-import io.clusterchat.gateway.impl.ConnectionRegistry;
+import io.clusterchat.gateway.GatewayOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,7 +33,7 @@ public class GatewayVerticle extends VerticleBase {
    * @param listenPort the port to listen on; negative to share a free port with the other servers given the same
    *     negative number (Vert.x does not share port 0: each instance would bind a port of its own)
    */
-  GatewayVerticle(GatewayOptions options, ConnectionRegistry registry, int listenPort) {
+  public GatewayVerticle(GatewayOptions options, ConnectionRegistry registry, int listenPort) {
     this.options = options;
     this.registry = registry;
     this.listenPort = listenPort;

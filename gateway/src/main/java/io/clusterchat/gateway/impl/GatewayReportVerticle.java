@@ -1,7 +1,7 @@
-package io.clusterchat.gateway;
+package io.clusterchat.gateway.impl;
 
+import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.bus.CoordinatorService;
-import io.clusterchat.gateway.impl.ConnectionRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;

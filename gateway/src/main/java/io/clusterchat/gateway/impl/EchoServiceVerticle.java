@@ -1,4 +1,4 @@
-package io.clusterchat.gateway;
+package io.clusterchat.gateway.impl;
 
 import io.clusterchat.protocol.CTime;
 import io.vertx.core.Future;

@@ -1,10 +1,9 @@
-package io.clusterchat.session;
+package io.clusterchat.session.impl;
 
+import io.clusterchat.session.SessionStoreOptions;
 import io.clusterchat.cluster.ClusterMember;
 import io.clusterchat.cluster.ClusterView;
 import io.clusterchat.cluster.NodeRole;
-import io.clusterchat.session.impl.DropProcessor;
-import io.clusterchat.session.impl.SessionRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.Set;
@@ -24,7 +23,7 @@ public class SessionSweepVerticle extends VerticleBase {
    * Sessions younger than this are never swept: their gateway may have joined after the sweep read the member
    * list, and the bind time comes from another session-store node's clock.
    */
-  static final long SWEEP_GRACE_MILLIS = 10_000;
+  public static final long SWEEP_GRACE_MILLIS = 10_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionSweepVerticle.class);
 

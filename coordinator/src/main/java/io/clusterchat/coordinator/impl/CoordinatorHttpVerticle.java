@@ -1,10 +1,7 @@
-package io.clusterchat.coordinator;
+package io.clusterchat.coordinator.impl;
 
+import io.clusterchat.coordinator.CoordinatorOptions;
 import io.clusterchat.cluster.ClusterNode;
-import io.clusterchat.coordinator.impl.AdminAuth;
-import io.clusterchat.coordinator.impl.ClusterAdmin;
-import io.clusterchat.coordinator.impl.GatewayEntry;
-import io.clusterchat.coordinator.impl.GatewayRegistry;
 import io.clusterchat.protocol.UserAddress;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
