@@ -110,6 +110,19 @@ class AuthServiceTest {
         .onComplete(ctx.succeedingThenComplete());
   }
 
+  /** Lengths are code points, as at the gateway: an emoji (two UTF-16 units) is one character. */
+  @Test
+  void countsPasswordLengthInCodePoints(VertxTestContext ctx) {
+    String emoji = "\uD83D\uDE00";
+    String reason = "password must be 8 to 128 characters";
+    startStore()
+        .compose(v -> expectFailure(register("alice", emoji.repeat(4)), 400, reason))
+        .compose(v -> expectFailure(register("alice", emoji.repeat(129)), 400, reason))
+        .compose(v -> register("alice", emoji.repeat(8)))
+        .compose(v -> register("bob", emoji.repeat(128)))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
   @Test
   void logsInWithTheRightPassword(VertxTestContext ctx) {
     startStore()

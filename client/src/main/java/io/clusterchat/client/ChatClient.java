@@ -1,6 +1,7 @@
 package io.clusterchat.client;
 
 import io.clusterchat.client.impl.ChatClientImpl;
+import io.clusterchat.protocol.Limits;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -57,7 +58,7 @@ public interface ChatClient {
   Future<Sent> send(String to, String text);
 
   /**
-   * Sends with the caller's idempotency key (at most 64 characters): a send repeated with the same key, by this or
+   * Sends with the caller's idempotency key (at most {@link Limits#MAX_ID_LENGTH} characters): a send repeated with the same key, by this or
    * another connection of the same user, is stored and delivered once and answered with the same message id.
    */
   Future<Sent> send(String to, String text, String key);

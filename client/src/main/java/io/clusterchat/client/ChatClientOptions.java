@@ -1,5 +1,6 @@
 package io.clusterchat.client;
 
+import io.clusterchat.protocol.Limits;
 import io.vertx.core.json.JsonObject;
 import java.util.regex.Pattern;
 
@@ -19,14 +20,13 @@ public class ChatClientOptions {
   public static final long DEFAULT_RECONNECT_MAX_DELAY_MILLIS = 30_000;
   /**
    * The longest line accepted from the server. Larger than the gateway's request limit on purpose: a MSG carries
-   * up to 4000 bytes of text, which JSON escaping can make six times longer.
+   * up to {@link Limits#MAX_TEXT_BYTES} bytes of text, which JSON escaping can make six times longer.
    */
-  public static final int DEFAULT_MAX_LINE = 64 * 1024;
+  public static final int DEFAULT_MAX_LINE = 1 << 16;
   /** Requests waiting for a reply or for a connection; past it a request fails at once. */
   public static final int DEFAULT_MAX_PENDING = 1024;
 
   private static final int MAX_PORT = 65535;
-  private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,16}");
   private static final Pattern COORDINATOR =
       Pattern.compile("(https?://)?([^/:\\s]+|\\[[0-9a-fA-F:.]+])(:\\d{1,5})?/?");
   private static final int MIN_MAX_LINE = 256;
@@ -102,8 +102,8 @@ public class ChatClientOptions {
    * every reconnect after a lost connection (a RECONNECT push names its gateway itself); null to use host and port.
    */
   public ChatClientOptions setRegion(String region) {
-    if (region != null && !REGION.matcher(region).matches()) {
-      throw new IllegalArgumentException("region must match " + REGION + ", was '" + region + "'");
+    if (region != null && !Limits.isRegion(region)) {
+      throw new IllegalArgumentException("region must match " + Limits.REGION + ", was '" + region + "'");
     }
     this.region = region;
     return this;

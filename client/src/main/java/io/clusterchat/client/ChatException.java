@@ -1,5 +1,7 @@
 package io.clusterchat.client;
 
+import io.clusterchat.protocol.ErrorCode;
+
 /**
  * A failed request. Positive codes are the server's ({@code ERR <code> <reason>} of PROTOCOL.md: 400, 401, 404,
  * 409, 413, 429, 503); negative codes are raised by the client itself and were never answered by a server.
@@ -8,13 +10,13 @@ public class ChatException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  public static final int BAD_REQUEST = 400;
-  public static final int UNAUTHORIZED = 401;
-  public static final int NOT_FOUND = 404;
-  public static final int CONFLICT = 409;
-  public static final int TOO_LARGE = 413;
-  public static final int TOO_MANY_REQUESTS = 429;
-  public static final int UNAVAILABLE = 503;
+  public static final int BAD_REQUEST = ErrorCode.BAD_REQUEST.code();
+  public static final int UNAUTHORIZED = ErrorCode.UNAUTHORIZED.code();
+  public static final int NOT_FOUND = ErrorCode.NOT_FOUND.code();
+  public static final int CONFLICT = ErrorCode.CONFLICT.code();
+  public static final int TOO_LARGE = ErrorCode.TOO_LARGE.code();
+  public static final int TOO_MANY_REQUESTS = ErrorCode.TOO_MANY_REQUESTS.code();
+  public static final int UNAVAILABLE = ErrorCode.UNAVAILABLE.code();
 
   /** No reply within the request timeout. */
   public static final int TIMEOUT = -1;

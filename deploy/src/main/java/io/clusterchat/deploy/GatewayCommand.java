@@ -3,6 +3,7 @@ package io.clusterchat.deploy;
 import io.clusterchat.cluster.NodeRole;
 import io.clusterchat.gateway.Gateway;
 import io.clusterchat.gateway.GatewayOptions;
+import io.clusterchat.protocol.Limits;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,7 +29,7 @@ final class GatewayCommand implements Callable<Integer> {
   ClusterMixin cluster;
 
   @Option(names = "--region", paramLabel = "REGION",
-      description = "The region this gateway serves, e.g. bj ([a-z0-9-]{1,16}). Required.")
+      description = "The region this gateway serves, e.g. bj (" + Limits.REGION_PATTERN + "). Required.")
   String region;
 
   @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = GatewayOptions.DEFAULT_HOST,
@@ -44,7 +45,7 @@ final class GatewayCommand implements Callable<Integer> {
       description = "The client port. Default: ${DEFAULT-VALUE}.")
   int port;
 
-  @Option(names = "--echo-port", paramLabel = "PORT", defaultValue = "21567",
+  @Option(names = "--echo-port", paramLabel = "PORT", defaultValue = "" + Limits.DEFAULT_ECHO_PORT,
       description = "The seed echo service's port (TCP and UDP); 0 turns it off. Default: ${DEFAULT-VALUE}.")
   int echoPort;
 
@@ -52,20 +53,20 @@ final class GatewayCommand implements Callable<Integer> {
       description = "Server verticle instances (event loops) sharing the port. Default: one per core.")
   Integer instances;
 
-  @Option(names = "--max-line", paramLabel = "BYTES", defaultValue = "8192",
+  @Option(names = "--max-line", paramLabel = "BYTES", defaultValue = "" + Limits.DEFAULT_MAX_LINE,
       description = "The longest frame; longer lines get ERR 413. Default: ${DEFAULT-VALUE}.")
   int maxLine;
 
-  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "120s",
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = Limits.DEFAULT_IDLE_TIMEOUT_SECONDS + "s",
       converter = DurationConverter.class,
       description = "Silent connections get ERR 408 and BYE idle after this. Default: ${DEFAULT-VALUE}.")
   Duration idleTimeout;
 
-  @Option(names = "--rate-limit", paramLabel = "FRAMES", defaultValue = "100",
+  @Option(names = "--rate-limit", paramLabel = "FRAMES", defaultValue = "" + Limits.DEFAULT_RATE_LIMIT,
       description = "Frames per second a connection may send. Default: ${DEFAULT-VALUE}.")
   int rateLimit;
 
-  @Option(names = "--rate-burst", paramLabel = "FRAMES", defaultValue = "200",
+  @Option(names = "--rate-burst", paramLabel = "FRAMES", defaultValue = "" + Limits.DEFAULT_RATE_BURST,
       description = "Frames a connection may send at once above the rate. Default: ${DEFAULT-VALUE}.")
   int rateBurst;
 

@@ -68,6 +68,25 @@ class ChatClusterTest {
     assertThat(back.text()).isEqualTo("hi back");
   }
 
+  /**
+   * The gateway and the auth-node count a password's length the same way, in code points: 8 emoji (16 UTF-16
+   * units) register and log in; 4 emoji (8 UTF-16 units, 4 characters) are refused by the gateway itself.
+   */
+  @Test
+  void passwordLengthIsCountedInCodePointsAtTheGatewayAndTheAuthNode() throws Exception {
+    String emoji = "\uD83D\uDE00";
+    String erin = user("erin");
+    LineClient e = bj();
+    assertThat(e.call("REGISTER " + erin + " " + emoji.repeat(4)))
+        .isEqualTo("ERR 400 password must be 8 to 128 characters");
+    assertThat(e.call("REGISTER " + erin + " " + emoji.repeat(129)))
+        .isEqualTo("ERR 400 password must be 8 to 128 characters");
+    String[] login = e.registerAndLogin(erin, emoji.repeat(8));
+    assertThat(login[2]).isEqualTo(erin + "@bj");
+    String fred = user("fred");
+    sh().registerAndLogin(fred, emoji.repeat(128));
+  }
+
   @Test
   void bareNameMeansTheGatewaysRegion() throws Exception {
     String carl = user("carl");

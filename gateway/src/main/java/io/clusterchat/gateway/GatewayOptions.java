@@ -1,8 +1,8 @@
 package io.clusterchat.gateway;
 
-import io.clusterchat.protocol.FrameParser;
+import io.clusterchat.protocol.Limits;
 import io.vertx.core.json.JsonObject;
-import java.util.regex.Pattern;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Everything a gateway node is configured with. Defaults are PROTOCOL.md's; setters validate and throw
@@ -12,11 +12,11 @@ public class GatewayOptions {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 9001;
-  public static final int DEFAULT_ECHO_PORT = 21567;
-  public static final int DEFAULT_MAX_LINE = FrameParser.DEFAULT_MAX_LINE;
-  public static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 120_000;
-  public static final int DEFAULT_RATE_LIMIT = 100;
-  public static final int DEFAULT_RATE_BURST = 200;
+  public static final int DEFAULT_ECHO_PORT = Limits.DEFAULT_ECHO_PORT;
+  public static final int DEFAULT_MAX_LINE = Limits.DEFAULT_MAX_LINE;
+  public static final long DEFAULT_IDLE_TIMEOUT_MILLIS = TimeUnit.SECONDS.toMillis(Limits.DEFAULT_IDLE_TIMEOUT_SECONDS);
+  public static final int DEFAULT_RATE_LIMIT = Limits.DEFAULT_RATE_LIMIT;
+  public static final int DEFAULT_RATE_BURST = Limits.DEFAULT_RATE_BURST;
   public static final int DEFAULT_ABUSE_LIMIT = 200;
   public static final long DEFAULT_ABUSE_WINDOW_MILLIS = 10_000;
   public static final long DEFAULT_SHUTDOWN_GRACE_MILLIS = 5_000;
@@ -28,8 +28,9 @@ public class GatewayOptions {
 
   private static final String ANY_HOST = "0.0.0.0";
 
-  private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,16}");
   private static final int MAX_PORT = 65535;
+  /** Long enough for every reply and push but a message's text. */
+  private static final int MIN_MAX_LINE = 64;
   private static final int MAX_MAX_LINE = 1 << 20;
   /** The coordinator drops a gateway silent for 5 s: reports must come well within that. */
   private static final long MAX_REPORT_INTERVAL_MILLIS = 2_000;
@@ -135,8 +136,8 @@ public class GatewayOptions {
 
   /** The region this gateway serves: a bare user name in a request means a user of this region. */
   public GatewayOptions setRegion(String region) {
-    if (region == null || !REGION.matcher(region).matches()) {
-      throw new IllegalArgumentException("region must match " + REGION + ", was '" + region + "'");
+    if (!Limits.isRegion(region)) {
+      throw new IllegalArgumentException("region must match " + Limits.REGION + ", was '" + region + "'");
     }
     this.region = region;
     return this;
@@ -191,7 +192,7 @@ public class GatewayOptions {
 
   /** The longest frame in bytes, LF not counted; longer lines get {@code ERR 413}. */
   public GatewayOptions setMaxLine(int maxLine) {
-    this.maxLine = checkRange("max line", maxLine, 64, MAX_MAX_LINE);
+    this.maxLine = checkRange("max line", maxLine, MIN_MAX_LINE, MAX_MAX_LINE);
     return this;
   }
 

@@ -8,8 +8,8 @@ public final class AuthService {
 
   /**
    * Registers an account. Request {@code {"name":s,"region":s,"password":s}} (name and region already lower-case
-   * and valid); reply {@code {"address":s}}; fails 400 for a password that is not 8 to 128 characters, 409 for a
-   * taken name.
+   * and valid); reply {@code {"address":s}}; fails 400 for a password of the wrong length
+   * ({@link io.clusterchat.protocol.Limits#isPasswordLength}), 409 for a taken name.
    */
   public static final String REGISTER = "auth.register";
 

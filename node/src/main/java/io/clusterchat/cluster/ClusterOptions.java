@@ -1,6 +1,7 @@
 package io.clusterchat.cluster;
 
 import io.clusterchat.metrics.NodeHttpOptions;
+import io.clusterchat.protocol.Limits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -23,7 +24,6 @@ public class ClusterOptions {
 
   private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
   private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,16}");
   private static final int MAX_PORT = 65535;
 
   private String nodeId;
@@ -81,8 +81,8 @@ public class ClusterOptions {
   }
 
   public ClusterOptions setRegion(String region) {
-    if (region != null && !REGION.matcher(region).matches()) {
-      throw new IllegalArgumentException("region must match " + REGION + ", was '" + region + "'");
+    if (region != null && !Limits.isRegion(region)) {
+      throw new IllegalArgumentException("region must match " + Limits.REGION + ", was '" + region + "'");
     }
     this.region = region;
     return this;

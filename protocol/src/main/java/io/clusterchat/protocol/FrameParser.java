@@ -23,7 +23,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class FrameParser implements Handler<Buffer> {
 
-  public static final int DEFAULT_MAX_LINE = 8192;
+  /** The default {@code max-line} of PROTOCOL.md. */
+  public static final int DEFAULT_MAX_LINE = Limits.DEFAULT_MAX_LINE;
 
   private static final byte LF = '\n';
   private static final byte CR = '\r';

@@ -12,8 +12,6 @@ import io.vertx.core.json.JsonObject;
  */
 public final class RequestDecoder {
 
-  public static final int MAX_ID_LENGTH = 64;
-
   private RequestDecoder() {
   }
 
@@ -114,9 +112,9 @@ public final class RequestDecoder {
       return Request.invalid(Spelling.JSON, null, ProtocolException.badRequest("invalid json"));
     }
     Object rawId = frame.getValue("id");
-    if (rawId != null && (!(rawId instanceof String) || ((String) rawId).length() > MAX_ID_LENGTH)) {
+    if (rawId != null && (!(rawId instanceof String) || !Limits.isIdLength((String) rawId))) {
       return Request.invalid(Spelling.JSON, null,
-          ProtocolException.badRequest("id must be a string of at most " + MAX_ID_LENGTH + " characters"));
+          ProtocolException.badRequest("id must be a string of at most " + Limits.MAX_ID_LENGTH + " characters"));
     }
     String id = (String) rawId;
     Object op = frame.getValue("op");

@@ -20,6 +20,20 @@ public final class ServerFrame {
     this.jsonFields = jsonFields;
   }
 
+  /** The protocol name and version a gateway announces in HELLO. */
+  public static final String PROTOCOL_VERSION = "clusterchat/1";
+
+  // ---- the greeting ----
+
+  /**
+   * The line sent on accept, before any request (so always in the text spelling):
+   * {@code HELLO clusterchat/1 <region> <node-id>}.
+   */
+  public static ServerFrame hello(String region, String nodeId) {
+    return new ServerFrame("HELLO " + PROTOCOL_VERSION + " " + region + " " + nodeId, "hello",
+        () -> new JsonObject().put("version", PROTOCOL_VERSION).put("region", region).put("node", nodeId));
+  }
+
   // ---- final replies ----
 
   public static ServerFrame pong(String data) {

@@ -1,17 +1,12 @@
 package io.clusterchat.protocol;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
- * A user address, {@code name@region}: name {@code [a-z0-9_.-]{1,32}}, region {@code [a-z0-9-]{1,16}}, both
- * case-insensitive and kept lower-case. A bare name means a user of the gateway's own region.
+ * A user address, {@code name@region} (patterns in {@link Limits}), case-insensitive and kept lower-case. A bare
+ * name means a user of the gateway's own region.
  */
 public final class UserAddress {
-
-  public static final int MAX_NAME = 32;
-  private static final Pattern NAME = Pattern.compile("[a-z0-9_.-]{1,32}");
-  private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,16}");
 
   private UserAddress() {
   }
@@ -19,8 +14,8 @@ public final class UserAddress {
   /** The lower-case name, or a 400 if it is not a valid name. */
   public static String name(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
-    if (!NAME.matcher(lower).matches()) {
-      throw ProtocolException.badRequest("bad name: 1 to 32 of a-z 0-9 _ . -");
+    if (!Limits.isName(lower)) {
+      throw ProtocolException.badRequest("bad name: 1 to " + Limits.MAX_NAME_LENGTH + " of a-z 0-9 _ . -");
     }
     return lower;
   }
@@ -34,7 +29,7 @@ public final class UserAddress {
     int at = lower.indexOf('@');
     String name = at < 0 ? lower : lower.substring(0, at);
     String region = at < 0 ? ownRegion : lower.substring(at + 1);
-    if (!NAME.matcher(name).matches() || !REGION.matcher(region).matches()) {
+    if (!Limits.isName(name) || !Limits.isRegion(region)) {
       throw ProtocolException.badRequest("bad address: expected name or name@region");
     }
     return name + "@" + region;

@@ -228,14 +228,14 @@ class RequestDecoderTest {
 
     @Test
     void idOfMaxLength() {
-      String id = "i".repeat(RequestDecoder.MAX_ID_LENGTH);
+      String id = "i".repeat(Limits.MAX_ID_LENGTH);
 
       assertThat(valid("{\"op\":\"quit\",\"id\":\"" + id + "\"}").id()).isEqualTo(id);
     }
 
     @Test
     void idOverMaxLengthIsRefusedWithoutId() {
-      String id = "i".repeat(RequestDecoder.MAX_ID_LENGTH + 1);
+      String id = "i".repeat(Limits.MAX_ID_LENGTH + 1);
 
       assertThat(invalid("{\"op\":\"quit\",\"id\":\"" + id + "\"}", Spelling.JSON).id()).isNull();
     }

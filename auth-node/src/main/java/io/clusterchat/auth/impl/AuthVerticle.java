@@ -4,6 +4,7 @@ import io.clusterchat.auth.AuthOptions;
 import io.clusterchat.bus.AuthService;
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.protocol.ErrorCode;
+import io.clusterchat.protocol.Limits;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -17,7 +18,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +32,7 @@ public class AuthVerticle extends VerticleBase {
   /** The worker pool's name: shared by every auth verticle of one Vert.x instance. */
   public static final String HASH_POOL = "clusterchat-auth-hash";
 
-  static final String PASSWORD_LENGTH = "password must be 8 to 128 characters";
+  static final String PASSWORD_LENGTH = Limits.passwordLengthRule();
   static final String WRONG_LOGIN = "wrong name or password";
   static final String TOO_MANY_ATTEMPTS = "too many login attempts";
   static final String BAD_TOKEN = "bad or expired token";
@@ -40,14 +40,12 @@ public class AuthVerticle extends VerticleBase {
   static final String NAME_TAKEN = "name already registered";
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
-  private static final int MIN_PASSWORD_LENGTH = 8;
-  private static final int MAX_PASSWORD_LENGTH = 128;
   private static final int DUMMY_PASSWORD_BYTES = 24;
-  /** Longer than any IPv6 address with a zone; a longer "client" is not an address. */
-  private static final int MAX_CLIENT_LENGTH = 64;
-  private static final Pattern NAME = Pattern.compile("[a-z0-9_.-]{1,32}");
-  private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,16}");
-  private static final Pattern ADDRESS = Pattern.compile(NAME.pattern() + "@" + REGION.pattern());
+  /**
+   * The longest textual IP address: INET6_ADDRSTRLEN (46) plus a zone of at most IFNAMSIZ (16) characters; a
+   * longer "client" is not an address.
+   */
+  private static final int MAX_CLIENT_LENGTH = 46 + 16;
 
   private final AuthOptions options;
   private final PasswordHasher hasher = new PasswordHasher();
@@ -97,11 +95,11 @@ public class AuthVerticle extends VerticleBase {
     String name = text(body, "name");
     String region = text(body, "region");
     String password = text(body, "password");
-    if (name == null || region == null || !NAME.matcher(name).matches() || !REGION.matcher(region).matches()) {
+    if (!Limits.isName(name) || !Limits.isRegion(region)) {
       message.fail(ErrorCode.BAD_REQUEST.code(), "bad address");
       return;
     }
-    if (!validPasswordLength(password)) {
+    if (!Limits.isPasswordLength(password)) {
       message.fail(ErrorCode.BAD_REQUEST.code(), PASSWORD_LENGTH);
       return;
     }
@@ -130,7 +128,7 @@ public class AuthVerticle extends VerticleBase {
     String password = text(body, "password");
     String client = text(body, "client");
     // Checked before anything is counted: the limiter's keys must stay small for its memory bound to mean much.
-    if (user == null || !ADDRESS.matcher(user).matches() || client == null || client.isEmpty()
+    if (!Limits.isAddress(user) || client == null || client.isEmpty()
         || client.length() > MAX_CLIENT_LENGTH) {
       message.fail(ErrorCode.BAD_REQUEST.code(), "login needs a user address and a client address");
       return;
@@ -139,7 +137,7 @@ public class AuthVerticle extends VerticleBase {
       message.fail(ErrorCode.TOO_MANY_REQUESTS.code(), TOO_MANY_ATTEMPTS);
       return;
     }
-    if (!validPasswordLength(password)) {
+    if (!Limits.isPasswordLength(password)) {
       // Cannot match any account: a failure, and no reason to spend a hash on it.
       message.fail(ErrorCode.UNAUTHORIZED.code(), WRONG_LOGIN);
       return;
@@ -225,14 +223,6 @@ public class AuthVerticle extends VerticleBase {
   private static String text(JsonObject body, String key) {
     Object value = body.getValue(key);
     return value instanceof String ? (String) value : null;
-  }
-
-  private static boolean validPasswordLength(String password) {
-    if (password == null) {
-      return false;
-    }
-    int length = password.codePointCount(0, password.length());
-    return length >= MIN_PASSWORD_LENGTH && length <= MAX_PASSWORD_LENGTH;
   }
 
   private static long monotonicMillis() {

@@ -12,6 +12,7 @@ import io.clusterchat.client.Session;
 import io.clusterchat.client.SyncResult;
 import io.clusterchat.client.impl.Pending.Items;
 import io.clusterchat.client.impl.Pending.Reply;
+import io.clusterchat.protocol.Limits;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -129,12 +130,18 @@ public final class ChatClientImpl implements ChatClient {
 
   @Override
   public Future<String> register(String name, String password) {
+    if (!Limits.isPasswordLength(password)) {
+      return Future.failedFuture(new ChatException(ChatException.BAD_REQUEST, Limits.passwordLengthRule()));
+    }
     JsonObject fields = new JsonObject().put("name", name).put("password", password);
     return call("register", fields, false).map(reply -> reply.frame().getString("address"));
   }
 
   @Override
   public Future<Session> login(String user, String password) {
+    if (!Limits.isPasswordLength(password)) {
+      return Future.failedFuture(new ChatException(ChatException.BAD_REQUEST, Limits.passwordLengthRule()));
+    }
     JsonObject fields = new JsonObject().put("user", user).put("password", password);
     return call("login", fields, false).map(reply -> loggedIn(Frames.session(reply.frame())));
   }
@@ -152,6 +159,14 @@ public final class ChatClientImpl implements ChatClient {
 
   @Override
   public Future<Sent> send(String to, String text, String key) {
+    // Refused here as the gateway would refuse it, without a round trip.
+    if (!Limits.isIdLength(key)) {
+      return Future.failedFuture(new ChatException(ChatException.BAD_REQUEST,
+          "key must be at most " + Limits.MAX_ID_LENGTH + " characters"));
+    }
+    if (!Limits.isTextLength(text)) {
+      return Future.failedFuture(new ChatException(ChatException.TOO_LARGE, Limits.textLengthRule()));
+    }
     JsonObject fields = new JsonObject().put("to", to).put("text", text);
     // Retryable because the id is the idempotency key: a send cut off by a reconnect is stored once.
     return onContext(() -> request("send", key, fields, true, Items.NONE))

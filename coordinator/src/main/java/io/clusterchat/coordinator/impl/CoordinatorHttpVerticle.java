@@ -1,7 +1,8 @@
 package io.clusterchat.coordinator.impl;
 
-import io.clusterchat.coordinator.CoordinatorOptions;
 import io.clusterchat.cluster.ClusterNode;
+import io.clusterchat.coordinator.CoordinatorOptions;
+import io.clusterchat.protocol.Limits;
 import io.clusterchat.protocol.UserAddress;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -13,9 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +39,6 @@ public class CoordinatorHttpVerticle extends VerticleBase {
   private static final int NOT_FOUND = 404;
   private static final int CONFLICT = 409;
   private static final int UNAVAILABLE = 503;
-  private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,16}");
-  /** A NOTICE is one protocol line: the same limit as a message's text. */
-  private static final int MAX_NOTICE_BYTES = 4000;
   private static final long MAX_BODY_BYTES = 16 * 1024;
 
   private final ClusterNode node;
@@ -93,8 +89,8 @@ public class CoordinatorHttpVerticle extends VerticleBase {
   /** 200 with the gateway; 404 for a region no gateway has reported from; 503 when none of it is live. */
   private void dispatch(RoutingContext routing) {
     String region = routing.request().getParam("region");
-    if (region == null || !REGION.matcher(region).matches()) {
-      json(routing, BAD_REQUEST, error("region must match " + REGION));
+    if (!Limits.isRegion(region)) {
+      json(routing, BAD_REQUEST, error("region must match " + Limits.REGION));
       return;
     }
     GatewayRegistry.Dispatch found = registry.dispatch(region);
@@ -145,13 +141,14 @@ public class CoordinatorHttpVerticle extends VerticleBase {
     Object region = body == null ? null : body.getValue("region");
     if (!(text instanceof String) || ((String) text).isBlank() || ((String) text).indexOf('\n') >= 0
         || ((String) text).indexOf('\r') >= 0
-        || ((String) text).getBytes(StandardCharsets.UTF_8).length > MAX_NOTICE_BYTES) {
+        || !Limits.isTextLength((String) text)) {
+      // A NOTICE is one protocol line: the same limit as a message's text.
       json(routing, BAD_REQUEST, error("body must be {\"text\":s,\"region\":s?}: text of one line, at most "
-          + MAX_NOTICE_BYTES + " bytes"));
+          + Limits.MAX_TEXT_BYTES + " bytes"));
       return;
     }
-    if (region != null && !(region instanceof String && REGION.matcher((String) region).matches())) {
-      json(routing, BAD_REQUEST, error("region must match " + REGION));
+    if (region != null && !(region instanceof String && Limits.isRegion((String) region))) {
+      json(routing, BAD_REQUEST, error("region must match " + Limits.REGION));
       return;
     }
     if (region != null && !registry.knownRegions().contains(region)) {

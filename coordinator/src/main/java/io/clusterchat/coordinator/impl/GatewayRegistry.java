@@ -1,5 +1,6 @@
 package io.clusterchat.coordinator.impl;
 
+import io.clusterchat.protocol.Limits;
 import io.vertx.core.json.JsonObject;
 import java.util.Comparator;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -42,7 +42,6 @@ public final class GatewayRegistry {
   public record Rates(double sendsPerSecond, double deliveriesPerSecond) {
   }
 
-  private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,16}");
   private static final int MAX_PORT = 65535;
   private static final double MILLIS_PER_SECOND = 1000.0;
   private static final Comparator<GatewayEntry> LEAST_LOADED =
@@ -185,7 +184,7 @@ public final class GatewayRegistry {
       String host = report.getString("host");
       Integer port = report.getInteger("port");
       String state = report.getString("state");
-      if (node == null || region == null || !REGION.matcher(region).matches() || host == null || host.isBlank()
+      if (node == null || !Limits.isRegion(region) || host == null || host.isBlank()
           || port == null || port < 1 || port > MAX_PORT
           || !(GatewayEntry.ACCEPTING.equals(state) || GatewayEntry.DRAINING.equals(state))) {
         return null;

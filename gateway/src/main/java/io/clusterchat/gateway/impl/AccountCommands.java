@@ -5,6 +5,7 @@ import io.clusterchat.bus.SessionService;
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.protocol.Command;
+import io.clusterchat.protocol.Limits;
 import io.clusterchat.protocol.ProtocolException;
 import io.clusterchat.protocol.Request;
 import io.clusterchat.protocol.ServerFrame;
@@ -14,9 +15,6 @@ import io.vertx.core.json.JsonObject;
 
 /** REGISTER, LOGIN and RESUME: auth-node for the account, session-store for the binding, store for the cursor. */
 final class AccountCommands {
-
-  static final int MIN_PASSWORD = 8;
-  static final int MAX_PASSWORD = 128;
 
   private final GatewayOptions options;
   private final Backend backend;
@@ -84,8 +82,8 @@ final class AccountCommands {
   }
 
   private static String checkPassword(String password) {
-    if (password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
-      throw ProtocolException.badRequest("password must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
+    if (!Limits.isPasswordLength(password)) {
+      throw ProtocolException.badRequest(Limits.passwordLengthRule());
     }
     return password;
   }

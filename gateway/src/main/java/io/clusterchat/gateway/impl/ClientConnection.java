@@ -2,7 +2,6 @@ package io.clusterchat.gateway.impl;
 
 import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.protocol.ByeReason;
-import io.clusterchat.protocol.Command;
 import io.clusterchat.protocol.ErrorCode;
 import io.clusterchat.protocol.FrameParser;
 import io.clusterchat.protocol.ProtocolException;
@@ -14,7 +13,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +49,8 @@ public final class ClientConnection {
   private long lastFrameNanos;
   private boolean busy;
   private boolean closing;
+  /** Set by QUIT: the reply being sent is the last frame. */
+  private boolean closeAfterReply;
   private boolean pausedForQueue;
   private boolean pausedForWrites;
 
@@ -87,7 +87,7 @@ public final class ClientConnection {
       closing = true;
       registry.remove(this);
     });
-    write("HELLO clusterchat/1 " + options.getRegion() + " " + options.getNodeId() + "\n");
+    write(ServerFrame.hello(options.getRegion(), options.getNodeId()).encode(Spelling.TEXT, null));
   }
 
   public String id() {
@@ -246,9 +246,6 @@ public final class ClientConnection {
     if (!request.isValid()) {
       return Future.failedFuture(request.failure());
     }
-    if (request.command() == Command.QUIT) {
-      return quit(request);
-    }
     try {
       return commands.handle(this, request);
     } catch (ProtocolException e) {
@@ -272,17 +269,19 @@ public final class ClientConnection {
       meters.error(failure.code());
       frame = ServerFrame.error(failure);
     }
+    if (closeAfterReply) {
+      closing = true;
+      queue.clear();
+      meters.framesOut.increment();
+      socket.write(frame.encode(request.spelling(), request.id())).onComplete(v -> socket.close());
+      return;
+    }
     write(frame.encode(request.spelling(), request.id()));
   }
 
-  private Future<ServerFrame> quit(Request request) {
-    closing = true;
-    queue.clear();
-    String reply = ServerFrame.ok(Command.QUIT, null, JsonObject::new).encode(request.spelling(), request.id());
-    meters.framesOut.increment();
-    socket.write(reply).onComplete(v -> socket.close());
-    // The reply is written here, past the closing gate; nothing more goes out.
-    return Future.succeededFuture();
+  /** QUIT: the reply to the request being answered is the last frame; the connection closes once it is written. */
+  void closeAfterReply() {
+    closeAfterReply = true;
   }
 
   // ---- output ----

@@ -7,13 +7,14 @@ import io.clusterchat.protocol.ProtocolException;
 import io.clusterchat.protocol.Request;
 import io.clusterchat.protocol.ServerFrame;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
  * Which handler answers which command: the gateway's whole request surface in one table. PING and ECHO are
- * answered here; QUIT by the connection itself; a command whose backend is not part of this build answers
- * {@code ERR 503}, so no request ever goes unanswered.
+ * answered here, and QUIT (its OK is the last frame of the connection); a command whose backend is not part of
+ * this build answers {@code ERR 503}, so no request ever goes unanswered.
  */
 public final class Commands {
 
@@ -24,6 +25,10 @@ public final class Commands {
         Future.succeededFuture(ServerFrame.pong(request.string("data"))));
     handlers.put(Command.ECHO, (connection, request) ->
         Future.succeededFuture(ServerFrame.echo("[" + CTime.now() + "] " + request.string("text"))));
+    handlers.put(Command.QUIT, (connection, request) -> {
+      connection.closeAfterReply();
+      return Future.succeededFuture(ServerFrame.ok(Command.QUIT, null, JsonObject::new));
+    });
   }
 
   Commands with(Command command, CommandHandler handler) {

@@ -33,6 +33,11 @@ public final class ConnectionRegistry {
   /** Once set, never cleared: a drained gateway leaves the cluster rather than take clients again. */
   private final AtomicBoolean draining = new AtomicBoolean();
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
+  /**
+   * The connections of each event loop (server verticle context): each loop's idle sweep visits its own
+   * connections only, so a sweep costs the connections of one loop, not all of them once per loop.
+   */
+  private final Map<Context, Set<ClientConnection>> byContext = new ConcurrentHashMap<>();
   /** Logged-in connections by user address: where a pushed message goes on this node. */
   private final Map<String, Set<ClientConnection>> byUser = new ConcurrentHashMap<>();
 
@@ -71,12 +76,17 @@ public final class ConnectionRegistry {
     String id = options.getNodeId() + "/" + sequence.incrementAndGet();
     ClientConnection connection = new ClientConnection(id, socket, options, commands, this);
     connections.put(id, connection);
+    byContext.computeIfAbsent(connection.context(), key -> ConcurrentHashMap.newKeySet()).add(connection);
     connection.start();
     return connection;
   }
 
   void remove(ClientConnection connection) {
     connections.remove(connection.id());
+    Set<ClientConnection> ofContext = byContext.get(connection.context());
+    if (ofContext != null) {
+      ofContext.remove(connection);
+    }
     String user = connection.user();
     if (user != null) {
       byUser.computeIfPresent(user, (key, set) -> {
@@ -155,11 +165,19 @@ public final class ConnectionRegistry {
 
   /** Closes the idle connections of one event loop; call on that loop's context. */
   public void closeIdle(Context context, long nowNanos) {
-    for (ClientConnection connection : connections.values()) {
-      if (connection.context() == context) {
-        connection.checkIdle(nowNanos);
-      }
+    Set<ClientConnection> ofContext = byContext.get(context);
+    if (ofContext == null) {
+      return;
     }
+    for (ClientConnection connection : ofContext) {
+      connection.checkIdle(nowNanos);
+    }
+  }
+
+  /** The connections one event loop holds (what its idle sweep visits). */
+  int sizeOf(Context context) {
+    Set<ClientConnection> ofContext = byContext.get(context);
+    return ofContext == null ? 0 : ofContext.size();
   }
 
   public ClientConnection get(String id) {

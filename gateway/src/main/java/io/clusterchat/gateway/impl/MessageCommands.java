@@ -4,6 +4,7 @@ import io.clusterchat.bus.StoreService;
 import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.protocol.Command;
 import io.clusterchat.protocol.ErrorCode;
+import io.clusterchat.protocol.Limits;
 import io.clusterchat.protocol.ProtocolException;
 import io.clusterchat.protocol.Request;
 import io.clusterchat.protocol.ServerFrame;
@@ -11,16 +12,9 @@ import io.clusterchat.protocol.UserAddress;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 
 /** SEND, SYNC, ACK and HISTORY: the persistence-node stores and reads; {@link Delivery} pushes. */
 final class MessageCommands {
-
-  static final int MAX_TEXT_BYTES = 4000;
-  static final long DEFAULT_SYNC_LIMIT = 100;
-  static final long MAX_SYNC_LIMIT = 1000;
-  static final long DEFAULT_HISTORY_LIMIT = 20;
-  static final long MAX_HISTORY_LIMIT = 200;
 
   private final GatewayOptions options;
   private final Backend backend;
@@ -48,8 +42,8 @@ final class MessageCommands {
   private Future<ServerFrame> send(ClientConnection connection, Request request) {
     String to = UserAddress.parse(request.string("to"), options.getRegion());
     String text = request.string("text");
-    if (text.getBytes(StandardCharsets.UTF_8).length > MAX_TEXT_BYTES) {
-      throw new ProtocolException(ErrorCode.TOO_LARGE, "message too long: at most " + MAX_TEXT_BYTES + " bytes");
+    if (!Limits.isTextLength(text)) {
+      throw new ProtocolException(ErrorCode.TOO_LARGE, Limits.textLengthRule());
     }
     JsonObject append = new JsonObject().put("from", connection.user()).put("to", to).put("text", text);
     if (request.id() != null) {
@@ -68,7 +62,7 @@ final class MessageCommands {
 
   private Future<ServerFrame> sync(ClientConnection connection, Request request) {
     JsonObject query = new JsonObject().put("user", connection.user())
-        .put("limit", capped(request.number("limit"), DEFAULT_SYNC_LIMIT, MAX_SYNC_LIMIT));
+        .put("limit", capped(request.number("limit"), Limits.DEFAULT_SYNC_LIMIT, Limits.MAX_SYNC_LIMIT));
     if (request.number("after") != null) {
       query.put("after", request.number("after"));
     }
@@ -90,7 +84,7 @@ final class MessageCommands {
   private Future<ServerFrame> history(ClientConnection connection, Request request) {
     String peer = UserAddress.parse(request.string("peer"), options.getRegion());
     JsonObject query = new JsonObject().put("user", connection.user()).put("peer", peer)
-        .put("limit", capped(request.number("limit"), DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT));
+        .put("limit", capped(request.number("limit"), Limits.DEFAULT_HISTORY_LIMIT, Limits.MAX_HISTORY_LIMIT));
     return backend.request(StoreService.HISTORY, query)
         .compose(reply -> reply.getJsonArray("items").isEmpty()
             ? presence.requireAccount(peer).map(exists -> reply)

@@ -1,5 +1,6 @@
 package io.clusterchat.persistence.impl;
 
+import io.clusterchat.protocol.Limits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -9,12 +10,6 @@ import java.sql.SQLException;
 
 /** Inbox reads (SYNC, HISTORY), the cursor, and ACK. Blocking: runs on worker threads. */
 public final class InboxQueries {
-
-  /** PROTOCOL.md's SYNC default and maximum; callers cap already, this keeps a read bounded regardless. */
-  private static final int SYNC_DEFAULT_LIMIT = 100;
-  private static final int SYNC_MAX_LIMIT = 1000;
-  private static final int HISTORY_DEFAULT_LIMIT = 20;
-  private static final int HISTORY_MAX_LIMIT = 200;
 
   private static final String SELECT_ACKED = "SELECT acked FROM cursors WHERE address = ?";
   private static final String SELECT_LATEST = "SELECT MAX(seq) FROM messages WHERE recipient = ?";
@@ -41,7 +36,7 @@ public final class InboxQueries {
    */
   public JsonObject sync(JsonObject request) throws SQLException {
     String user = RequestFields.address(request, "user");
-    int limit = RequestFields.limit(request, SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT);
+    int limit = RequestFields.limit(request, Limits.DEFAULT_SYNC_LIMIT, Limits.MAX_SYNC_LIMIT);
     return database.withConnection(connection -> {
       long acked = acked(connection, user);
       long after = RequestFields.nonNegative(request, "after", acked);
@@ -79,7 +74,7 @@ public final class InboxQueries {
   public JsonObject history(JsonObject request) throws SQLException {
     String user = RequestFields.address(request, "user");
     String peer = RequestFields.address(request, "peer");
-    int limit = RequestFields.limit(request, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT);
+    int limit = RequestFields.limit(request, Limits.DEFAULT_HISTORY_LIMIT, Limits.MAX_HISTORY_LIMIT);
     boolean self = user.equals(peer);
     return database.withConnection(connection -> {
       try (PreparedStatement select = connection.prepareStatement(

@@ -1,6 +1,7 @@
 package io.clusterchat.persistence.impl;
 
 import io.clusterchat.protocol.ErrorCode;
+import io.clusterchat.protocol.Limits;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -10,11 +11,6 @@ import io.vertx.core.json.JsonObject;
  * writer, answered on the event loop once its batch committed (or failed).
  */
 public final class PendingAppend {
-
-  /** PROTOCOL.md: message text is at most 4000 bytes of UTF-8. */
-  static final int MAX_TEXT_BYTES = 4000;
-  /** PROTOCOL.md: a JSON request id, the client id here, is at most 64 characters. */
-  static final int MAX_CLIENT_ID_CHARS = 64;
 
   final String from;
   final String to;
@@ -43,33 +39,15 @@ public final class PendingAppend {
     if (text == null) {
       throw StoreFailure.badRequest("missing text");
     }
-    if (utf8Length(text) > MAX_TEXT_BYTES) {
+    if (!Limits.isTextLength(text)) {
       throw new StoreFailure(ErrorCode.TOO_LARGE, "message text too long");
     }
     String clientId = RequestFields.optionalString(request, "clientId");
-    if (clientId != null && (clientId.isEmpty() || clientId.length() > MAX_CLIENT_ID_CHARS)) {
+    // The client id is the JSON request id of the SEND.
+    if (clientId != null && (clientId.isEmpty() || !Limits.isIdLength(clientId))) {
       throw StoreFailure.badRequest("bad clientId");
     }
     return new PendingAppend(from, to, text, clientId);
-  }
-
-  private static int utf8Length(String text) {
-    int bytes = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        bytes += 1;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
   }
 
   /** The key retries are recognised by, or {@code null} when the client gave no id. */

@@ -1,19 +1,17 @@
 package io.clusterchat.persistence.impl;
 
+import io.clusterchat.protocol.Limits;
 import io.vertx.core.json.JsonObject;
 
 /** Reads the fields of an event-bus request; anything missing or of the wrong type is a 400. */
 final class RequestFields {
-
-  /** Addresses are {@code name@region}: at most 32 + 1 + 16 characters; the column holds 64. */
-  static final int MAX_ADDRESS_CHARS = 64;
 
   private RequestFields() {
   }
 
   static String address(JsonObject request, String field) {
     String value = optionalString(request, field);
-    if (value == null || value.isEmpty() || value.length() > MAX_ADDRESS_CHARS || hasWhitespace(value)) {
+    if (!Limits.isAddress(value)) {
       throw StoreFailure.badRequest("bad " + field + " address");
     }
     return value;
@@ -54,14 +52,5 @@ final class RequestFields {
       throw StoreFailure.badRequest("limit must be at least 1");
     }
     return (int) Math.min(value, max);
-  }
-
-  private static boolean hasWhitespace(String value) {
-    for (int i = 0; i < value.length(); i++) {
-      if (Character.isWhitespace(value.charAt(i))) {
-        return true;
-      }
-    }
-    return false;
   }
 }
