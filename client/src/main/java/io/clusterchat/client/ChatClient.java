@@ -58,18 +58,25 @@ public interface ChatClient {
   Future<Sent> send(String to, String text);
 
   /**
-   * Sends with the caller's idempotency key (at most {@link Limits#MAX_ID_LENGTH} characters): a send repeated with the same key, by this or
-   * another connection of the same user, is stored and delivered once and answered with the same message id.
+   * Sends with the caller's idempotency key (at most {@link Limits#MAX_ID_LENGTH} characters): a send repeated
+   * with the same key, by this or another connection of the same user, is stored and delivered once and answered
+   * with the same message id.
    */
   Future<Sent> send(String to, String text, String key);
 
-  /** The inbox messages after {@code after} (null: after the acknowledged cursor), at most {@code limit} (null: 100). */
+  /**
+   * The inbox messages after {@code after} (null: after the acknowledged cursor), at most {@code limit} (null:
+   * {@link Limits#DEFAULT_SYNC_LIMIT}).
+   */
   Future<SyncResult> sync(Long after, Integer limit);
 
   /** Acknowledges the inbox up to {@code seq}. */
   Future<Void> ack(long seq);
 
-  /** The last {@code limit} (null: 20) messages between the user and {@code peer}, oldest first. */
+  /**
+   * The last {@code limit} (null: {@link Limits#DEFAULT_HISTORY_LIMIT}) messages between the user and
+   * {@code peer}, oldest first.
+   */
   Future<List<HistoryItem>> history(String peer, Integer limit);
 
   /** Whether {@code user} is online, and in which regions. */

@@ -25,7 +25,10 @@ public sealed interface ChatEvent {
   record Reconnect(String host, int port) implements ChatEvent {
   }
 
-  /** The server is closing the connection: {@code idle}, {@code kicked}, {@code drain}, {@code shutdown}, {@code abuse}. */
+  /**
+   * The server is closing the connection: {@code idle}, {@code kicked}, {@code drain}, {@code shutdown},
+   * {@code abuse}, {@code slow}.
+   */
   record Bye(String reason) implements ChatEvent {
   }
 

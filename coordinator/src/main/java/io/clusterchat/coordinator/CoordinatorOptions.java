@@ -25,6 +25,9 @@ public class CoordinatorOptions {
 
   private static final int MAX_PORT = 65535;
   private static final long MIN_MILLIS = 10;
+  /** Admin tokens are printable ASCII: no spaces, no DEL. */
+  private static final int ASCII_DEL = 0x7f;
+  private static final int MAX_DRAIN_BATCH_SIZE = 100_000;
 
   private String httpHost = DEFAULT_HTTP_HOST;
   private int httpPort = DEFAULT_HTTP_PORT;
@@ -109,7 +112,7 @@ public class CoordinatorOptions {
   /** The bearer token of the admin API ({@code Authorization: Bearer <token>}). */
   public CoordinatorOptions setAdminToken(String adminToken) {
     if (adminToken == null || adminToken.length() < MIN_ADMIN_TOKEN_LENGTH
-        || !adminToken.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+        || !adminToken.chars().allMatch(c -> c > ' ' && c < ASCII_DEL)) {
       throw new IllegalArgumentException("admin token must be at least " + MIN_ADMIN_TOKEN_LENGTH
           + " printable ASCII characters without spaces");
     }
@@ -142,7 +145,7 @@ public class CoordinatorOptions {
   }
 
   public CoordinatorOptions setDrainBatchSize(int drainBatchSize) {
-    if (drainBatchSize < 1 || drainBatchSize > 100_000) {
+    if (drainBatchSize < 1 || drainBatchSize > MAX_DRAIN_BATCH_SIZE) {
       throw new IllegalArgumentException("drain batch size must be in 1..100000, was " + drainBatchSize);
     }
     this.drainBatchSize = drainBatchSize;

@@ -29,6 +29,12 @@ public class GatewayOptions {
   private static final String ANY_HOST = "0.0.0.0";
 
   private static final int MAX_PORT = 65535;
+  private static final int MAX_INSTANCES = 1024;
+  /** Bounds of the per-connection frame counters (rate, burst, abuse). */
+  private static final int MAX_FRAMES = 1_000_000;
+  /** Timers below this would be swept more often than the sweep runs. */
+  private static final long MIN_TIMER_MILLIS = 100;
+  private static final long MIN_TIMEOUT_MILLIS = 10;
   /** Long enough for every reply and push but a message's text. */
   private static final int MIN_MAX_LINE = 64;
   private static final int MAX_MAX_LINE = 1 << 20;
@@ -182,7 +188,7 @@ public class GatewayOptions {
 
   /** Server verticle instances sharing the port: one per core is the norm. */
   public GatewayOptions setInstances(int instances) {
-    this.instances = checkRange("instances", instances, 1, 1024);
+    this.instances = checkRange("instances", instances, 1, MAX_INSTANCES);
     return this;
   }
 
@@ -202,7 +208,7 @@ public class GatewayOptions {
 
   /** A connection silent this long gets {@code ERR 408} and {@code BYE idle}. */
   public GatewayOptions setIdleTimeoutMillis(long idleTimeoutMillis) {
-    if (idleTimeoutMillis < 100) {
+    if (idleTimeoutMillis < MIN_TIMER_MILLIS) {
       throw new IllegalArgumentException("idle timeout must be at least 100 ms, was " + idleTimeoutMillis);
     }
     this.idleTimeoutMillis = idleTimeoutMillis;
@@ -215,7 +221,7 @@ public class GatewayOptions {
 
   /** Frames per second a connection may send, sustained. */
   public GatewayOptions setRateLimit(int rateLimit) {
-    this.rateLimit = checkRange("rate limit", rateLimit, 1, 1_000_000);
+    this.rateLimit = checkRange("rate limit", rateLimit, 1, MAX_FRAMES);
     return this;
   }
 
@@ -225,7 +231,7 @@ public class GatewayOptions {
 
   /** Frames a connection may send at once above the sustained rate. */
   public GatewayOptions setRateBurst(int rateBurst) {
-    this.rateBurst = checkRange("rate burst", rateBurst, 1, 1_000_000);
+    this.rateBurst = checkRange("rate burst", rateBurst, 1, MAX_FRAMES);
     return this;
   }
 
@@ -235,7 +241,7 @@ public class GatewayOptions {
 
   /** Rate-limited frames within one abuse window after which the connection gets {@code BYE abuse}. */
   public GatewayOptions setAbuseLimit(int abuseLimit) {
-    this.abuseLimit = checkRange("abuse limit", abuseLimit, 1, 1_000_000);
+    this.abuseLimit = checkRange("abuse limit", abuseLimit, 1, MAX_FRAMES);
     return this;
   }
 
@@ -244,7 +250,7 @@ public class GatewayOptions {
   }
 
   public GatewayOptions setAbuseWindowMillis(long abuseWindowMillis) {
-    if (abuseWindowMillis < 100) {
+    if (abuseWindowMillis < MIN_TIMER_MILLIS) {
       throw new IllegalArgumentException("abuse window must be at least 100 ms, was " + abuseWindowMillis);
     }
     this.abuseWindowMillis = abuseWindowMillis;
@@ -270,7 +276,7 @@ public class GatewayOptions {
 
   /** How long a request to a backend node may take before the client gets {@code ERR 503}. */
   public GatewayOptions setRequestTimeoutMillis(long requestTimeoutMillis) {
-    if (requestTimeoutMillis < 10) {
+    if (requestTimeoutMillis < MIN_TIMEOUT_MILLIS) {
       throw new IllegalArgumentException("request timeout must be at least 10 ms, was " + requestTimeoutMillis);
     }
     this.requestTimeoutMillis = requestTimeoutMillis;
@@ -304,7 +310,7 @@ public class GatewayOptions {
 
   /** How often the gateway publishes its load report to the coordinator; well under its 5 s expiry. */
   public GatewayOptions setReportIntervalMillis(long reportIntervalMillis) {
-    if (reportIntervalMillis < 10 || reportIntervalMillis > MAX_REPORT_INTERVAL_MILLIS) {
+    if (reportIntervalMillis < MIN_TIMEOUT_MILLIS || reportIntervalMillis > MAX_REPORT_INTERVAL_MILLIS) {
       throw new IllegalArgumentException("report interval must be in 10.." + MAX_REPORT_INTERVAL_MILLIS
           + " ms, was " + reportIntervalMillis);
     }

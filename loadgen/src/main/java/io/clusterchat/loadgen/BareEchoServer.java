@@ -20,13 +20,16 @@ import picocli.CommandLine.Option;
     description = "A bare Vert.x echo server (the JVM ceiling of the echo benchmark); runs until stopped.")
 public final class BareEchoServer implements Callable<Integer> {
 
+  private static final long START_TIMEOUT_SECONDS = 30;
+
   @Option(names = "--host", paramLabel = "ADDRESS", description = "bind address (default: ${DEFAULT-VALUE})")
   String host = "127.0.0.1";
 
   @Option(names = "--port", paramLabel = "PORT", description = "port (default: ${DEFAULT-VALUE})")
   int port = 7007;
 
-  @Option(names = "--instances", paramLabel = "N", description = "server verticles (default: the cores, ${DEFAULT-VALUE})")
+  @Option(names = "--instances", paramLabel = "N",
+      description = "server verticles (default: the cores, ${DEFAULT-VALUE})")
   int instances = Runtime.getRuntime().availableProcessors();
 
   @Override
@@ -38,7 +41,7 @@ public final class BareEchoServer implements Callable<Integer> {
       public Future<?> start() {
         return vertx.createNetServer(options).connectHandler(socket -> socket.handler(socket::write)).listen();
       }
-    }, new DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
+    }, new DeploymentOptions().setInstances(instances)).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     System.out.println("bare echo server listening on " + host + ":" + port);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -42,6 +42,14 @@ public final class ChatMode extends LoadRun {
   /** Well inside the gateways' idle timeout (120 s by default): logging in a thousand users takes minutes. */
   private static final long HEARTBEAT_MILLIS = 20_000;
   private static final char PAD = 'x';
+  /** The text starts with the send time in nanoseconds: up to 19 digits and a space, then padding. */
+  private static final int TIMESTAMP_CHARS = 20;
+  /** Room for the send time and a little padding. */
+  private static final int MIN_SIZE = 24;
+  private static final String MSG = "MSG ";
+  private static final String PING = "PING ";
+  /** {@code MSG <seq> <msg-id> <from> <to> <ts> <text>}: the text follows the sixth space. */
+  private static final int MSG_TEXT_WORD = 6;
 
   @Option(names = "--a", required = true, paramLabel = "HOST:PORT",
       description = "where the first user of each pair connects (a gateway, or the IRC server)")
@@ -63,11 +71,13 @@ public final class ChatMode extends LoadRun {
           + "with the same users, each with its warm-up")
   List<Double> rates;
 
-  @Option(names = "--size", paramLabel = "BYTES", description = "message text bytes, at least 24 (default: ${DEFAULT-VALUE})")
+  @Option(names = "--size", paramLabel = "BYTES",
+      description = "message text bytes, at least 24 (default: ${DEFAULT-VALUE})")
   int size = 64;
 
   @Option(names = "--prefix", paramLabel = "NAME",
-      description = "user names are <prefix><k>a and <prefix><k>b; a rerun reuses the accounts (default: ${DEFAULT-VALUE})")
+      description = "user names are <prefix><k>a and <prefix><k>b; a rerun reuses the accounts "
+          + "(default: ${DEFAULT-VALUE})")
   String prefix = "lg";
 
   @Option(names = "--password", paramLabel = "PASSWORD",
@@ -90,8 +100,9 @@ public final class ChatMode extends LoadRun {
     Targets.parse("--b", gatewayB());
     RunOptions.positive("--pairs", pairs);
     rates.forEach(rate -> RunOptions.positive("--rate", rate));
-    if (size < 24) {
-      throw new IllegalArgumentException("--size must be at least 24 (the text carries the send time), was " + size);
+    if (size < MIN_SIZE) {
+      throw new IllegalArgumentException("--size must be at least " + MIN_SIZE
+          + " (the text carries the send time), was " + size);
     }
     if (!prefix.matches("[a-z][a-z0-9]{0,3}")) {
       throw new IllegalArgumentException("--prefix must be a letter and up to 3 more letters or digits "
@@ -200,7 +211,7 @@ public final class ChatMode extends LoadRun {
     User(int index) {
       this.index = index;
       this.name = prefix + (index / 2) + (index % 2 == 0 ? "a" : "b");
-      this.padding = String.valueOf(PAD).repeat(Math.max(0, size - 20));
+      this.padding = String.valueOf(PAD).repeat(Math.max(0, size - TIMESTAMP_CHARS));
     }
 
     Future<Void> open(NetClient client) {
@@ -259,9 +270,9 @@ public final class ChatMode extends LoadRun {
     // MSG <seq> <msg-id> <from> <to> <ts> <text>; OK SEND <msg-id> <ts>; ERR <code> <reason>
     private void onChatLine(String line) {
       long now = System.nanoTime();
-      if (line.startsWith("MSG ")) {
-        int textStart = nthSpace(line, 6) + 1;
-        long seq = Long.parseLong(line.substring(4, line.indexOf(' ', 4)));
+      if (line.startsWith(MSG)) {
+        int textStart = nthSpace(line, MSG_TEXT_WORD) + 1;
+        long seq = Long.parseLong(line.substring(MSG.length(), line.indexOf(' ', MSG.length())));
         if (seq != nextSeq) {
           outOfOrder.increment();
         }
@@ -288,8 +299,8 @@ public final class ChatMode extends LoadRun {
     }
 
     private void answerPing(String line) {
-      if (line.startsWith("PING ")) {
-        socket.send("PONG " + line.substring(5));
+      if (line.startsWith(PING)) {
+        socket.send("PONG " + line.substring(PING.length()));
       }
     }
 

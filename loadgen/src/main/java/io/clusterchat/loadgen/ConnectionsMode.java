@@ -16,6 +16,7 @@ import io.vertx.core.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine.Command;
@@ -31,6 +32,9 @@ import picocli.CommandLine.Option;
 @Command(name = "connections", mixinStandardHelpOptions = true,
     description = "Connection load: N logged-in connections held open with heartbeats.")
 public final class ConnectionsMode extends LoadRun {
+
+  /** Source addresses 127.0.0.1 to 127.0.0.254. */
+  private static final int MAX_SOURCES = 254;
 
   private static final int LOGIN_PARALLELISM = 8;
   private static final long HEARTBEAT_TICK_MILLIS = 1000;
@@ -59,10 +63,12 @@ public final class ConnectionsMode extends LoadRun {
       description = "seconds between a connection's PINGs (default: ${DEFAULT-VALUE})")
   int heartbeatSeconds = 30;
 
-  @Option(names = "--prefix", paramLabel = "NAME", description = "user names are <prefix>c<k> (default: ${DEFAULT-VALUE})")
+  @Option(names = "--prefix", paramLabel = "NAME",
+      description = "user names are <prefix>c<k> (default: ${DEFAULT-VALUE})")
   String prefix = "lg";
 
-  @Option(names = "--password", paramLabel = "PASSWORD", description = "the users' password (default: ${DEFAULT-VALUE})")
+  @Option(names = "--password", paramLabel = "PASSWORD",
+      description = "the users' password (default: ${DEFAULT-VALUE})")
   String password = "loadgen-password";
 
   private final LongAdder dropped = new LongAdder();
@@ -81,8 +87,8 @@ public final class ConnectionsMode extends LoadRun {
     RunOptions.positive("--users", users);
     RunOptions.positive("--concurrency", concurrency);
     RunOptions.positive("--heartbeat", heartbeatSeconds);
-    if (sources != null && (sources < 1 || sources > 254)) {
-      throw new IllegalArgumentException("--sources must be 1 to 254, was " + sources);
+    if (sources != null && (sources < 1 || sources > MAX_SOURCES)) {
+      throw new IllegalArgumentException("--sources must be 1 to " + MAX_SOURCES + ", was " + sources);
     }
   }
 
@@ -142,7 +148,7 @@ public final class ConnectionsMode extends LoadRun {
               .put("openAtEnd", heldAtEnd)
               .put("droppedWhileHolding", dropped.sum())
               .put("pongs", pongs.sum())
-              .put("rampSeconds", (rampNanos[1] - rampNanos[0]) / 1e9)
+              .put("rampSeconds", (rampNanos[1] - rampNanos[0]) / (double) TimeUnit.SECONDS.toNanos(1))
               .put("latency", window.getJsonObject("latency"))
               .put("series", window.getJsonArray("series"));
         });

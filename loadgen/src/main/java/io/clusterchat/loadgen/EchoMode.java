@@ -33,6 +33,9 @@ import picocli.CommandLine.Option;
     description = "Echo load: gateway ECHO requests, or raw lines to a plain echo server.")
 public final class EchoMode extends LoadRun {
 
+  private static final String ECHO_PREFIX = "ECHO ";
+  private static final int LETTERS = 26;
+
   /** How the payload is framed and the reply recognised. */
   public enum Protocol { clusterchat, raw }
 
@@ -149,12 +152,12 @@ public final class EchoMode extends LoadRun {
   }
 
   private Buffer payload() {
-    StringBuilder text = new StringBuilder(size + 8);
+    StringBuilder text = new StringBuilder(size + ECHO_PREFIX.length() + 1);
     if (protocol == Protocol.clusterchat) {
-      text.append("ECHO ");
+      text.append(ECHO_PREFIX);
     }
     for (int i = 0; i < size; i++) {
-      text.append((char) ('a' + i % 26));
+      text.append((char) ('a' + i % LETTERS));
     }
     return Buffer.buffer(text.append('\n').toString());
   }

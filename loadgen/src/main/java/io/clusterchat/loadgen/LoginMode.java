@@ -45,10 +45,12 @@ public final class LoginMode extends LoadRun {
   @Option(names = "--concurrency", paramLabel = "C", description = "workers (default: ${DEFAULT-VALUE})")
   int concurrency = 8;
 
-  @Option(names = "--prefix", paramLabel = "NAME", description = "user names are <prefix>l<k> (default: ${DEFAULT-VALUE})")
+  @Option(names = "--prefix", paramLabel = "NAME",
+      description = "user names are <prefix>l<k> (default: ${DEFAULT-VALUE})")
   String prefix = "lg";
 
-  @Option(names = "--password", paramLabel = "PASSWORD", description = "the users' password (default: ${DEFAULT-VALUE})")
+  @Option(names = "--password", paramLabel = "PASSWORD",
+      description = "the users' password (default: ${DEFAULT-VALUE})")
   String password = "loadgen-password";
 
   private volatile boolean running = true;

@@ -27,6 +27,8 @@ public final class FrameParser implements Handler<Buffer> {
   public static final int DEFAULT_MAX_LINE = Limits.DEFAULT_MAX_LINE;
 
   private static final byte LF = '\n';
+  /** The first buffer of an unfinished line: small, since most lines end in the next read. */
+  private static final int MIN_PENDING_CAPACITY = 64;
   private static final byte CR = '\r';
   private static final ThreadLocal<CharsetDecoder> UTF8 = ThreadLocal.withInitial(() ->
       StandardCharsets.UTF_8.newDecoder()
@@ -107,7 +109,7 @@ public final class FrameParser implements Handler<Buffer> {
       return;
     }
     if (pending == null) {
-      pending = Buffer.buffer(Math.min(maxLine + 1, Math.max(64, 2 * (to - from))));
+      pending = Buffer.buffer(Math.min(maxLine + 1, Math.max(MIN_PENDING_CAPACITY, 2 * (to - from))));
     }
     pending.appendBuffer(data, from, to - from);
   }

@@ -82,6 +82,12 @@ public final class Limits {
   /** MEMBERS' largest {@code <limit>}. */
   public static final int MAX_MEMBERS_LIMIT = 1000;
 
+  private static final char UTF8_TWO_BYTES_FROM = 0x80;
+  private static final char UTF8_THREE_BYTES_FROM = 0x800;
+  private static final int UTF8_THREE_BYTES = 3;
+  /** A surrogate pair, one code point above U+FFFF. */
+  private static final int UTF8_SUPPLEMENTARY_BYTES = 4;
+
   private Limits() {
   }
 
@@ -137,17 +143,18 @@ public final class Limits {
     int bytes = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (c < 0x80) {
+      if (c < UTF8_TWO_BYTES_FROM) {
         bytes += 1;
-      } else if (c < 0x800) {
+      } else if (c < UTF8_THREE_BYTES_FROM) {
         bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-        bytes += 4;
+      } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += UTF8_SUPPLEMENTARY_BYTES;
         i++;
       } else if (Character.isSurrogate(c)) {
         bytes += 1;
       } else {
-        bytes += 3;
+        bytes += UTF8_THREE_BYTES;
       }
     }
     return bytes;

@@ -29,7 +29,15 @@ public final class PasswordHasher {
   private static final Logger LOG = LoggerFactory.getLogger(PasswordHasher.class);
   private static final String ALGORITHM = "argon2id";
   private static final String VERSION = "v=19";
+  /** {@code $argon2id$v=19$m=..,t=..,p=..$<salt>$<hash>}: an empty field, then five. */
   private static final int PHC_FIELDS = 6;
+  private static final int PHC_PARAMETERS = 3;
+  private static final int PHC_SALT = 4;
+  private static final int PHC_HASH = 5;
+  /** m, t and p. */
+  private static final int ARGON2_PARAMETERS = 3;
+  /** Argon2 needs at least 8 KiB of memory per lane. */
+  private static final int MIN_MEMORY_KIB_PER_LANE = 8;
   // Bounds on what a stored string may ask for, so a corrupt row cannot make one verify take minutes or gigabytes.
   private static final int MAX_MEMORY_KIB = 1 << 20;
   private static final int MAX_ITERATIONS = 64;
@@ -51,7 +59,7 @@ public final class PasswordHasher {
   }
 
   public PasswordHasher(int memoryKib, int iterations, int parallelism) {
-    if (memoryKib < 8 * parallelism || memoryKib > MAX_MEMORY_KIB || iterations < 1 || iterations > MAX_ITERATIONS
+    if (memoryKib < MIN_MEMORY_KIB_PER_LANE * parallelism || memoryKib > MAX_MEMORY_KIB || iterations < 1 || iterations > MAX_ITERATIONS
         || parallelism < 1 || parallelism > MAX_PARALLELISM) {
       throw new IllegalArgumentException("bad Argon2id parameters m=" + memoryKib + ",t=" + iterations
           + ",p=" + parallelism);
@@ -131,7 +139,7 @@ public final class PasswordHasher {
         return null;
       }
       try {
-        return parseRest(fields[3], DECODER.decode(fields[4]), DECODER.decode(fields[5]));
+        return parseRest(fields[PHC_PARAMETERS], DECODER.decode(fields[PHC_SALT]), DECODER.decode(fields[PHC_HASH]));
       } catch (IllegalArgumentException e) {
         return null;
       }
@@ -139,13 +147,13 @@ public final class PasswordHasher {
 
     private static Phc parseRest(String parameters, byte[] salt, byte[] hash) {
       String[] pairs = parameters.split(",", -1);
-      if (pairs.length != 3 || !inBounds(salt.length) || !inBounds(hash.length)) {
+      if (pairs.length != ARGON2_PARAMETERS || !inBounds(salt.length) || !inBounds(hash.length)) {
         return null;
       }
       int m = number(pairs[0], "m=", MAX_MEMORY_KIB);
       int t = number(pairs[1], "t=", MAX_ITERATIONS);
       int p = number(pairs[2], "p=", MAX_PARALLELISM);
-      if (m < 8 * p) {
+      if (m < MIN_MEMORY_KIB_PER_LANE * p) {
         return null;
       }
       return new Phc(m, t, p, salt, hash);

@@ -43,6 +43,8 @@ public final class CliSession {
       "  /quit                        leave (so does the end of input)");
 
   /** Events waiting to be printed; past this the oldest are dropped rather than block the client's event loop. */
+  /** A slash command, its first argument, and the rest of the line. */
+  private static final int COMMAND_WORDS = 3;
   private static final int MAX_QUEUED_EVENTS = 1000;
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT)
       .withZone(ZoneId.systemDefault());
@@ -135,7 +137,7 @@ public final class CliSession {
   }
 
   private void command(String line) {
-    String[] words = line.split(" +", 3);
+    String[] words = line.split(" +", COMMAND_WORDS);
     String name = words[0].toLowerCase(Locale.ROOT);
     switch (name) {
       case "/to" -> peer = arg(words, 1, "/to <user>");

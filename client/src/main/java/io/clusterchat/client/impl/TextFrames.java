@@ -10,6 +10,13 @@ import io.vertx.core.json.JsonObject;
 final class TextFrames {
 
   private static final String HELLO = "HELLO ";
+  /** Word positions: {@code HELLO <version> <region> <node-id>}. */
+  private static final int HELLO_NODE = 3;
+  /** Word positions: {@code MSG <seq> <msg-id> <from> <to> <ts> <text>}. */
+  private static final int MSG_FROM = 3;
+  private static final int MSG_TO = 4;
+  private static final int MSG_TS = 5;
+  private static final int MSG_TEXT = 6;
   private static final int HELLO_FIELDS = 4;
   private static final int ERR_FIELDS = 3;
   private static final int RECONNECT_FIELDS = 3;
@@ -25,7 +32,7 @@ final class TextFrames {
     }
     String[] words = line.split(" ", HELLO_FIELDS);
     return words.length < HELLO_FIELDS ? null
-        : new JsonObject().put("version", words[1]).put("region", words[2]).put("node", words[3]);
+        : new JsonObject().put("version", words[1]).put("region", words[2]).put("node", words[HELLO_NODE]);
   }
 
   /** The JSON spelling of a text push or error, or null for anything else. */
@@ -71,6 +78,7 @@ final class TextFrames {
       return null;
     }
     return new JsonObject().put("op", "msg").put("seq", Long.parseLong(words[1])).put("msg", words[2])
-        .put("from", words[3]).put("to", words[4]).put("ts", Long.parseLong(words[5])).put("text", words[6]);
+        .put("from", words[MSG_FROM]).put("to", words[MSG_TO]).put("ts", Long.parseLong(words[MSG_TS]))
+        .put("text", words[MSG_TEXT]);
   }
 }

@@ -19,6 +19,10 @@ public class GatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private static final long MAX_IDLE_SWEEP_MILLIS = 1_000;
+  /** An idle connection is closed at most a quarter of the timeout late. */
+  private static final long SWEEPS_PER_IDLE_TIMEOUT = 4;
+  /** Room for a reconnect storm: every client of a drained gateway arriving at once. */
+  private static final int ACCEPT_BACKLOG = 4096;
 
   private final GatewayOptions options;
   private final ConnectionRegistry registry;
@@ -46,10 +50,10 @@ public class GatewayVerticle extends VerticleBase {
         .setPort(listenPort)
         .setTcpNoDelay(true)
         .setTcpKeepAlive(true)
-        .setAcceptBacklog(4096));
+        .setAcceptBacklog(ACCEPT_BACKLOG));
     server.connectHandler(registry::accept);
     Context own = context;
-    long sweep = Math.max(1, Math.min(MAX_IDLE_SWEEP_MILLIS, options.getIdleTimeoutMillis() / 4));
+    long sweep = Math.max(1, Math.min(MAX_IDLE_SWEEP_MILLIS, options.getIdleTimeoutMillis() / SWEEPS_PER_IDLE_TIMEOUT));
     vertx.setPeriodic(sweep, id -> registry.closeIdle(own, System.nanoTime()));
     return server.listen().onSuccess(s ->
         LOG.info("gateway {} (region {}) accepting clients on {}:{}", options.getNodeId(), options.getRegion(),

@@ -25,13 +25,19 @@ public final class ChatLines {
   /** A logged-in session: the address, the token for RESUME, and the inbox cursor from the reply. */
   public record Login(String address, String token, long acked, long latest) {
 
+    private static final int FIELDS = 6;
+    private static final int ADDRESS = 2;
+    private static final int TOKEN = 3;
+    private static final int ACKED = 4;
+    private static final int LATEST = 5;
+
     static Login parse(String reply) {
       // OK LOGIN <address> <token> <acked> <latest>, and the same fields after OK RESUME
       String[] fields = reply.split(" ");
-      if (fields.length != 6) {
+      if (fields.length != FIELDS) {
         throw new IllegalStateException("unexpected login reply: " + reply);
       }
-      return new Login(fields[2], fields[3], Long.parseLong(fields[4]), Long.parseLong(fields[5]));
+      return new Login(fields[ADDRESS], fields[TOKEN], Long.parseLong(fields[ACKED]), Long.parseLong(fields[LATEST]));
     }
   }
 

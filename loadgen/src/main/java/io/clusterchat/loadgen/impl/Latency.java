@@ -14,6 +14,13 @@ import org.HdrHistogram.Recorder;
  */
 public final class Latency {
 
+  static final double P50 = 50;
+  static final double P90 = 90;
+  static final double P99 = 99;
+  static final double P999 = 99.9;
+  /** Results are rounded to the microsecond. */
+  private static final long MICROS_PER_MILLI = 1000;
+
   private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(1);
   private static final int SIGNIFICANT_DIGITS = 3;
   private static final double NANOS_PER_MILLI = 1e6;
@@ -49,10 +56,10 @@ public final class Latency {
     return new JsonObject()
         .put("count", total.getTotalCount())
         .put("meanMs", round(total.getTotalCount() == 0 ? 0 : total.getMean() / NANOS_PER_MILLI))
-        .put("p50Ms", percentileMillis(total, 50))
-        .put("p90Ms", percentileMillis(total, 90))
-        .put("p99Ms", percentileMillis(total, 99))
-        .put("p999Ms", percentileMillis(total, 99.9))
+        .put("p50Ms", percentileMillis(total, P50))
+        .put("p90Ms", percentileMillis(total, P90))
+        .put("p99Ms", percentileMillis(total, P99))
+        .put("p999Ms", percentileMillis(total, P999))
         .put("maxMs", millis(total.getMaxValue()))
         .put("percentiles", curve);
   }
@@ -66,6 +73,6 @@ public final class Latency {
   }
 
   private static double round(double millis) {
-    return Math.round(millis * 1000) / 1000.0;
+    return Math.round(millis * MICROS_PER_MILLI) / (double) MICROS_PER_MILLI;
   }
 }

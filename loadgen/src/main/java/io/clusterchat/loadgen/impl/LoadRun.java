@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
  */
 public abstract class LoadRun implements java.util.concurrent.Callable<Integer> {
 
+  private static final long BYTES_PER_MIB = 1 << 20;
+
   /** Beyond warm-up and measured window: setup, settling, and closing may take this long before the run gives up. */
   private static final long SLACK_SECONDS = 900;
   private static final long CLOSE_SECONDS = 10;
@@ -135,6 +137,6 @@ public abstract class LoadRun implements java.util.concurrent.Callable<Integer> 
     return new JsonObject().put("cores", runtime.availableProcessors())
         .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
         .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
-        .put("generatorMaxHeapMb", runtime.maxMemory() / (1024 * 1024));
+        .put("generatorMaxHeapMb", runtime.maxMemory() / BYTES_PER_MIB);
   }
 }

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import org.HdrHistogram.Histogram;
@@ -111,8 +112,8 @@ public final class Measurement {
     long receivedNow = now[1] - lastTick[1];
     long errorsNow = now[2] - lastTick[2];
     lastTick = now;
-    double p50 = Latency.percentileMillis(interval, 50);
-    double p99 = Latency.percentileMillis(interval, 99);
+    double p50 = Latency.percentileMillis(interval, Latency.P50);
+    double p99 = Latency.percentileMillis(interval, Latency.P99);
     seconds.add(new JsonObject().put("second", second).put("measured", measured).put("sent", sentNow)
         .put("received", receivedNow).put("errors", errorsNow).put("open", open)
         .put("p50Ms", p50).put("p99Ms", p99));
@@ -126,7 +127,7 @@ public final class Measurement {
 
   /** The measured window: counts, rates, latencies, and the per-second series of the whole run. */
   public JsonObject report() {
-    double seconds = measuredMillis / 1000.0;
+    double seconds = measuredMillis / (double) TimeUnit.SECONDS.toMillis(1);
     long sentInWindow = atEnd[0] - atStart[0];
     long receivedInWindow = atEnd[1] - atStart[1];
     JsonObject latencyReport = new JsonObject();

@@ -1,6 +1,7 @@
 package io.clusterchat.loadgen.impl;
 
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Option;
 
 /** The options every load mode shares: how long, on how many threads, where the result goes. */
@@ -38,7 +39,7 @@ public final class RunOptions {
   }
 
   public long timeoutMillis() {
-    return timeoutSeconds * 1000L;
+    return TimeUnit.SECONDS.toMillis(timeoutSeconds);
   }
 
   public static void positive(String option, double value) {
