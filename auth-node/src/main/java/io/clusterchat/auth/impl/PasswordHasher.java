@@ -59,8 +59,8 @@ public final class PasswordHasher {
   }
 
   public PasswordHasher(int memoryKib, int iterations, int parallelism) {
-    if (memoryKib < MIN_MEMORY_KIB_PER_LANE * parallelism || memoryKib > MAX_MEMORY_KIB || iterations < 1 || iterations > MAX_ITERATIONS
-        || parallelism < 1 || parallelism > MAX_PARALLELISM) {
+    if (memoryKib < MIN_MEMORY_KIB_PER_LANE * parallelism || memoryKib > MAX_MEMORY_KIB
+        || iterations < 1 || iterations > MAX_ITERATIONS || parallelism < 1 || parallelism > MAX_PARALLELISM) {
       throw new IllegalArgumentException("bad Argon2id parameters m=" + memoryKib + ",t=" + iterations
           + ",p=" + parallelism);
     }

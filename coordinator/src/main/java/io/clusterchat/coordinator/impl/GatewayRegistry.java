@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
@@ -62,7 +63,7 @@ public final class GatewayRegistry {
 
   /** A registry on {@link System#nanoTime()}. */
   public static GatewayRegistry create(long expiryMillis) {
-    return new GatewayRegistry(expiryMillis, () -> System.nanoTime() / 1_000_000);
+    return new GatewayRegistry(expiryMillis, () -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
   }
 
   /**

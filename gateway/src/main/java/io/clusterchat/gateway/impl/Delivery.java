@@ -25,7 +25,8 @@ final class Delivery {
   private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
 
   private final Backend backend;
-  private final DeliveryOptions deliver = new DeliveryOptions().addHeader(GatewayService.ACTION, GatewayService.DELIVER);
+  private final DeliveryOptions deliver =
+      new DeliveryOptions().addHeader(GatewayService.ACTION, GatewayService.DELIVER);
   /** Per recipient, the latest push not yet sent; an entry leaves once its push has gone. */
   private final Map<String, Future<Void>> pending = new ConcurrentHashMap<>();
 

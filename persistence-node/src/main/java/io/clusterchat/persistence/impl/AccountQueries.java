@@ -35,9 +35,10 @@ public final class AccountQueries {
 
   private static void insert(Connection connection, String address, String hash) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-      insert.setString(1, address);
-      insert.setString(2, hash);
-      insert.setLong(3, System.currentTimeMillis());
+      int insertIndex = 1;
+      insert.setString(insertIndex++, address);
+      insert.setString(insertIndex++, hash);
+      insert.setLong(insertIndex++, System.currentTimeMillis());
       insert.executeUpdate();
     } catch (SQLException e) {
       if (Database.isUniqueViolation(e)) {

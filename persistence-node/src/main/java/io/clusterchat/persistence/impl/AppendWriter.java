@@ -194,13 +194,14 @@ final class AppendWriter {
     try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
       long id = firstId;
       for (Row row : rows) {
-        insert.setLong(1, id++);
-        insert.setString(2, row.append().from);
-        insert.setString(3, row.append().to);
-        insert.setLong(4, row.seq());
-        insert.setLong(5, timestamp);
-        insert.setString(6, row.append().text);
-        insert.setString(7, row.append().clientId);
+        int insertIndex = 1;
+        insert.setLong(insertIndex++, id++);
+        insert.setString(insertIndex++, row.append().from);
+        insert.setString(insertIndex++, row.append().to);
+        insert.setLong(insertIndex++, row.seq());
+        insert.setLong(insertIndex++, timestamp);
+        insert.setString(insertIndex++, row.append().text);
+        insert.setString(insertIndex++, row.append().clientId);
         insert.addBatch();
       }
       insert.executeBatch();
@@ -235,8 +236,8 @@ final class AppendWriter {
         select.setString(2, append.clientId);
         try (ResultSet row = select.executeQuery()) {
           if (row.next()) {
-            JsonObject original = PendingAppend.stored(MessageIds.of(row.getLong(1)), row.getLong(3),
-                row.getLong(4), append.from, row.getString(2), row.getString(5), false);
+            JsonObject original = PendingAppend.stored(MessageIds.of(row.getLong("id")), row.getLong("seq"),
+                row.getLong("ts_ms"), append.from, row.getString("recipient"), row.getString("body"), false);
             remember(append, original);
             append.succeed(original.copy().put("duplicate", true));
           }

@@ -79,14 +79,15 @@ public final class InboxQueries {
     return database.withConnection(connection -> {
       try (PreparedStatement select = connection.prepareStatement(
           self ? SELECT_SELF_CONVERSATION : SELECT_CONVERSATION)) {
-        select.setString(1, user);
-        select.setString(2, peer);
-        select.setInt(3, limit);
+        int selectIndex = 1;
+        select.setString(selectIndex++, user);
+        select.setString(selectIndex++, peer);
+        select.setInt(selectIndex++, limit);
         if (!self) {
-          select.setString(4, peer);
-          select.setString(5, user);
-          select.setInt(6, limit);
-          select.setInt(7, limit);
+          select.setString(selectIndex++, peer);
+          select.setString(selectIndex++, user);
+          select.setInt(selectIndex++, limit);
+          select.setInt(selectIndex++, limit);
         }
         return new JsonObject().put("items", newestFirstToOldestFirst(select));
       }
@@ -98,11 +99,11 @@ public final class InboxQueries {
     try (ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
         items.add(new JsonObject()
-            .put("msg", MessageIds.of(rows.getLong(1)))
-            .put("from", rows.getString(2))
-            .put("to", rows.getString(3))
-            .put("ts", rows.getLong(4))
-            .put("text", rows.getString(5)));
+            .put("msg", MessageIds.of(rows.getLong("id")))
+            .put("from", rows.getString("sender"))
+            .put("to", rows.getString("recipient"))
+            .put("ts", rows.getLong("ts_ms"))
+            .put("text", rows.getString("body")));
       }
     }
     JsonArray oldestFirst = new JsonArray();
@@ -115,18 +116,19 @@ public final class InboxQueries {
   private static JsonArray inbox(Connection connection, String user, long after, int limit) throws SQLException {
     JsonArray items = new JsonArray();
     try (PreparedStatement select = connection.prepareStatement(SELECT_INBOX)) {
-      select.setString(1, user);
-      select.setLong(2, after);
-      select.setInt(3, limit);
+      int selectIndex = 1;
+      select.setString(selectIndex++, user);
+      select.setLong(selectIndex++, after);
+      select.setInt(selectIndex++, limit);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           items.add(new JsonObject()
-              .put("seq", rows.getLong(1))
-              .put("msg", MessageIds.of(rows.getLong(2)))
-              .put("from", rows.getString(3))
+              .put("seq", rows.getLong("seq"))
+              .put("msg", MessageIds.of(rows.getLong("id")))
+              .put("from", rows.getString("sender"))
               .put("to", user)
-              .put("ts", rows.getLong(4))
-              .put("text", rows.getString(5)));
+              .put("ts", rows.getLong("ts_ms"))
+              .put("text", rows.getString("body")));
         }
       }
     }
@@ -155,9 +157,10 @@ public final class InboxQueries {
   private static long moveCursor(Connection connection, String user, long seq, boolean mayRetry)
       throws SQLException {
     try (PreparedStatement update = connection.prepareStatement(MOVE_CURSOR)) {
-      update.setLong(1, seq);
-      update.setString(2, user);
-      update.setLong(3, seq);
+      int updateIndex = 1;
+      update.setLong(updateIndex++, seq);
+      update.setString(updateIndex++, user);
+      update.setLong(updateIndex++, seq);
       if (update.executeUpdate() > 0) {
         return seq;
       }
