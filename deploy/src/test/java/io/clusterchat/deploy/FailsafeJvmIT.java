@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
  * Failsafe's JVMs get the same system properties as Surefire's (the parent pom's {@code test.systemProperties}):
  * Vert.x and Hazelcast log through SLF4J, Netty's leak detection is paranoid, IPv4 is preferred.
  */
-class TestJvmIT {
+class FailsafeJvmIT {
 
   @Test
   void integrationTestsRunWithTheUnitTestsSystemProperties() {
