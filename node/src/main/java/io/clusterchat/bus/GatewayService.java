@@ -1,7 +1,18 @@
 package io.clusterchat.bus;
 
+import static io.clusterchat.bus.BusFields.child;
+import static io.clusterchat.bus.BusFields.integer;
+import static io.clusterchat.bus.BusFields.list;
+import static io.clusterchat.bus.BusFields.number;
+import static io.clusterchat.bus.BusFields.optionalNumber;
+import static io.clusterchat.bus.BusFields.string;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
 /**
- * A gateway node's own event-bus address: one consumer per node, never one per user.
+ * A gateway node's own event-bus address, {@code gateway.<node-id>}: one consumer per node, never one per user.
+ * The header {@link #ACTION} says what a message is; its body is the record of that action.
  */
 public final class GatewayService {
 
@@ -11,33 +22,118 @@ public final class GatewayService {
   /** Header {@code action} of a message to a gateway. */
   public static final String ACTION = "action";
 
-  /**
-   * Push a stored message to every live connection of {@code user} on this gateway (sent, not requested). Body
-   * {@code {"user":s,"message":{"seq":n,"msg":s,"from":s,"to":s,"ts":n,"text":s}}}.
-   */
+  /** Push a stored message to every live connection of its recipient on this gateway (sent): {@link Deliver}. */
   public static final String DELIVER = "deliver";
 
   /**
    * Stop accepting clients and move the connected ones elsewhere (requested; the reply comes once every client
-   * is gone). Body {@code {"targets":[{"host":s,"port":n}],"batchSize":n,"batchIntervalMillis":n}}: clients are
-   * sent {@code RECONNECT <host> <port>} of a target (spread over the targets), then {@code BYE drain}, then
-   * closed, in batches. Reply {@code {"moved":n}}.
+   * is gone): {@link Drain} to {@link Drained}. Clients are sent {@code RECONNECT <host> <port>} of a target (spread
+   * over the targets), then {@code BYE drain}, then closed, in batches.
    */
   public static final String DRAIN = "drain";
 
-  /** Push {@code NOTICE <text>} to every connection of this gateway (sent). Body {@code {"text":s}}. */
+  /** Push {@code NOTICE <text>} to every connection of this gateway (sent): {@link Notice}. */
   public static final String NOTICE = "notice";
 
-  /**
-   * Send {@code BYE kicked} to every connection of a user on this gateway and close them (requested). Body
-   * {@code {"user":s}}; reply {@code {"kicked":n}}.
-   */
+  /** {@code BYE kicked} to every connection of a user on this gateway (requested): {@link Kick} to {@link Kicked}. */
   public static final String KICK = "kick";
+
+  private static final String USER = "user";
+  private static final String MESSAGE = "message";
+  private static final String TARGETS = "targets";
+  private static final String HOST = "host";
+  private static final String PORT = "port";
+  private static final String BATCH_SIZE = "batchSize";
+  private static final String BATCH_INTERVAL_MILLIS = "batchIntervalMillis";
+  private static final String MOVED = "moved";
+  private static final String TEXT = "text";
+  private static final String KICKED = "kicked";
 
   private GatewayService() {
   }
 
   public static String address(String nodeId) {
     return ADDRESS_PREFIX + nodeId;
+  }
+
+  /** A stored message for {@code user}'s connections on this gateway. */
+  public record Deliver(String user, StoreService.InboxItem message) {
+    public JsonObject toJson() {
+      return new JsonObject().put(USER, user).put(MESSAGE, message.toJson());
+    }
+
+    public static Deliver fromJson(JsonObject json) {
+      return new Deliver(string(json, USER), StoreService.InboxItem.fromJson(child(json, MESSAGE)));
+    }
+  }
+
+  /** Where drained clients go. */
+  public record Target(String host, int port) {
+    public JsonObject toJson() {
+      return new JsonObject().put(HOST, host).put(PORT, port);
+    }
+
+    public static Target fromJson(JsonObject json) {
+      return new Target(string(json, HOST), integer(json, PORT));
+    }
+  }
+
+  /** A drain: the targets, and the batch size and pause (null: the gateway's defaults). */
+  public record Drain(List<Target> targets, Integer batchSize, Long batchIntervalMillis) {
+    public JsonObject toJson() {
+      JsonObject json = new JsonObject().put(TARGETS, BusFields.array(targets, Target::toJson));
+      BusFields.putIfPresent(json, BATCH_SIZE, batchSize);
+      return BusFields.putIfPresent(json, BATCH_INTERVAL_MILLIS, batchIntervalMillis);
+    }
+
+    public static Drain fromJson(JsonObject json) {
+      Long size = optionalNumber(json, BATCH_SIZE);
+      return new Drain(list(json, TARGETS, Target::fromJson), size == null ? null : integer(json, BATCH_SIZE),
+          optionalNumber(json, BATCH_INTERVAL_MILLIS));
+    }
+  }
+
+  /** How many clients a drain moved. */
+  public record Drained(int moved) {
+    public JsonObject toJson() {
+      return new JsonObject().put(MOVED, moved);
+    }
+
+    public static Drained fromJson(JsonObject json) {
+      return new Drained(integer(json, MOVED));
+    }
+  }
+
+  /** An operator's notice for every connection. */
+  public record Notice(String text) {
+    public JsonObject toJson() {
+      return new JsonObject().put(TEXT, text);
+    }
+
+    public static Notice fromJson(JsonObject json) {
+      return new Notice(string(json, TEXT));
+    }
+  }
+
+  /** Whose connections to close with {@code BYE kicked}. */
+  public record Kick(String user) {
+    public JsonObject toJson() {
+      return new JsonObject().put(USER, user);
+    }
+
+    public static Kick fromJson(JsonObject json) {
+      return new Kick(string(json, USER));
+    }
+  }
+
+  /** How many connections a kick closed. */
+  public record Kicked(int kicked) {
+    public JsonObject toJson() {
+      return new JsonObject().put(KICKED, kicked);
+    }
+
+    public static Kicked fromJson(JsonObject json) {
+      return new Kicked((int) number(json, KICKED));
+    }
   }
 }

@@ -1,25 +1,94 @@
 package io.clusterchat.bus;
 
+import static io.clusterchat.bus.BusFields.list;
+import static io.clusterchat.bus.BusFields.number;
+import static io.clusterchat.bus.BusFields.string;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
 /**
- * The session-store's event-bus contract: who is connected where. Bodies are JSON objects. A session is
- * {@code {"gateway":s,"connection":s,"region":s,"since":ms}}: the gateway's node id, the connection id unique in
- * the cluster, the gateway's region, the bind time.
+ * The session-store's event-bus contract: who is connected where. One record per message (sent as its
+ * {@code toJson()}); every address fails 400 for a malformed request.
  */
 public final class SessionService {
 
   /**
-   * Request {@code {"user":s,"gateway":s,"connection":s,"region":s}}; reply {@code {}}. Fails 429 when the user
-   * has the most sessions allowed, 503 when the gateway is not a live cluster member (a session no leave event
-   * could remove is never stored). Every address fails 400 for a malformed request.
+   * Records a session: {@link Bind} to an empty reply. Fails 429 when the user has the most sessions allowed, 503
+   * when the gateway is not a live cluster member (a session no leave event could remove is never stored).
    */
   public static final String BIND = "session.bind";
 
-  /** Request {@code {"user":s,"connection":s}}; reply {@code {}} (also when there was no such session). */
+  /** Forgets a session: {@link Unbind} to an empty reply (also when there was no such session). */
   public static final String UNBIND = "session.unbind";
 
-  /** Request {@code {"user":s}}; reply {@code {"sessions":[session...]}}, empty when offline. */
+  /** A user's live sessions: {@link Lookup} to {@link Sessions}, empty when offline. */
   public static final String LOOKUP = "session.lookup";
 
+  private static final String USER = "user";
+  private static final String GATEWAY = "gateway";
+  private static final String CONNECTION = "connection";
+  private static final String REGION = "region";
+  private static final String SINCE = "since";
+  private static final String SESSIONS = "sessions";
+
   private SessionService() {
+  }
+
+  /** A session to record: the user, the gateway's node id and region, the connection id (unique in the cluster). */
+  public record Bind(String user, String gateway, String connection, String region) {
+    public JsonObject toJson() {
+      return new JsonObject().put(USER, user).put(GATEWAY, gateway).put(CONNECTION, connection).put(REGION, region);
+    }
+
+    public static Bind fromJson(JsonObject json) {
+      return new Bind(string(json, USER), string(json, GATEWAY), string(json, CONNECTION), string(json, REGION));
+    }
+  }
+
+  /** A session that ended. */
+  public record Unbind(String user, String connection) {
+    public JsonObject toJson() {
+      return new JsonObject().put(USER, user).put(CONNECTION, connection);
+    }
+
+    public static Unbind fromJson(JsonObject json) {
+      return new Unbind(string(json, USER), string(json, CONNECTION));
+    }
+  }
+
+  /** Whose sessions to list. */
+  public record Lookup(String user) {
+    public JsonObject toJson() {
+      return new JsonObject().put(USER, user);
+    }
+
+    public static Lookup fromJson(JsonObject json) {
+      return new Lookup(string(json, USER));
+    }
+  }
+
+  /** One live session: the gateway's node id, the connection id, the gateway's region, the bind time (ms). */
+  public record Session(String gateway, String connection, String region, long since) {
+    public JsonObject toJson() {
+      return new JsonObject().put(GATEWAY, gateway).put(CONNECTION, connection).put(REGION, region)
+          .put(SINCE, since);
+    }
+
+    public static Session fromJson(JsonObject json) {
+      return new Session(string(json, GATEWAY), string(json, CONNECTION), string(json, REGION),
+          number(json, SINCE));
+    }
+  }
+
+  /** A user's live sessions. */
+  public record Sessions(List<Session> sessions) {
+    public JsonObject toJson() {
+      return new JsonObject().put(SESSIONS, BusFields.array(sessions, Session::toJson));
+    }
+
+    public static Sessions fromJson(JsonObject json) {
+      return new Sessions(list(json, SESSIONS, Session::fromJson));
+    }
   }
 }

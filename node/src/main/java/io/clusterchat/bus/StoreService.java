@@ -1,54 +1,266 @@
 package io.clusterchat.bus;
 
+import static io.clusterchat.bus.BusFields.flag;
+import static io.clusterchat.bus.BusFields.list;
+import static io.clusterchat.bus.BusFields.number;
+import static io.clusterchat.bus.BusFields.optionalNumber;
+import static io.clusterchat.bus.BusFields.optionalString;
+import static io.clusterchat.bus.BusFields.putIfPresent;
+import static io.clusterchat.bus.BusFields.string;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
 /**
- * The persistence-node's event-bus contract: the only way into the database. Bodies are JSON objects; failures
- * are {@code ReplyException}s whose failure code is the protocol error code (404, 409, 400; 503 for a database
- * fault). Addresses are load-balanced (one persistence-node now; sharded by user later).
+ * The persistence-node's event-bus contract: the only way into the database. Each request and reply is a record
+ * below, sent as the JSON object its {@code toJson()} makes and read back with its {@code fromJson}; failures are
+ * {@code ReplyException}s whose failure code is the protocol error code (404, 409, 400; 503 for a database fault).
+ * Addresses are load-balanced over the persistence-nodes.
  */
 public final class StoreService {
 
-  /**
-   * Creates an account. Request {@code {"address":s,"hash":s}}; reply {@code {"address":s}}; fails 409 when the
-   * address is taken.
-   */
+  /** Creates an account: {@link AccountCreate} to {@link AccountCreated}; fails 409 when the address is taken. */
   public static final String ACCOUNT_CREATE = "store.account.create";
 
   /**
-   * Reads an account. Request {@code {"address":s}}; reply {@code {"address":s,"hash":s,"created":ms}}; fails 404.
+   * Reads an account with its password hash, for the auth-node only: {@link AccountGet} to {@link Account}; fails
+   * 404. Nothing else asks for the hash.
    */
   public static final String ACCOUNT_GET = "store.account.get";
 
   /**
-   * Appends a message to the recipient's inbox; replies only after the transaction that holds it committed
-   * (group commit). Request {@code {"from":s,"to":s,"text":s,"clientId":s?}}; reply
-   * {@code {"msg":s,"seq":n,"ts":n,"from":s,"to":s,"text":s,"duplicate":b}}. With a {@code clientId} already
-   * stored for that sender, nothing new is stored and the first append's reply comes back with
-   * {@code "duplicate":true}. Fails 404 when the recipient has no account.
+   * Appends a message to the recipient's inbox, replying only after the transaction that holds it committed
+   * (group commit): {@link Append} to {@link Appended}. With a client id already stored for that sender, nothing new
+   * is stored and the first append's reply comes back with {@code duplicate} true. Fails 404 when the recipient has
+   * no account, 503 (unwritten) when it waited past the append deadline.
    */
   public static final String MESSAGE_APPEND = "store.message.append";
 
-  /**
-   * Reads a user's inbox. Request {@code {"user":s,"after":n?,"limit":n}} ({@code after} absent: the acked
-   * cursor); reply {@code {"items":[{"seq":n,"msg":s,"from":s,"to":s,"ts":n,"text":s}],"acked":n,"latest":n}},
-   * items in seq order.
-   */
+  /** Reads a user's inbox: {@link InboxSync} to {@link InboxPage}, items in seq order. */
   public static final String INBOX_SYNC = "store.inbox.sync";
 
-  /**
-   * Moves a user's acked cursor forward (never back). Request {@code {"user":s,"seq":n}}; reply
-   * {@code {"acked":n}}; fails 400 when {@code seq} is beyond the latest seq.
-   */
+  /** Moves a user's acked cursor forward (never back): {@link InboxAck} to {@link Acked}; 400 beyond the latest. */
   public static final String INBOX_ACK = "store.inbox.ack";
 
-  /** A user's cursor. Request {@code {"user":s}}; reply {@code {"acked":n,"latest":n}}. */
+  /** A user's cursor: {@link InboxCursor} to {@link Cursor}. */
   public static final String INBOX_CURSOR = "store.inbox.cursor";
 
-  /**
-   * The last messages between two users, both directions, oldest first. Request
-   * {@code {"user":s,"peer":s,"limit":n}}; reply {@code {"items":[{"msg":s,"from":s,"to":s,"ts":n,"text":s}]}}.
-   */
+  /** The last messages between two users, both directions, oldest first: {@link History} to {@link HistoryPage}. */
   public static final String HISTORY = "store.history";
 
+  private static final String ADDRESS = "address";
+  private static final String HASH = "hash";
+  private static final String CREATED = "created";
+  private static final String USER = "user";
+  private static final String PEER = "peer";
+  private static final String FROM = "from";
+  private static final String TO = "to";
+  private static final String TEXT = "text";
+  private static final String CLIENT_ID = "clientId";
+  private static final String MSG = "msg";
+  private static final String SEQ = "seq";
+  private static final String TS = "ts";
+  private static final String DUPLICATE = "duplicate";
+  private static final String AFTER = "after";
+  private static final String LIMIT = "limit";
+  private static final String ITEMS = "items";
+  private static final String ACKED = "acked";
+  private static final String LATEST = "latest";
+
   private StoreService() {
+  }
+
+  /** A new account: its address and its password hash (PHC string). */
+  public record AccountCreate(String address, String hash) {
+    public JsonObject toJson() {
+      return new JsonObject().put(ADDRESS, address).put(HASH, hash);
+    }
+
+    public static AccountCreate fromJson(JsonObject json) {
+      return new AccountCreate(string(json, ADDRESS), string(json, HASH));
+    }
+  }
+
+  /** The account that was created. */
+  public record AccountCreated(String address) {
+    public JsonObject toJson() {
+      return new JsonObject().put(ADDRESS, address);
+    }
+
+    public static AccountCreated fromJson(JsonObject json) {
+      return new AccountCreated(string(json, ADDRESS));
+    }
+  }
+
+  /** Which account to read. */
+  public record AccountGet(String address) {
+    public JsonObject toJson() {
+      return new JsonObject().put(ADDRESS, address);
+    }
+
+    public static AccountGet fromJson(JsonObject json) {
+      return new AccountGet(string(json, ADDRESS));
+    }
+  }
+
+  /** An account: address, password hash, creation time (ms since the epoch). */
+  public record Account(String address, String hash, long created) {
+    public JsonObject toJson() {
+      return new JsonObject().put(ADDRESS, address).put(HASH, hash).put(CREATED, created);
+    }
+
+    public static Account fromJson(JsonObject json) {
+      return new Account(string(json, ADDRESS), string(json, HASH), number(json, CREATED));
+    }
+  }
+
+  /** A message to store: sender, recipient, text, and the sender's idempotency key (may be null). */
+  public record Append(String from, String to, String text, String clientId) {
+    public JsonObject toJson() {
+      return putIfPresent(new JsonObject().put(FROM, from).put(TO, to).put(TEXT, text), CLIENT_ID, clientId);
+    }
+
+    public static Append fromJson(JsonObject json) {
+      return new Append(string(json, FROM), string(json, TO), string(json, TEXT), optionalString(json, CLIENT_ID));
+    }
+  }
+
+  /** A stored message: its id, the recipient's inbox seq, the store time, and whether it was stored before. */
+  public record Appended(String msg, long seq, long ts, String from, String to, String text, boolean duplicate) {
+    public JsonObject toJson() {
+      return new JsonObject().put(MSG, msg).put(SEQ, seq).put(TS, ts).put(FROM, from).put(TO, to).put(TEXT, text)
+          .put(DUPLICATE, duplicate);
+    }
+
+    public static Appended fromJson(JsonObject json) {
+      return new Appended(string(json, MSG), number(json, SEQ), number(json, TS), string(json, FROM),
+          string(json, TO), string(json, TEXT), flag(json, DUPLICATE));
+    }
+
+    /** The same message as the first append's reply repeats it. */
+    public Appended asDuplicate() {
+      return new Appended(msg, seq, ts, from, to, text, true);
+    }
+
+    /** The message as it sits in the recipient's inbox (what is pushed). */
+    public InboxItem item() {
+      return new InboxItem(seq, msg, from, to, ts, text);
+    }
+  }
+
+  /** A message in an inbox: what SYNC streams and a push carries. */
+  public record InboxItem(long seq, String msg, String from, String to, long ts, String text) {
+    public JsonObject toJson() {
+      return new JsonObject().put(SEQ, seq).put(MSG, msg).put(FROM, from).put(TO, to).put(TS, ts).put(TEXT, text);
+    }
+
+    public static InboxItem fromJson(JsonObject json) {
+      return new InboxItem(number(json, SEQ), string(json, MSG), string(json, FROM), string(json, TO),
+          number(json, TS), string(json, TEXT));
+    }
+  }
+
+  /**
+   * A page of a user's inbox: the items after {@code after} (null: after the acked cursor), at most {@code limit}
+   * (null: the protocol's default).
+   */
+  public record InboxSync(String user, Long after, Long limit) {
+    public JsonObject toJson() {
+      return putIfPresent(putIfPresent(new JsonObject().put(USER, user), AFTER, after), LIMIT, limit);
+    }
+
+    public static InboxSync fromJson(JsonObject json) {
+      return new InboxSync(string(json, USER), optionalNumber(json, AFTER), optionalNumber(json, LIMIT));
+    }
+  }
+
+  /** Inbox items in seq order, with the cursor read after them. */
+  public record InboxPage(List<InboxItem> items, long acked, long latest) {
+    public JsonObject toJson() {
+      return new JsonObject().put(ITEMS, BusFields.array(items, InboxItem::toJson)).put(ACKED, acked)
+          .put(LATEST, latest);
+    }
+
+    public static InboxPage fromJson(JsonObject json) {
+      return new InboxPage(list(json, ITEMS, InboxItem::fromJson), number(json, ACKED), number(json, LATEST));
+    }
+  }
+
+  /** Moves the acked cursor to {@code seq}. */
+  public record InboxAck(String user, long seq) {
+    public JsonObject toJson() {
+      return new JsonObject().put(USER, user).put(SEQ, seq);
+    }
+
+    public static InboxAck fromJson(JsonObject json) {
+      return new InboxAck(string(json, USER), number(json, SEQ));
+    }
+  }
+
+  /** The acked cursor after an ACK. */
+  public record Acked(long acked) {
+    public JsonObject toJson() {
+      return new JsonObject().put(ACKED, acked);
+    }
+
+    public static Acked fromJson(JsonObject json) {
+      return new Acked(number(json, ACKED));
+    }
+  }
+
+  /** Whose cursor to read. */
+  public record InboxCursor(String user) {
+    public JsonObject toJson() {
+      return new JsonObject().put(USER, user);
+    }
+
+    public static InboxCursor fromJson(JsonObject json) {
+      return new InboxCursor(string(json, USER));
+    }
+  }
+
+  /** A user's cursor: the highest seq acked, the highest seq in the inbox (0 and 0 for an empty inbox). */
+  public record Cursor(long acked, long latest) {
+    public JsonObject toJson() {
+      return new JsonObject().put(ACKED, acked).put(LATEST, latest);
+    }
+
+    public static Cursor fromJson(JsonObject json) {
+      return new Cursor(number(json, ACKED), number(json, LATEST));
+    }
+  }
+
+  /** The conversation of {@code user} and {@code peer}: the last {@code limit} (null: the default) messages. */
+  public record History(String user, String peer, Long limit) {
+    public JsonObject toJson() {
+      return putIfPresent(new JsonObject().put(USER, user).put(PEER, peer), LIMIT, limit);
+    }
+
+    public static History fromJson(JsonObject json) {
+      return new History(string(json, USER), string(json, PEER), optionalNumber(json, LIMIT));
+    }
+  }
+
+  /** A message of a conversation, either direction. */
+  public record HistoryItem(String msg, String from, String to, long ts, String text) {
+    public JsonObject toJson() {
+      return new JsonObject().put(MSG, msg).put(FROM, from).put(TO, to).put(TS, ts).put(TEXT, text);
+    }
+
+    public static HistoryItem fromJson(JsonObject json) {
+      return new HistoryItem(string(json, MSG), string(json, FROM), string(json, TO), number(json, TS),
+          string(json, TEXT));
+    }
+  }
+
+  /** A conversation's last messages, oldest first. */
+  public record HistoryPage(List<HistoryItem> items) {
+    public JsonObject toJson() {
+      return new JsonObject().put(ITEMS, BusFields.array(items, HistoryItem::toJson));
+    }
+
+    public static HistoryPage fromJson(JsonObject json) {
+      return new HistoryPage(list(json, ITEMS, HistoryItem::fromJson));
+    }
   }
 }

@@ -2,6 +2,8 @@ package io.clusterchat.auth.impl;
 
 import io.clusterchat.auth.AuthOptions;
 import io.clusterchat.bus.AuthService;
+import io.clusterchat.bus.BusContractException;
+import io.clusterchat.bus.BusMessages;
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.protocol.ErrorCode;
 import io.clusterchat.protocol.Limits;
@@ -91,10 +93,16 @@ public class AuthVerticle extends VerticleBase {
   }
 
   private void register(Message<Object> message) {
-    JsonObject body = body(message);
-    String name = text(body, "name");
-    String region = text(body, "region");
-    String password = text(body, "password");
+    AuthService.Register request;
+    try {
+      request = AuthService.Register.fromJson(BusMessages.body(message));
+    } catch (BusContractException e) {
+      message.fail(BusContractException.FAILURE_CODE, e.getMessage());
+      return;
+    }
+    String name = request.name();
+    String region = request.region();
+    String password = request.password();
     if (!Limits.isName(name) || !Limits.isRegion(region)) {
       message.fail(ErrorCode.BAD_REQUEST.code(), "bad address");
       return;
@@ -106,8 +114,8 @@ public class AuthVerticle extends VerticleBase {
     String address = name + "@" + region;
     // Not ordered: registrations hash in parallel on all the pool's threads.
     hashPool.executeBlocking(() -> hasher.hash(password), false)
-        .compose(hash -> store(StoreService.ACCOUNT_CREATE, new JsonObject().put("address", address).put("hash", hash)))
-        .onSuccess(reply -> message.reply(new JsonObject().put("address", address)))
+        .compose(hash -> store(StoreService.ACCOUNT_CREATE, new StoreService.AccountCreate(address, hash).toJson()))
+        .onSuccess(reply -> message.reply(new AuthService.Registered(address).toJson()))
         .onFailure(failure -> failRegister(message, failure));
   }
 
@@ -123,10 +131,16 @@ public class AuthVerticle extends VerticleBase {
   }
 
   private void login(Message<Object> message) {
-    JsonObject body = body(message);
-    String user = text(body, "user");
-    String password = text(body, "password");
-    String client = text(body, "client");
+    AuthService.Login request;
+    try {
+      request = AuthService.Login.fromJson(BusMessages.body(message));
+    } catch (BusContractException e) {
+      message.fail(BusContractException.FAILURE_CODE, "login needs a user address and a client address");
+      return;
+    }
+    String user = request.user();
+    String password = request.password();
+    String client = request.client();
     // Checked before anything is counted: the limiter's keys must stay small for its memory bound to mean much.
     if (!Limits.isAddress(user) || client == null || client.isEmpty()
         || client.length() > MAX_CLIENT_LENGTH) {
@@ -147,7 +161,8 @@ public class AuthVerticle extends VerticleBase {
 
   /** Reads the account, checks the password (against a dummy hash when there is none) and answers. */
   private void authenticate(Message<Object> message, String user, String password, String client) {
-    store(StoreService.ACCOUNT_GET, new JsonObject().put("address", user))
+    store(StoreService.ACCOUNT_GET, new StoreService.AccountGet(user).toJson())
+        .map(StoreService.Account::fromJson)
         .recover(failure -> storeFailureCode(failure) == ErrorCode.NOT_FOUND.code()
             ? Future.succeededFuture(null) : Future.failedFuture(failure))
         .compose(account -> checkPassword(password, account))
@@ -159,8 +174,8 @@ public class AuthVerticle extends VerticleBase {
   }
 
   /** Whether {@code password} is the account's password; false, after as much work, when there is no account. */
-  private Future<Boolean> checkPassword(String password, JsonObject account) {
-    String stored = account == null ? dummyHash : account.getString("hash");
+  private Future<Boolean> checkPassword(String password, StoreService.Account account) {
+    String stored = account == null ? dummyHash : account.hash();
     return hashPool.executeBlocking(() -> hasher.verify(password, stored), false)
         .map(match -> match && account != null);
   }
@@ -175,7 +190,13 @@ public class AuthVerticle extends VerticleBase {
   }
 
   private void resume(Message<Object> message) {
-    String token = text(body(message), "token");
+    String token;
+    try {
+      token = AuthService.Resume.fromJson(BusMessages.body(message)).token();
+    } catch (BusContractException e) {
+      message.fail(ErrorCode.UNAUTHORIZED.code(), BAD_TOKEN);
+      return;
+    }
     Optional<String> address = tokens.verify(token, System.currentTimeMillis());
     if (address.isEmpty()) {
       message.fail(ErrorCode.UNAUTHORIZED.code(), BAD_TOKEN);
@@ -186,7 +207,7 @@ public class AuthVerticle extends VerticleBase {
 
   private JsonObject grant(String address) {
     // Wall-clock time: tokens are checked by other nodes, and an expiry must mean the same instant on all of them.
-    return new JsonObject().put("address", address).put("token", tokens.issue(address, System.currentTimeMillis()));
+    return new AuthService.Granted(address, tokens.issue(address, System.currentTimeMillis())).toJson();
   }
 
   private Future<JsonObject> store(String address, JsonObject request) {
@@ -211,18 +232,6 @@ public class AuthVerticle extends VerticleBase {
       }
     }
     return -1;
-  }
-
-  /** The request body, or an empty object for anything that is not a JSON object (its fields then fail checks). */
-  private static JsonObject body(Message<Object> message) {
-    Object body = message.body();
-    return body instanceof JsonObject ? (JsonObject) body : new JsonObject();
-  }
-
-  /** A string field, or null when it is absent or not a string. */
-  private static String text(JsonObject body, String key) {
-    Object value = body.getValue(key);
-    return value instanceof String ? (String) value : null;
   }
 
   private static long monotonicMillis() {

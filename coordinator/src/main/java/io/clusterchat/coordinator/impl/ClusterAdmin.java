@@ -160,16 +160,16 @@ public final class ClusterAdmin {
           + ": start another one first");
     }
     registry.markDraining(gatewayNode);
-    JsonArray to = new JsonArray();
-    targets.forEach(target -> to.add(new JsonObject().put("host", target.host()).put("port", target.port())));
-    JsonObject body = new JsonObject().put("targets", to).put("batchSize", options.getDrainBatchSize())
-        .put("batchIntervalMillis", options.getDrainBatchIntervalMillis());
+    List<GatewayService.Target> to = new ArrayList<>();
+    targets.forEach(target -> to.add(new GatewayService.Target(target.host(), target.port())));
+    JsonObject body = new GatewayService.Drain(to, options.getDrainBatchSize(),
+        options.getDrainBatchIntervalMillis()).toJson();
     DeliveryOptions drainRequest = new DeliveryOptions().setSendTimeout(options.getDrainTimeoutMillis())
         .addHeader(GatewayService.ACTION, GatewayService.DRAIN);
-    LOG.info("draining gateway {} to {}", gatewayNode, to.encode());
+    LOG.info("draining gateway {} to {}", gatewayNode, to);
     vertx.eventBus().<JsonObject>request(GatewayService.address(gatewayNode), body, drainRequest)
         .onSuccess(reply -> LOG.info("gateway {} drained: {} clients moved", gatewayNode,
-            reply.body().getValue("moved")))
+            GatewayService.Drained.fromJson(reply.body()).moved()))
         .onFailure(e -> {
           LOG.warn("drain of gateway {} failed: {}", gatewayNode, e.toString());
           if (!(e instanceof ReplyException reply && reply.failureCode() == CONFLICT)) {
@@ -189,7 +189,8 @@ public final class ClusterAdmin {
     List<String> told = new ArrayList<>();
     for (GatewayEntry gateway : registry.live()) {
       if (region == null || region.equals(gateway.region())) {
-        vertx.eventBus().send(GatewayService.address(gateway.node()), new JsonObject().put("text", text), notice);
+        vertx.eventBus().send(GatewayService.address(gateway.node()), new GatewayService.Notice(text).toJson(),
+            notice);
         told.add(gateway.node());
       }
     }
@@ -203,16 +204,17 @@ public final class ClusterAdmin {
    */
   public Future<JsonObject> kick(String user) {
     DeliveryOptions kick = new DeliveryOptions(request).addHeader(GatewayService.ACTION, GatewayService.KICK);
-    return vertx.eventBus().<JsonObject>request(SessionService.LOOKUP, new JsonObject().put("user", user), request)
-        .compose(lookup -> {
+    return vertx.eventBus().<JsonObject>request(SessionService.LOOKUP, new SessionService.Lookup(user).toJson(),
+            request)
+        .map(lookup -> SessionService.Sessions.fromJson(lookup.body()))
+        .compose(found -> {
           Set<String> gateways = new LinkedHashSet<>();
-          lookup.body().getJsonArray("sessions", new JsonArray())
-              .forEach(session -> gateways.add(((JsonObject) session).getString("gateway")));
+          found.sessions().forEach(session -> gateways.add(session.gateway()));
           List<Future<Integer>> kicks = new ArrayList<>();
           for (String gateway : gateways) {
             kicks.add(vertx.eventBus().<JsonObject>request(GatewayService.address(gateway),
-                    new JsonObject().put("user", user), kick)
-                .map(reply -> reply.body().getInteger("kicked", 0))
+                    new GatewayService.Kick(user).toJson(), kick)
+                .map(reply -> GatewayService.Kicked.fromJson(reply.body()).kicked())
                 .otherwise(e -> {
                   LOG.warn("kick of {} on gateway {} failed: {}", user, gateway, e.toString());
                   return 0;

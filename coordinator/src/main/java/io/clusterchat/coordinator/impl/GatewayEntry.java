@@ -1,5 +1,6 @@
 package io.clusterchat.coordinator.impl;
 
+import io.clusterchat.bus.CoordinatorService;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -11,8 +12,8 @@ public record GatewayEntry(String node, String region, String host, int port, in
                            long sends, long deliveries, long startedAt, long receivedAtMillis, double sendsPerSecond,
                            double deliveriesPerSecond, int dispatched) {
 
-  public static final String ACCEPTING = "accepting";
-  public static final String DRAINING = "draining";
+  public static final String ACCEPTING = CoordinatorService.ACCEPTING;
+  public static final String DRAINING = CoordinatorService.DRAINING;
 
   public boolean accepting() {
     return ACCEPTING.equals(state);

@@ -1,5 +1,7 @@
 package io.clusterchat.coordinator.impl;
 
+import io.clusterchat.bus.BusContractException;
+import io.clusterchat.bus.CoordinatorService;
 import io.clusterchat.protocol.Limits;
 import io.vertx.core.json.JsonObject;
 import java.util.Comparator;
@@ -178,23 +180,19 @@ public final class GatewayRegistry {
         Math.max(0, (fresh.deliveries() - previous.deliveries()) / seconds), 0);
   }
 
-  private GatewayEntry parse(JsonObject report) {
+  private GatewayEntry parse(JsonObject json) {
+    CoordinatorService.GatewayReport report;
     try {
-      String node = report.getString("node");
-      String region = report.getString("region");
-      String host = report.getString("host");
-      Integer port = report.getInteger("port");
-      String state = report.getString("state");
-      if (node == null || !Limits.isRegion(region) || host == null || host.isBlank()
-          || port == null || port < 1 || port > MAX_PORT
-          || !(GatewayEntry.ACCEPTING.equals(state) || GatewayEntry.DRAINING.equals(state))) {
-        return null;
-      }
-      return new GatewayEntry(node, region, host, port, report.getInteger("connections", 0), state,
-          report.getLong("sends", 0L), report.getLong("deliveries", 0L), report.getLong("startedAt", 0L),
-          clockMillis.getAsLong(), 0, 0, 0);
-    } catch (ClassCastException e) {
+      report = CoordinatorService.GatewayReport.fromJson(json);
+    } catch (BusContractException e) {
       return null;
     }
+    String state = report.state();
+    if (!Limits.isRegion(report.region()) || report.host().isBlank() || report.port() < 1 || report.port() > MAX_PORT
+        || !(GatewayEntry.ACCEPTING.equals(state) || GatewayEntry.DRAINING.equals(state))) {
+      return null;
+    }
+    return new GatewayEntry(report.node(), report.region(), report.host(), report.port(), report.connections(),
+        state, report.sends(), report.deliveries(), report.startedAt(), clockMillis.getAsLong(), 0, 0, 0);
   }
 }

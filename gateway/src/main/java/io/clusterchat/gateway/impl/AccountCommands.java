@@ -35,40 +35,43 @@ final class AccountCommands {
   private Future<ServerFrame> registerUser(ClientConnection connection, Request request) {
     String name = UserAddress.name(request.string("name"));
     String password = checkPassword(request.string("password"));
-    JsonObject body = new JsonObject().put("name", name).put("region", options.getRegion()).put("password", password);
-    return backend.request(AuthService.REGISTER, body).map(reply -> {
-      String address = reply.getString("address");
-      return ServerFrame.ok(Command.REGISTER, address, () -> new JsonObject().put("address", address));
-    });
+    AuthService.Register register = new AuthService.Register(name, options.getRegion(), password);
+    return backend.request(AuthService.REGISTER, register.toJson()).map(AuthService.Registered::fromJson)
+        .map(registered -> {
+          String address = registered.address();
+          return ServerFrame.ok(Command.REGISTER, address, () -> new JsonObject().put("address", address));
+        });
   }
 
   private Future<ServerFrame> login(ClientConnection connection, Request request) {
     refuseIfLoggedIn(connection);
     String user = UserAddress.parse(request.string("user"), options.getRegion());
     String password = checkPassword(request.string("password"));
-    JsonObject body = new JsonObject().put("user", user).put("password", password)
-        .put("client", connection.remoteHost());
-    return backend.request(AuthService.LOGIN, body).compose(auth -> bind(connection, Command.LOGIN, auth));
+    AuthService.Login login = new AuthService.Login(user, password, connection.remoteHost());
+    return backend.request(AuthService.LOGIN, login.toJson()).map(AuthService.Granted::fromJson)
+        .compose(granted -> bind(connection, Command.LOGIN, granted));
   }
 
   private Future<ServerFrame> resume(ClientConnection connection, Request request) {
     refuseIfLoggedIn(connection);
-    return backend.request(AuthService.RESUME, new JsonObject().put("token", request.string("token")))
-        .compose(auth -> bind(connection, Command.RESUME, auth));
+    return backend.request(AuthService.RESUME, new AuthService.Resume(request.string("token")).toJson())
+        .map(AuthService.Granted::fromJson)
+        .compose(granted -> bind(connection, Command.RESUME, granted));
   }
 
   /** Records the session, reads the inbox cursor, and only then marks the connection logged in. */
-  private Future<ServerFrame> bind(ClientConnection connection, Command command, JsonObject auth) {
-    String address = auth.getString("address");
-    String token = auth.getString("token");
-    JsonObject session = new JsonObject().put("user", address).put("gateway", options.getNodeId())
-        .put("connection", connection.id()).put("region", options.getRegion());
-    return backend.request(SessionService.BIND, session)
-        .compose(bound -> backend.request(StoreService.INBOX_CURSOR, new JsonObject().put("user", address)))
+  private Future<ServerFrame> bind(ClientConnection connection, Command command, AuthService.Granted granted) {
+    String address = granted.address();
+    String token = granted.token();
+    SessionService.Bind session = new SessionService.Bind(address, options.getNodeId(), connection.id(),
+        options.getRegion());
+    return backend.request(SessionService.BIND, session.toJson())
+        .compose(bound -> backend.request(StoreService.INBOX_CURSOR, new StoreService.InboxCursor(address).toJson()))
+        .map(StoreService.Cursor::fromJson)
         .map(cursor -> {
           registry.loggedIn(connection, address);
-          long acked = cursor.getLong("acked");
-          long latest = cursor.getLong("latest");
+          long acked = cursor.acked();
+          long latest = cursor.latest();
           return ServerFrame.ok(command, address + " " + token + " " + acked + " " + latest, () -> new JsonObject()
               .put("address", address).put("token", token).put("acked", acked).put("latest", latest));
         })

@@ -1,12 +1,12 @@
 package io.clusterchat.gateway.impl;
 
+import io.clusterchat.bus.StoreService;
 import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.bus.SessionService;
 import io.clusterchat.protocol.ByeReason;
 import io.clusterchat.protocol.ServerFrame;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import java.util.Collection;
 import java.util.Map;
@@ -108,17 +108,17 @@ public final class ConnectionRegistry {
 
   /** Tells the session-store a session ended; a failure leaves it for the store's own sweep. */
   void unbind(String connectionId, String user) {
-    backend.request(SessionService.UNBIND, new JsonObject().put("user", user).put("connection", connectionId))
+    backend.request(SessionService.UNBIND, new SessionService.Unbind(user, connectionId).toJson())
         .onFailure(e -> LOG.warn("session {} of {} not unbound: {}", connectionId, user, e.toString()));
   }
 
   /** Pushes a stored message to every connection of its recipient on this node. */
-  public void deliver(String user, JsonObject message) {
+  public void deliver(String user, StoreService.InboxItem message) {
     Set<ClientConnection> targets = byUser.get(user);
     if (targets == null) {
       return;
     }
-    ServerFrame frame = ServerFrame.msg(message);
+    ServerFrame frame = ServerFrame.msg(message.toJson());
     for (ClientConnection connection : targets) {
       counters.delivered();
       connection.context().runOnContext(v -> connection.push(frame));

@@ -2,6 +2,7 @@ package io.clusterchat.gateway.impl;
 
 import io.clusterchat.bus.GatewayService;
 import io.clusterchat.bus.SessionService;
+import io.clusterchat.bus.StoreService;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -34,23 +35,20 @@ final class Delivery {
     this.backend = backend;
   }
 
-  /** @param message the store's reply to an append: seq, msg, from, to, ts, text */
-  void deliver(JsonObject message) {
-    String user = message.getString("to");
-    JsonObject push = new JsonObject().put("user", user).put("message", new JsonObject()
-        .put("seq", message.getLong("seq")).put("msg", message.getString("msg"))
-        .put("from", message.getString("from")).put("to", user)
-        .put("ts", message.getLong("ts")).put("text", message.getString("text")));
-    Future<JsonObject> lookup = backend.request(SessionService.LOOKUP, new JsonObject().put("user", user));
+  /** @param message a stored message, as it sits in its recipient's inbox */
+  void deliver(StoreService.InboxItem message) {
+    String user = message.to();
+    JsonObject push = new GatewayService.Deliver(user, message).toJson();
+    Future<SessionService.Sessions> lookup = backend.request(SessionService.LOOKUP,
+        new SessionService.Lookup(user).toJson()).map(SessionService.Sessions::fromJson);
     Future<Void> sent = pending.compute(user, (key, before) ->
         (before == null ? lookup : before.transform(done -> lookup)).transform(found -> {
           if (found.succeeded()) {
             Set<String> gateways = new LinkedHashSet<>();
-            found.result().getJsonArray("sessions")
-                .forEach(s -> gateways.add(((JsonObject) s).getString("gateway")));
+            found.result().sessions().forEach(session -> gateways.add(session.gateway()));
             gateways.forEach(gateway -> backend.send(GatewayService.address(gateway), push, deliver));
           } else {
-            LOG.warn("no push of {} to {} (the recipient will SYNC it): {}", message.getString("msg"), user,
+            LOG.warn("no push of {} to {} (the recipient will SYNC it): {}", message.msg(), user,
                 found.cause().toString());
           }
           return Future.<Void>succeededFuture();

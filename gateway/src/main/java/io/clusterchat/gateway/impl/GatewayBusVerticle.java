@@ -1,12 +1,13 @@
 package io.clusterchat.gateway.impl;
 
+import io.clusterchat.bus.BusContractException;
+import io.clusterchat.bus.BusMessages;
 import io.clusterchat.bus.GatewayService;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,14 +28,14 @@ public class GatewayBusVerticle extends VerticleBase {
   public static final long DEFAULT_DRAIN_BATCH_INTERVAL_MILLIS = 200;
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayBusVerticle.class);
-  private static final int BAD_REQUEST = 400;
+  private static final int BAD_REQUEST = BusContractException.FAILURE_CODE;
   private static final int CONFLICT = 409;
   private static final int MAX_PORT = 65535;
 
   private final String nodeId;
   private final ConnectionRegistry registry;
   private final Handler<Integer> onDrained;
-  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<Object> consumer;
 
   public GatewayBusVerticle(String nodeId, ConnectionRegistry registry) {
     this(nodeId, registry, moved -> { });
@@ -53,39 +54,39 @@ public class GatewayBusVerticle extends VerticleBase {
     return consumer.completion();
   }
 
-  private void handle(Message<JsonObject> message) {
+  private void handle(Message<Object> message) {
     String action = message.headers().get(GatewayService.ACTION);
-    JsonObject body = message.body() == null ? new JsonObject() : message.body();
-    if (GatewayService.DELIVER.equals(action)) {
-      registry.deliver(body.getString("user"), body.getJsonObject("message"));
-    } else if (GatewayService.DRAIN.equals(action)) {
-      drain(message, body);
-    } else if (GatewayService.NOTICE.equals(action)) {
-      String text = body.getString("text");
-      if (text != null) {
-        LOG.info("gateway {}: notice to {} connections", nodeId, registry.notice(text));
+    try {
+      JsonObject body = BusMessages.body(message);
+      if (GatewayService.DELIVER.equals(action)) {
+        GatewayService.Deliver deliver = GatewayService.Deliver.fromJson(body);
+        registry.deliver(deliver.user(), deliver.message());
+      } else if (GatewayService.DRAIN.equals(action)) {
+        drain(message, GatewayService.Drain.fromJson(body));
+      } else if (GatewayService.NOTICE.equals(action)) {
+        LOG.info("gateway {}: notice to {} connections", nodeId,
+            registry.notice(GatewayService.Notice.fromJson(body).text()));
+      } else if (GatewayService.KICK.equals(action)) {
+        String user = GatewayService.Kick.fromJson(body).user();
+        int kicked = registry.kick(user);
+        LOG.info("gateway {}: kicked {} ({} connections)", nodeId, user, kicked);
+        message.reply(new GatewayService.Kicked(kicked).toJson());
+      } else {
+        LOG.warn("gateway {}: unknown action '{}'", nodeId, action);
       }
-    } else if (GatewayService.KICK.equals(action)) {
-      String user = body.getString("user");
-      if (user == null) {
-        message.fail(BAD_REQUEST, "kick needs a user");
-        return;
-      }
-      int kicked = registry.kick(user);
-      LOG.info("gateway {}: kicked {} ({} connections)", nodeId, user, kicked);
-      message.reply(new JsonObject().put("kicked", kicked));
-    } else {
-      LOG.warn("gateway {}: unknown action '{}'", nodeId, action);
+    } catch (BusContractException e) {
+      LOG.warn("gateway {}: malformed {}: {}", nodeId, action, e.getMessage());
+      message.fail(BusContractException.FAILURE_CODE, e.getMessage());
     }
   }
 
-  private void drain(Message<JsonObject> message, JsonObject body) {
+  private void drain(Message<Object> message, GatewayService.Drain request) {
     Drain drain;
     try {
-      drain = new Drain(vertx, registry, targets(body.getJsonArray("targets")),
-          body.getInteger("batchSize", DEFAULT_DRAIN_BATCH_SIZE),
-          body.getLong("batchIntervalMillis", DEFAULT_DRAIN_BATCH_INTERVAL_MILLIS));
-    } catch (IllegalArgumentException | ClassCastException e) {
+      drain = new Drain(vertx, registry, targets(request.targets()),
+          request.batchSize() == null ? DEFAULT_DRAIN_BATCH_SIZE : request.batchSize(),
+          request.batchIntervalMillis() == null ? DEFAULT_DRAIN_BATCH_INTERVAL_MILLIS : request.batchIntervalMillis());
+    } catch (IllegalArgumentException e) {
       message.fail(BAD_REQUEST, "bad drain request: " + e.getMessage());
       return;
     }
@@ -93,25 +94,24 @@ public class GatewayBusVerticle extends VerticleBase {
       message.fail(CONFLICT, "gateway " + nodeId + " is already draining");
       return;
     }
-    LOG.info("gateway {} draining: moving {} connections to {}", nodeId, registry.size(), body.getJsonArray("targets"));
+    LOG.info("gateway {} draining: moving {} connections to {}", nodeId, registry.size(), request.targets());
     drain.run().onSuccess(moved -> {
       LOG.info("gateway {} drained: {} connections moved", nodeId, moved);
-      message.reply(new JsonObject().put("moved", moved));
+      message.reply(new GatewayService.Drained(moved).toJson());
       onDrained.handle(moved);
     });
   }
 
-  private static List<Drain.Target> targets(JsonArray array) {
-    if (array == null || array.isEmpty()) {
+  private static List<Drain.Target> targets(List<GatewayService.Target> requested) {
+    if (requested.isEmpty()) {
       throw new IllegalArgumentException("no targets");
     }
     List<Drain.Target> targets = new ArrayList<>();
-    for (int i = 0; i < array.size(); i++) {
-      JsonObject target = array.getJsonObject(i);
-      String host = target.getString("host");
-      Integer port = target.getInteger("port");
-      if (host == null || host.isBlank() || host.contains(" ") || port == null || port < 1 || port > MAX_PORT) {
-        throw new IllegalArgumentException("target " + target.encode());
+    for (GatewayService.Target target : requested) {
+      String host = target.host();
+      int port = target.port();
+      if (host.isBlank() || host.contains(" ") || port < 1 || port > MAX_PORT) {
+        throw new IllegalArgumentException("target " + target);
       }
       targets.add(new Drain.Target(host, port));
     }

@@ -4,7 +4,6 @@ import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.bus.CoordinatorService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import java.util.function.IntSupplier;
 
 /**
@@ -14,9 +13,9 @@ import java.util.function.IntSupplier;
 public class GatewayReportVerticle extends VerticleBase {
 
   /** The report's {@code state} while clients are taken. */
-  public static final String ACCEPTING = "accepting";
+  public static final String ACCEPTING = CoordinatorService.ACCEPTING;
   /** The report's {@code state} once a drain began: no new clients, the connected ones are being moved. */
-  public static final String DRAINING = "draining";
+  public static final String DRAINING = CoordinatorService.DRAINING;
 
   private final GatewayOptions options;
   private final ConnectionRegistry registry;
@@ -51,20 +50,13 @@ public class GatewayReportVerticle extends VerticleBase {
   }
 
   /** The report as published. */
-  JsonObject load() {
-    return new JsonObject()
-        .put("node", options.getNodeId())
-        .put("region", options.getRegion())
-        .put("host", options.getPublicHost())
-        .put("port", port.getAsInt())
-        .put("connections", registry.size())
-        .put("state", registry.isDraining() ? DRAINING : ACCEPTING)
-        .put("sends", registry.counters().sends())
-        .put("deliveries", registry.counters().deliveries())
-        .put("startedAt", startedAt);
+  CoordinatorService.GatewayReport load() {
+    return new CoordinatorService.GatewayReport(options.getNodeId(), options.getRegion(), options.getPublicHost(),
+        port.getAsInt(), registry.size(), registry.isDraining() ? DRAINING : ACCEPTING, registry.counters().sends(),
+        registry.counters().deliveries(), startedAt);
   }
 
   private void report() {
-    vertx.eventBus().publish(CoordinatorService.GATEWAY_REPORT, load());
+    vertx.eventBus().publish(CoordinatorService.GATEWAY_REPORT, load().toJson());
   }
 }

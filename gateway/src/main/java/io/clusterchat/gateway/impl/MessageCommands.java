@@ -10,7 +10,6 @@ import io.clusterchat.protocol.Request;
 import io.clusterchat.protocol.ServerFrame;
 import io.clusterchat.protocol.UserAddress;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** SEND, SYNC, ACK and HISTORY: the persistence-node stores and reads; {@link Delivery} pushes. */
@@ -45,55 +44,50 @@ final class MessageCommands {
     if (!Limits.isTextLength(text)) {
       throw new ProtocolException(ErrorCode.TOO_LARGE, Limits.textLengthRule());
     }
-    JsonObject append = new JsonObject().put("from", connection.user()).put("to", to).put("text", text);
-    if (request.id() != null) {
-      append.put("clientId", request.id());
-    }
-    return backend.request(StoreService.MESSAGE_APPEND, append).map(stored -> {
-      counters.sent();
-      if (!stored.getBoolean("duplicate", false)) {
-        delivery.deliver(stored);
-      }
-      String msg = stored.getString("msg");
-      long ts = stored.getLong("ts");
-      return ServerFrame.ok(Command.SEND, msg + " " + ts, () -> new JsonObject().put("msg", msg).put("ts", ts));
-    });
+    StoreService.Append append = new StoreService.Append(connection.user(), to, text, request.id());
+    return backend.request(StoreService.MESSAGE_APPEND, append.toJson()).map(StoreService.Appended::fromJson)
+        .map(stored -> {
+          counters.sent();
+          if (!stored.duplicate()) {
+            delivery.deliver(stored.item());
+          }
+          String msg = stored.msg();
+          long ts = stored.ts();
+          return ServerFrame.ok(Command.SEND, msg + " " + ts, () -> new JsonObject().put("msg", msg).put("ts", ts));
+        });
   }
 
   private Future<ServerFrame> sync(ClientConnection connection, Request request) {
-    JsonObject query = new JsonObject().put("user", connection.user())
-        .put("limit", capped(request.number("limit"), Limits.DEFAULT_SYNC_LIMIT, Limits.MAX_SYNC_LIMIT));
-    if (request.number("after") != null) {
-      query.put("after", request.number("after"));
-    }
-    return backend.request(StoreService.INBOX_SYNC, query).map(reply -> {
-      JsonArray items = reply.getJsonArray("items");
-      items.forEach(item -> connection.stream(request, ServerFrame.msg((JsonObject) item)));
-      long latest = reply.getLong("latest");
-      return ServerFrame.ok(Command.SYNC, items.size() + " " + latest,
-          () -> new JsonObject().put("count", items.size()).put("latest", latest));
-    });
+    StoreService.InboxSync query = new StoreService.InboxSync(connection.user(), request.number("after"),
+        capped(request.number("limit"), Limits.DEFAULT_SYNC_LIMIT, Limits.MAX_SYNC_LIMIT));
+    return backend.request(StoreService.INBOX_SYNC, query.toJson()).map(StoreService.InboxPage::fromJson)
+        .map(page -> {
+          page.items().forEach(item -> connection.stream(request, ServerFrame.msg(item.toJson())));
+          int count = page.items().size();
+          long latest = page.latest();
+          return ServerFrame.ok(Command.SYNC, count + " " + latest,
+              () -> new JsonObject().put("count", count).put("latest", latest));
+        });
   }
 
   private Future<ServerFrame> ack(ClientConnection connection, Request request) {
     long seq = request.number("seq");
-    return backend.request(StoreService.INBOX_ACK, new JsonObject().put("user", connection.user()).put("seq", seq))
+    return backend.request(StoreService.INBOX_ACK, new StoreService.InboxAck(connection.user(), seq).toJson())
         .map(reply -> ServerFrame.ok(Command.ACK, String.valueOf(seq), () -> new JsonObject().put("seq", seq)));
   }
 
   private Future<ServerFrame> history(ClientConnection connection, Request request) {
     String peer = UserAddress.parse(request.string("peer"), options.getRegion());
-    JsonObject query = new JsonObject().put("user", connection.user()).put("peer", peer)
-        .put("limit", capped(request.number("limit"), Limits.DEFAULT_HISTORY_LIMIT, Limits.MAX_HISTORY_LIMIT));
-    return backend.request(StoreService.HISTORY, query)
-        .compose(reply -> reply.getJsonArray("items").isEmpty()
-            ? presence.requireAccount(peer).map(exists -> reply)
-            : Future.succeededFuture(reply))
-        .map(reply -> {
-          JsonArray items = reply.getJsonArray("items");
-          items.forEach(item -> connection.stream(request, ServerFrame.hist((JsonObject) item)));
-          return ServerFrame.ok(Command.HISTORY, String.valueOf(items.size()),
-              () -> new JsonObject().put("count", items.size()));
+    StoreService.History query = new StoreService.History(connection.user(), peer,
+        capped(request.number("limit"), Limits.DEFAULT_HISTORY_LIMIT, Limits.MAX_HISTORY_LIMIT));
+    return backend.request(StoreService.HISTORY, query.toJson()).map(StoreService.HistoryPage::fromJson)
+        .compose(page -> page.items().isEmpty()
+            ? presence.requireAccount(peer).map(exists -> page)
+            : Future.succeededFuture(page))
+        .map(page -> {
+          page.items().forEach(item -> connection.stream(request, ServerFrame.hist(item.toJson())));
+          int count = page.items().size();
+          return ServerFrame.ok(Command.HISTORY, String.valueOf(count), () -> new JsonObject().put("count", count));
         });
   }
 

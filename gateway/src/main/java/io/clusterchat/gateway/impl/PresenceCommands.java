@@ -30,22 +30,26 @@ final class PresenceCommands {
 
   private Future<ServerFrame> who(ClientConnection connection, Request request) {
     String user = UserAddress.parse(request.string("user"), options.getRegion());
-    return backend.request(SessionService.LOOKUP, new JsonObject().put("user", user)).compose(reply -> {
-      TreeSet<String> regions = new TreeSet<>();
-      reply.getJsonArray("sessions").forEach(session -> regions.add(((JsonObject) session).getString("region")));
-      if (regions.isEmpty()) {
-        // Offline or unknown: only the store can tell which (an online user surely exists).
-        return requireAccount(user).map(exists -> ServerFrame.ok(Command.WHO, user + " offline",
-            () -> new JsonObject().put("address", user).put("online", false).put("regions", new JsonArray())));
-      }
-      List<String> sorted = List.copyOf(regions);
-      return Future.succeededFuture(ServerFrame.ok(Command.WHO, user + " online " + String.join(",", sorted),
-          () -> new JsonObject().put("address", user).put("online", true).put("regions", new JsonArray(sorted))));
-    });
+    return backend.request(SessionService.LOOKUP, new SessionService.Lookup(user).toJson())
+        .map(SessionService.Sessions::fromJson)
+        .compose(found -> answer(user, found));
+  }
+
+  private Future<ServerFrame> answer(String user, SessionService.Sessions found) {
+    TreeSet<String> regions = new TreeSet<>();
+    found.sessions().forEach(session -> regions.add(session.region()));
+    if (regions.isEmpty()) {
+      // Offline or unknown: only the store can tell which (an online user surely exists).
+      return requireAccount(user).map(exists -> ServerFrame.ok(Command.WHO, user + " offline",
+          () -> new JsonObject().put("address", user).put("online", false).put("regions", new JsonArray())));
+    }
+    List<String> sorted = List.copyOf(regions);
+    return Future.succeededFuture(ServerFrame.ok(Command.WHO, user + " online " + String.join(",", sorted),
+        () -> new JsonObject().put("address", user).put("online", true).put("regions", new JsonArray(sorted))));
   }
 
   /** Succeeds if the account exists; fails 404 (from the store) if not. */
   Future<Void> requireAccount(String address) {
-    return backend.request(StoreService.ACCOUNT_GET, new JsonObject().put("address", address)).mapEmpty();
+    return backend.request(StoreService.ACCOUNT_GET, new StoreService.AccountGet(address).toJson()).mapEmpty();
   }
 }

@@ -1,7 +1,7 @@
 package io.clusterchat.persistence.impl;
 
+import io.clusterchat.bus.StoreService;
 import io.clusterchat.protocol.ErrorCode;
-import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,16 +21,16 @@ public final class AccountQueries {
     this.database = database;
   }
 
-  /** {@code {"address","hash"}} to {@code {"address"}}; 409 when taken, decided by the primary key. */
-  public JsonObject create(JsonObject request) throws SQLException {
-    String address = RequestFields.address(request, "address");
-    String hash = RequestFields.string(request, "hash", MAX_HASH_CHARS);
+  /** Creates an account; 409 when the address is taken, decided by the primary key. */
+  public StoreService.AccountCreated create(StoreService.AccountCreate request) throws SQLException {
+    String address = RequestFields.address(request.address(), "address");
+    String hash = RequestFields.string(request.hash(), "hash", MAX_HASH_CHARS);
     database.withConnection(connection -> {
       insert(connection, address, hash);
       database.makeDurable(connection);
       return null;
     });
-    return new JsonObject().put("address", address);
+    return new StoreService.AccountCreated(address);
   }
 
   private static void insert(Connection connection, String address, String hash) throws SQLException {
@@ -48,9 +48,9 @@ public final class AccountQueries {
     }
   }
 
-  /** {@code {"address"}} to {@code {"address","hash","created"}}; 404 when there is no such account. */
-  public JsonObject get(JsonObject request) throws SQLException {
-    String address = RequestFields.address(request, "address");
+  /** An account with its hash; 404 when there is no such account. */
+  public StoreService.Account get(StoreService.AccountGet request) throws SQLException {
+    String address = RequestFields.address(request.address(), "address");
     return database.withConnection(connection -> {
       try (PreparedStatement select = connection.prepareStatement(SELECT)) {
         select.setString(1, address);
@@ -58,10 +58,7 @@ public final class AccountQueries {
           if (!row.next()) {
             throw new StoreFailure(ErrorCode.NOT_FOUND, "no such user");
           }
-          return new JsonObject()
-              .put("address", address)
-              .put("hash", row.getString(1))
-              .put("created", row.getLong(2));
+          return new StoreService.Account(address, row.getString("password_hash"), row.getLong("created_ms"));
         }
       }
     });

@@ -1,9 +1,9 @@
 package io.clusterchat.persistence.impl;
 
+import io.clusterchat.bus.StoreService;
 import io.clusterchat.persistence.PersistenceOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -51,7 +51,7 @@ public final class AppendBatcher {
   }
 
   /** Queues an append; the future completes once its batch committed or failed. */
-  public Future<JsonObject> submit(PendingAppend append) {
+  public Future<StoreService.Appended> submit(PendingAppend append) {
     if (!running) {
       return Future.failedFuture(StoreFailure.unavailable("store stopping"));
     }

@@ -1,8 +1,8 @@
 package io.clusterchat.persistence.impl;
 
+import io.clusterchat.bus.StoreService;
 import io.clusterchat.persistence.impl.PendingAppend.DedupKey;
 import io.clusterchat.protocol.ErrorCode;
-import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -55,7 +55,7 @@ final class AppendWriter {
   private final Database database;
   private final StoreMeters meters;
   private final Map<String, Long> latestSeqs = new LruMap<>(LATEST_SEQ_CACHE_ENTRIES);
-  private final Map<DedupKey, JsonObject> recentAppends = new LruMap<>(RECENT_APPEND_ENTRIES);
+  private final Map<DedupKey, StoreService.Appended> recentAppends = new LruMap<>(RECENT_APPEND_ENTRIES);
   private long lastTimestamp;
   private long lastId = UNKNOWN;
 
@@ -81,9 +81,9 @@ final class AppendWriter {
     List<PendingAppend> fresh = new ArrayList<>(batch.size());
     for (PendingAppend append : batch) {
       DedupKey key = append.dedupKey();
-      JsonObject earlier = key == null ? null : recentAppends.get(key);
+      StoreService.Appended earlier = key == null ? null : recentAppends.get(key);
       if (earlier != null) {
-        append.succeed(earlier.copy().put("duplicate", true));
+        append.succeed(earlier.asDuplicate());
       } else if (key == null || firstByKey.putIfAbsent(key, append) == null) {
         fresh.add(append);
       } else {
@@ -95,7 +95,7 @@ final class AppendWriter {
 
   private static void answerAsCopy(PendingAppend copy, PendingAppend original) {
     if (original.reply() != null) {
-      copy.succeed(original.reply().copy().put("duplicate", true));
+      copy.succeed(original.reply().asDuplicate());
     } else {
       copy.fail(original.failure());
     }
@@ -211,17 +211,17 @@ final class AppendWriter {
   private void answerStored(List<Row> rows, long firstId, long timestamp) {
     for (int i = 0; i < rows.size(); i++) {
       PendingAppend append = rows.get(i).append();
-      JsonObject reply = PendingAppend.stored(MessageIds.of(firstId + i), rows.get(i).seq(), timestamp,
-          append.from, append.to, append.text, false);
+      StoreService.Appended reply = new StoreService.Appended(MessageIds.of(firstId + i), rows.get(i).seq(),
+          timestamp, append.from, append.to, append.text, false);
       remember(append, reply);
       append.succeed(reply);
     }
   }
 
-  private void remember(PendingAppend append, JsonObject reply) {
+  private void remember(PendingAppend append, StoreService.Appended reply) {
     DedupKey key = append.dedupKey();
     if (key != null) {
-      recentAppends.put(key, reply.copy());
+      recentAppends.put(key, reply);
     }
   }
 
@@ -236,10 +236,11 @@ final class AppendWriter {
         select.setString(2, append.clientId);
         try (ResultSet row = select.executeQuery()) {
           if (row.next()) {
-            JsonObject original = PendingAppend.stored(MessageIds.of(row.getLong("id")), row.getLong("seq"),
-                row.getLong("ts_ms"), append.from, row.getString("recipient"), row.getString("body"), false);
+            StoreService.Appended original = new StoreService.Appended(MessageIds.of(row.getLong("id")),
+                row.getLong("seq"), row.getLong("ts_ms"), append.from, row.getString("recipient"),
+                row.getString("body"), false);
             remember(append, original);
-            append.succeed(original.copy().put("duplicate", true));
+            append.succeed(original.asDuplicate());
           }
         }
       }

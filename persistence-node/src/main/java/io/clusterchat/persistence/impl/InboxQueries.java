@@ -1,12 +1,14 @@
 package io.clusterchat.persistence.impl;
 
+import io.clusterchat.bus.StoreService;
 import io.clusterchat.protocol.Limits;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /** Inbox reads (SYNC, HISTORY), the cursor, and ACK. Blocking: runs on worker threads. */
 public final class InboxQueries {
@@ -34,47 +36,44 @@ public final class InboxQueries {
    * {@code {"user","after"?,"limit"}} to {@code {"items":[...],"acked","latest"}}: the inbox after {@code after}
    * (default: the acked cursor) in seq order.
    */
-  public JsonObject sync(JsonObject request) throws SQLException {
-    String user = RequestFields.address(request, "user");
-    int limit = RequestFields.limit(request, Limits.DEFAULT_SYNC_LIMIT, Limits.MAX_SYNC_LIMIT);
+  public StoreService.InboxPage sync(StoreService.InboxSync request) throws SQLException {
+    String user = RequestFields.address(request.user(), "user");
+    int limit = RequestFields.limit(request.limit(), Limits.DEFAULT_SYNC_LIMIT, Limits.MAX_SYNC_LIMIT);
     return database.withConnection(connection -> {
       long acked = acked(connection, user);
-      long after = RequestFields.nonNegative(request, "after", acked);
-      JsonArray items = inbox(connection, user, after, limit);
+      long after = RequestFields.nonNegative(request.after(), "after", acked);
+      List<StoreService.InboxItem> items = inbox(connection, user, after, limit);
       // Read after the items so that latest is never below the last item, even with appends in between.
       long latest = latest(connection, user);
-      return new JsonObject().put("items", items).put("acked", acked).put("latest", latest);
+      return new StoreService.InboxPage(items, acked, latest);
     });
   }
 
-  /** {@code {"user"}} to {@code {"acked","latest"}}, both 0 for a user with nothing. */
-  public JsonObject cursor(JsonObject request) throws SQLException {
-    String user = RequestFields.address(request, "user");
+  /** A user's cursor, both 0 for a user with nothing. */
+  public StoreService.Cursor cursor(StoreService.InboxCursor request) throws SQLException {
+    String user = RequestFields.address(request.user(), "user");
     return database.withConnection(connection ->
-        new JsonObject().put("acked", acked(connection, user)).put("latest", latest(connection, user)));
+        new StoreService.Cursor(acked(connection, user), latest(connection, user)));
   }
 
-  /** {@code {"user","seq"}} to {@code {"acked"}}; the cursor only moves forward; 400 beyond the latest seq. */
-  public JsonObject ack(JsonObject request) throws SQLException {
-    String user = RequestFields.address(request, "user");
-    long seq = RequestFields.nonNegative(request, "seq", -1);
-    if (seq < 0) {
-      throw StoreFailure.badRequest("missing seq");
-    }
+  /** Moves the cursor, only forward; 400 beyond the latest seq. */
+  public StoreService.Acked ack(StoreService.InboxAck request) throws SQLException {
+    String user = RequestFields.address(request.user(), "user");
+    long seq = RequestFields.nonNegative(request.seq(), "seq", 0);
     return database.withConnection(connection -> {
       if (seq > latest(connection, user)) {
         throw StoreFailure.badRequest("seq beyond latest");
       }
       // No fsync for H2 here: an ACK lost in a crash only means messages are synced again (at-least-once).
-      return new JsonObject().put("acked", moveCursor(connection, user, seq, true));
+      return new StoreService.Acked(moveCursor(connection, user, seq, true));
     });
   }
 
-  /** {@code {"user","peer","limit"}} to {@code {"items":[...]}}: the last messages both ways, oldest first. */
-  public JsonObject history(JsonObject request) throws SQLException {
-    String user = RequestFields.address(request, "user");
-    String peer = RequestFields.address(request, "peer");
-    int limit = RequestFields.limit(request, Limits.DEFAULT_HISTORY_LIMIT, Limits.MAX_HISTORY_LIMIT);
+  /** The last messages both ways, oldest first. */
+  public StoreService.HistoryPage history(StoreService.History request) throws SQLException {
+    String user = RequestFields.address(request.user(), "user");
+    String peer = RequestFields.address(request.peer(), "peer");
+    int limit = RequestFields.limit(request.limit(), Limits.DEFAULT_HISTORY_LIMIT, Limits.MAX_HISTORY_LIMIT);
     boolean self = user.equals(peer);
     return database.withConnection(connection -> {
       try (PreparedStatement select = connection.prepareStatement(
@@ -89,32 +88,27 @@ public final class InboxQueries {
           select.setInt(selectIndex++, limit);
           select.setInt(selectIndex++, limit);
         }
-        return new JsonObject().put("items", newestFirstToOldestFirst(select));
+        return new StoreService.HistoryPage(newestFirstToOldestFirst(select));
       }
     });
   }
 
-  private static JsonArray newestFirstToOldestFirst(PreparedStatement select) throws SQLException {
-    JsonArray items = new JsonArray();
+  private static List<StoreService.HistoryItem> newestFirstToOldestFirst(PreparedStatement select)
+      throws SQLException {
+    List<StoreService.HistoryItem> items = new ArrayList<>();
     try (ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
-        items.add(new JsonObject()
-            .put("msg", MessageIds.of(rows.getLong("id")))
-            .put("from", rows.getString("sender"))
-            .put("to", rows.getString("recipient"))
-            .put("ts", rows.getLong("ts_ms"))
-            .put("text", rows.getString("body")));
+        items.add(new StoreService.HistoryItem(MessageIds.of(rows.getLong("id")), rows.getString("sender"),
+            rows.getString("recipient"), rows.getLong("ts_ms"), rows.getString("body")));
       }
     }
-    JsonArray oldestFirst = new JsonArray();
-    for (int i = items.size() - 1; i >= 0; i--) {
-      oldestFirst.add(items.getValue(i));
-    }
-    return oldestFirst;
+    Collections.reverse(items);
+    return items;
   }
 
-  private static JsonArray inbox(Connection connection, String user, long after, int limit) throws SQLException {
-    JsonArray items = new JsonArray();
+  private static List<StoreService.InboxItem> inbox(Connection connection, String user, long after, int limit)
+      throws SQLException {
+    List<StoreService.InboxItem> items = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(SELECT_INBOX)) {
       int selectIndex = 1;
       select.setString(selectIndex++, user);
@@ -122,13 +116,8 @@ public final class InboxQueries {
       select.setInt(selectIndex++, limit);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          items.add(new JsonObject()
-              .put("seq", rows.getLong("seq"))
-              .put("msg", MessageIds.of(rows.getLong("id")))
-              .put("from", rows.getString("sender"))
-              .put("to", user)
-              .put("ts", rows.getLong("ts_ms"))
-              .put("text", rows.getString("body")));
+          items.add(new StoreService.InboxItem(rows.getLong("seq"), MessageIds.of(rows.getLong("id")),
+              rows.getString("sender"), user, rows.getLong("ts_ms"), rows.getString("body")));
         }
       }
     }

@@ -1,10 +1,10 @@
 package io.clusterchat.persistence.impl;
 
+import io.clusterchat.bus.StoreService;
 import io.clusterchat.protocol.ErrorCode;
 import io.clusterchat.protocol.Limits;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.json.JsonObject;
 
 /**
  * One MESSAGE_APPEND request on its way through group commit: parsed on the event loop, stored by the append
@@ -18,10 +18,10 @@ public final class PendingAppend {
   final String clientId;
   /** When the store took it ({@link System#nanoTime()}), for the append deadline. */
   final long receivedNanos = System.nanoTime();
-  private final Promise<JsonObject> promise = Promise.promise();
+  private final Promise<StoreService.Appended> promise = Promise.promise();
 
   /** Set by the writer: either the reply or the failure. */
-  private JsonObject reply;
+  private StoreService.Appended reply;
   private StoreFailure failure;
 
   private PendingAppend(String from, String to, String text, String clientId) {
@@ -31,18 +31,15 @@ public final class PendingAppend {
     this.clientId = clientId;
   }
 
-  /** Parses {@code {"from","to","text","clientId"?}}; throws a 400 or 413 {@link StoreFailure} when bad. */
-  public static PendingAppend parse(JsonObject request) {
-    String from = RequestFields.address(request, "from");
-    String to = RequestFields.address(request, "to");
-    String text = RequestFields.optionalString(request, "text");
-    if (text == null) {
-      throw StoreFailure.badRequest("missing text");
-    }
+  /** Checks an append; throws a 400 or 413 {@link StoreFailure} when bad. */
+  public static PendingAppend of(StoreService.Append request) {
+    String from = RequestFields.address(request.from(), "from");
+    String to = RequestFields.address(request.to(), "to");
+    String text = request.text();
     if (!Limits.isTextLength(text)) {
       throw new StoreFailure(ErrorCode.TOO_LARGE, "message text too long");
     }
-    String clientId = RequestFields.optionalString(request, "clientId");
+    String clientId = request.clientId();
     // The client id is the JSON request id of the SEND.
     if (clientId != null && (clientId.isEmpty() || !Limits.isIdLength(clientId))) {
       throw StoreFailure.badRequest("bad clientId");
@@ -55,7 +52,7 @@ public final class PendingAppend {
     return clientId == null ? null : new DedupKey(from, clientId);
   }
 
-  public Future<JsonObject> future() {
+  public Future<StoreService.Appended> future() {
     return promise.future();
   }
 
@@ -63,7 +60,7 @@ public final class PendingAppend {
     return reply != null || failure != null;
   }
 
-  JsonObject reply() {
+  StoreService.Appended reply() {
     return reply;
   }
 
@@ -71,7 +68,7 @@ public final class PendingAppend {
     return failure;
   }
 
-  void succeed(JsonObject reply) {
+  void succeed(StoreService.Appended reply) {
     this.reply = reply;
     this.failure = null;
   }
@@ -97,18 +94,5 @@ public final class PendingAppend {
 
   /** A sender's idempotency key. */
   record DedupKey(String sender, String clientId) {
-  }
-
-  /** The reply of a stored message, as MESSAGE_APPEND answers. */
-  static JsonObject stored(String msgId, long seq, long ts, String from, String to, String text,
-      boolean duplicate) {
-    return new JsonObject()
-        .put("msg", msgId)
-        .put("seq", seq)
-        .put("ts", ts)
-        .put("from", from)
-        .put("to", to)
-        .put("text", text)
-        .put("duplicate", duplicate);
   }
 }

@@ -1,5 +1,7 @@
 package io.clusterchat.persistence.impl;
 
+import io.clusterchat.bus.BusContractException;
+import io.clusterchat.bus.BusMessages;
 import io.clusterchat.persistence.PersistenceOptions;
 import io.clusterchat.bus.StoreService;
 import io.vertx.core.AsyncResult;
@@ -9,6 +11,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +37,9 @@ public class StoreVerticle extends VerticleBase {
 
   /** A store request answered from a worker thread. */
   @FunctionalInterface
-  private interface BlockingQuery {
-    JsonObject run(JsonObject request) throws Exception;
+  /** A database read or write taking a request record to a reply record. Blocking: runs on a worker. */
+  private interface BlockingQuery<Q, R> {
+    R run(Q request) throws Exception;
   }
 
   @Override
@@ -46,12 +50,17 @@ public class StoreVerticle extends VerticleBase {
     AccountQueries accounts = new AccountQueries(database);
     InboxQueries inboxes = new InboxQueries(database);
     return Future.all(List.of(
-        serve(StoreService.ACCOUNT_CREATE, accounts::create),
-        serve(StoreService.ACCOUNT_GET, accounts::get),
-        serve(StoreService.INBOX_SYNC, inboxes::sync),
-        serve(StoreService.INBOX_ACK, inboxes::ack),
-        serve(StoreService.INBOX_CURSOR, inboxes::cursor),
-        serve(StoreService.HISTORY, inboxes::history),
+        serve(StoreService.ACCOUNT_CREATE, StoreService.AccountCreate::fromJson, accounts::create,
+            StoreService.AccountCreated::toJson),
+        serve(StoreService.ACCOUNT_GET, StoreService.AccountGet::fromJson, accounts::get,
+            StoreService.Account::toJson),
+        serve(StoreService.INBOX_SYNC, StoreService.InboxSync::fromJson, inboxes::sync,
+            StoreService.InboxPage::toJson),
+        serve(StoreService.INBOX_ACK, StoreService.InboxAck::fromJson, inboxes::ack, StoreService.Acked::toJson),
+        serve(StoreService.INBOX_CURSOR, StoreService.InboxCursor::fromJson, inboxes::cursor,
+            StoreService.Cursor::toJson),
+        serve(StoreService.HISTORY, StoreService.History::fromJson, inboxes::history,
+            StoreService.HistoryPage::toJson),
         vertx.eventBus().consumer(StoreService.MESSAGE_APPEND, this::append).completion()));
   }
 
@@ -63,38 +72,40 @@ public class StoreVerticle extends VerticleBase {
     }).eventually(() -> workers.close());
   }
 
-  private Future<Void> serve(String address, BlockingQuery query) {
+  private <Q, R> Future<Void> serve(String address, Function<JsonObject, Q> decode, BlockingQuery<Q, R> query,
+                                    Function<R, JsonObject> encode) {
     return vertx.eventBus().consumer(address, (Message<Object> message) -> {
-      JsonObject request = requestOf(message);
+      Q request = requestOf(message, decode);
       if (request != null) {
-        workers.executeBlocking(() -> query.run(request), false)
+        workers.executeBlocking(() -> encode.apply(query.run(request)), false)
             .onComplete(result -> reply(message, result));
       }
     }).completion();
   }
 
   private void append(Message<Object> message) {
-    JsonObject request = requestOf(message);
+    StoreService.Append request = requestOf(message, StoreService.Append::fromJson);
     if (request == null) {
       return;
     }
     PendingAppend append;
     try {
-      append = PendingAppend.parse(request);
+      append = PendingAppend.of(request);
     } catch (StoreFailure e) {
       fail(message, e);
       return;
     }
-    appends.submit(append).onComplete(result -> reply(message, result));
+    appends.submit(append).map(StoreService.Appended::toJson).onComplete(result -> reply(message, result));
   }
 
-  /** The request's JSON body, or {@code null} after failing the message when it has none. */
-  private static JsonObject requestOf(Message<Object> message) {
-    if (message.body() instanceof JsonObject) {
-      return (JsonObject) message.body();
+  /** The request's record, or {@code null} after failing the message when it is not of its contract's shape. */
+  private static <Q> Q requestOf(Message<Object> message, Function<JsonObject, Q> decode) {
+    try {
+      return decode.apply(BusMessages.body(message));
+    } catch (BusContractException e) {
+      fail(message, StoreFailure.badRequest(e.getMessage()));
+      return null;
     }
-    fail(message, StoreFailure.badRequest("request body must be a JSON object"));
-    return null;
   }
 
   private static void reply(Message<Object> message, AsyncResult<JsonObject> result) {

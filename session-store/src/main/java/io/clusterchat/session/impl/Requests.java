@@ -1,6 +1,8 @@
 package io.clusterchat.session.impl;
 
+import io.clusterchat.bus.BusContractException;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Supplier;
 
 /** Reads the fields of a session request, failing with {@link RequestFailure} (400). */
 public final class Requests {
@@ -18,13 +20,20 @@ public final class Requests {
     return (JsonObject) body;
   }
 
-  /** A required, non-blank string field of at most {@link #MAX_FIELD_LENGTH} characters. */
-  public static String field(JsonObject body, String name) {
-    Object value = body.getValue(name);
-    if (!(value instanceof String) || ((String) value).isBlank()) {
+  /** The request's record; a request not of its contract's shape is a 400. */
+  public static <T> T read(Supplier<T> decode) {
+    try {
+      return decode.get();
+    } catch (BusContractException e) {
+      throw RequestFailure.badRequest(e.getMessage());
+    }
+  }
+
+  /** A required, non-blank string of at most {@link #MAX_FIELD_LENGTH} characters. */
+  public static String field(String text, String name) {
+    if (text == null || text.isBlank()) {
       throw RequestFailure.badRequest("'" + name + "' must be a non-empty string");
     }
-    String text = (String) value;
     if (text.length() > MAX_FIELD_LENGTH) {
       throw RequestFailure.badRequest("'" + name + "' is longer than " + MAX_FIELD_LENGTH + " characters");
     }

@@ -1,5 +1,6 @@
 package io.clusterchat.session.impl;
 
+import io.clusterchat.bus.SessionService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.Serializable;
@@ -16,15 +17,16 @@ import java.util.List;
 public record Session(String gateway, String connection, String region, long since, String member)
     implements Serializable {
 
-  private static final String GATEWAY = "gateway";
-  private static final String CONNECTION = "connection";
-  private static final String REGION = "region";
-  private static final String SINCE = "since";
   private static final String MEMBER = "member";
 
-  /** The contract's shape: {@code {"gateway","connection","region","since"}}. */
-  public JsonObject toJson() {
-    return new JsonObject().put(GATEWAY, gateway).put(CONNECTION, connection).put(REGION, region).put(SINCE, since);
+  /** The session as the contract shows it (without the member, which is the registry's own). */
+  public SessionService.Session contract() {
+    return new SessionService.Session(gateway, connection, region, since);
+  }
+
+  /** The stored form: the contract's shape plus the member. */
+  private JsonObject toJson() {
+    return contract().toJson().put(MEMBER, member);
   }
 
   /** The stored value of a user holding {@code sessions}, or null (no entry) when there is none. */
@@ -34,7 +36,7 @@ public record Session(String gateway, String connection, String region, long sin
     }
     JsonArray array = new JsonArray();
     for (Session session : sessions) {
-      array.add(session.toJson().put(MEMBER, session.member));
+      array.add(session.toJson());
     }
     return array.encode();
   }
@@ -47,8 +49,9 @@ public record Session(String gateway, String connection, String region, long sin
     }
     for (Object item : new JsonArray(stored)) {
       JsonObject json = (JsonObject) item;
-      sessions.add(new Session(json.getString(GATEWAY), json.getString(CONNECTION), json.getString(REGION),
-          json.getLong(SINCE), json.getString(MEMBER)));
+      SessionService.Session session = SessionService.Session.fromJson(json);
+      sessions.add(new Session(session.gateway(), session.connection(), session.region(), session.since(),
+          json.getString(MEMBER)));
     }
     return sessions;
   }

@@ -10,8 +10,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -68,11 +68,12 @@ public class SessionVerticle extends VerticleBase {
     }
   }
 
-  private Future<JsonObject> bind(JsonObject request) {
-    String user = Requests.field(request, "user");
-    String gateway = Requests.field(request, "gateway");
-    String connection = Requests.field(request, "connection");
-    String region = Requests.field(request, "region");
+  private Future<JsonObject> bind(JsonObject body) {
+    SessionService.Bind request = Requests.read(() -> SessionService.Bind.fromJson(body));
+    String user = Requests.field(request.user(), "user");
+    String gateway = Requests.field(request.gateway(), "gateway");
+    String connection = Requests.field(request.connection(), "connection");
+    String region = Requests.field(request.region(), "region");
     ClusterMember member = liveGateway(gateway);
     if (member == null) {
       // Its sessions could never be dropped by a leave event: refuse rather than store a zombie.
@@ -86,20 +87,22 @@ public class SessionVerticle extends VerticleBase {
             user + " already has " + options.getMaxSessionsPerUser() + " live sessions")));
   }
 
-  private Future<JsonObject> unbind(JsonObject request) {
-    String user = Requests.field(request, "user");
-    String connection = Requests.field(request, "connection");
+  private Future<JsonObject> unbind(JsonObject body) {
+    SessionService.Unbind request = Requests.read(() -> SessionService.Unbind.fromJson(body));
+    String user = Requests.field(request.user(), "user");
+    String connection = Requests.field(request.connection(), "connection");
     return registry.unbind(user, connection).map(nothing -> new JsonObject());
   }
 
-  private Future<JsonObject> lookup(JsonObject request) {
-    return registry.lookup(Requests.field(request, "user")).map(SessionVerticle::sessionsReply);
+  private Future<JsonObject> lookup(JsonObject body) {
+    SessionService.Lookup request = Requests.read(() -> SessionService.Lookup.fromJson(body));
+    return registry.lookup(Requests.field(request.user(), "user")).map(SessionVerticle::sessionsReply);
   }
 
   private static JsonObject sessionsReply(List<Session> sessions) {
-    JsonArray array = new JsonArray();
-    sessions.forEach(session -> array.add(session.toJson()));
-    return new JsonObject().put("sessions", array);
+    List<SessionService.Session> found = new ArrayList<>(sessions.size());
+    sessions.forEach(session -> found.add(session.contract()));
+    return new SessionService.Sessions(found).toJson();
   }
 
   /**
