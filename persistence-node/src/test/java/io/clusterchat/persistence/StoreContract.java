@@ -281,11 +281,15 @@ abstract class StoreContract {
     deploy(options());
     String alice = account("alice");
     assertFails(StoreService.MESSAGE_APPEND, new JsonObject().put("from", alice).put("text", "no recipient"),
+        ErrorCode.BAD_REQUEST, "missing to");
+    assertFails(StoreService.MESSAGE_APPEND, new JsonObject().put("from", alice).put("to", "Alice@BJ").put("text", "x"),
         ErrorCode.BAD_REQUEST, "bad to address");
     assertFails(StoreService.MESSAGE_APPEND, appendRequest(alice, alice, "é".repeat(2001), null),
         ErrorCode.TOO_LARGE, "message text too long");
     assertFails(StoreService.INBOX_SYNC, new JsonObject().put("user", alice).put("limit", "ten"),
-        ErrorCode.BAD_REQUEST, "limit must be a number of at least 0");
+        ErrorCode.BAD_REQUEST, "limit must be a whole number");
+    assertFails(StoreService.INBOX_SYNC, new JsonObject().put("user", alice).put("limit", 0),
+        ErrorCode.BAD_REQUEST, "limit must be at least 1");
     assertThat(append(alice, alice, "é".repeat(2000), null).getLong("seq")).isEqualTo(1);
   }
 
