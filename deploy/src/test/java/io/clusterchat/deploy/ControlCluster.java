@@ -127,6 +127,10 @@ final class ControlCluster implements AutoCloseable {
         .filter(node -> nodeId.equals(node.getString("node"))).findFirst().orElse(null);
   }
 
+  int coordinatorPort() {
+    return coordinator.httpPort();
+  }
+
   String coordinatorUrl() {
     return TestClusters.HOST + ":" + coordinator.httpPort();
   }

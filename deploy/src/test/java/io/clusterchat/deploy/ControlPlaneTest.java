@@ -8,9 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clusterchat.bus.GatewayService;
 import io.clusterchat.client.ChatClient;
 import io.clusterchat.client.ChatClientOptions;
+import io.clusterchat.cluster.TestClusters;
 import io.clusterchat.coordinator.CoordinatorOptions;
 import io.clusterchat.deploy.ControlCluster.Reply;
 import io.clusterchat.gateway.Gateway;
+import io.clusterchat.http.HttpHardening;
+import io.clusterchat.http.RawHttp;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
@@ -154,6 +157,31 @@ class ControlPlaneTest {
     assertThat(kick.body().getInteger("kicked")).isZero();
     // Dispatch and health stay open: clients and load balancers carry no token.
     assertThat(cluster.get("/health", null).status()).isEqualTo(200);
+  }
+
+  /** The admin API refuses the request smuggling shape and closes the connection (RFC 9112, 6.1). */
+  @Test
+  void adminRequestWithBothContentLengthAndTransferEncodingIs400AndClosed() throws Exception {
+    String request = RawHttp.smuggling("/api/notice").replace("Host: 127.0.0.1\r\n",
+        "Host: 127.0.0.1\r\nAuthorization: Bearer " + ADMIN_TOKEN + "\r\n");
+    RawHttp.Exchange exchange = RawHttp.send(TestClusters.HOST, cluster.coordinatorPort(), request);
+
+    assertThat(exchange.response()).startsWith("HTTP/1.1 400 ");
+    assertThat(exchange.closed()).isTrue();
+    assertThat(exchange.response().split("HTTP/1.1 ", -1)).hasSize(2);
+  }
+
+  /** The dashboard cannot be framed (clickjacking of Drain), sniffed, or leak its address. */
+  @Test
+  void dashboardIsServedWithTheSecurityHeaders() throws Exception {
+    String response = RawHttp.send(TestClusters.HOST, cluster.coordinatorPort(),
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").response();
+
+    assertThat(response).startsWith("HTTP/1.1 200 ")
+        .contains("Content-Security-Policy: " + HttpHardening.CONTENT_SECURITY_POLICY)
+        .contains("X-Content-Type-Options: nosniff")
+        .contains("X-Frame-Options: DENY")
+        .contains("Referrer-Policy: no-referrer");
   }
 
   @Test

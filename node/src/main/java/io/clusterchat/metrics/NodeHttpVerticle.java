@@ -1,5 +1,6 @@
 package io.clusterchat.metrics;
 
+import io.clusterchat.http.HttpHardening;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -39,7 +40,7 @@ public class NodeHttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     server = vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()));
-    server.requestHandler(this::handle);
+    server.requestHandler(HttpHardening.guard(this::handle));
     return server.listen().onSuccess(s -> LOG.debug("metrics and health on {}:{}", options.getHost(),
         s.actualPort()));
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clusterchat.cluster.ClusterNode;
 import io.clusterchat.cluster.NodeRole;
 import io.clusterchat.cluster.TestClusters;
+import io.clusterchat.http.RawHttp;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -103,5 +104,25 @@ class NodeHttpTest {
 
   private static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Both Content-Length and Transfer-Encoding: refused, and the connection closed (RFC 9112, 6.1). */
+  @Test
+  void aRequestWithBothContentLengthAndTransferEncodingIs400AndTheConnectionCloses() throws Exception {
+    RawHttp.Exchange exchange = RawHttp.send(TestClusters.HOST, port, RawHttp.smuggling(NodeHttpVerticle.HEALTH_PATH));
+
+    assertThat(exchange.response()).startsWith("HTTP/1.1 400 ");
+    assertThat(exchange.closed()).isTrue();
+    // The GET pipelined behind it is never answered.
+    assertThat(exchange.response().split("HTTP/1.1 ", -1)).hasSize(2);
+  }
+
+  @Test
+  void responsesCarryTheSecurityHeaders() throws Exception {
+    String response = RawHttp.send(TestClusters.HOST, port, RawHttp.get(NodeHttpVerticle.HEALTH_PATH)
+        .replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n")).response();
+
+    assertThat(response).contains("X-Content-Type-Options: nosniff").contains("X-Frame-Options: DENY")
+        .contains("Referrer-Policy: no-referrer").contains("frame-ancestors 'none'");
   }
 }

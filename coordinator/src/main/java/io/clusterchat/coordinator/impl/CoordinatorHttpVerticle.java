@@ -2,6 +2,7 @@ package io.clusterchat.coordinator.impl;
 
 import io.clusterchat.cluster.ClusterNode;
 import io.clusterchat.coordinator.CoordinatorOptions;
+import io.clusterchat.http.HttpHardening;
 import io.clusterchat.protocol.Limits;
 import io.clusterchat.protocol.UserAddress;
 import io.vertx.core.Future;
@@ -57,6 +58,13 @@ public class CoordinatorHttpVerticle extends VerticleBase {
   public Future<?> start() {
     admin = new ClusterAdmin(node, registry, options);
     Router router = Router.router(vertx);
+    // First of all: no ambiguous framing, and the browser headers on every answer (API and dashboard alike).
+    router.route().handler(routing -> {
+      if (!HttpHardening.refuseAmbiguousFraming(routing.request())) {
+        HttpHardening.securityHeaders(routing.response());
+        routing.next();
+      }
+    });
     router.get("/health").handler(this::health);
     router.get("/api/dispatch").handler(this::dispatch);
     // Every other /api route is the admin API.
