@@ -170,15 +170,20 @@ public final class ClientConnection {
     if (closing) {
       return;
     }
-    lastFrameNanos = System.nanoTime();
     parser.handle(data);
+  }
+
+  /** A complete frame: the only thing that resets the idle timer (bytes without a line end do not). */
+  private void frameArrived() {
+    lastFrameNanos = System.nanoTime();
+    meters.framesIn.increment();
   }
 
   private void onLine(String line) {
     if (closing) {
       return;
     }
-    meters.framesIn.increment();
+    frameArrived();
     Request request = RequestDecoder.decode(line);
     switch (limiter.onFrame(lastFrameNanos)) {
       case ACCEPT:
@@ -199,7 +204,7 @@ public final class ClientConnection {
     if (closing) {
       return;
     }
-    meters.framesIn.increment();
+    frameArrived();
     RateLimiter.Verdict verdict = limiter.onFrame(lastFrameNanos);
     if (verdict == RateLimiter.Verdict.ABUSE) {
       closeWith(ByeReason.ABUSE, null);
