@@ -2,10 +2,10 @@ package io.clusterchat.persistence.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterchat.bus.StoreService;
 import io.clusterchat.persistence.PersistenceOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -49,15 +49,14 @@ class AppendBatcherTest {
     database = Database.open(options);
     batcher = new AppendBatcher(database, options, vertx.getOrCreateContext());
     // Queued while the writer is not running yet: by the time it starts, all are past their deadline.
-    List<Future<JsonObject>> appends = new ArrayList<>();
+    List<Future<StoreService.Appended>> appends = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      appends.add(batcher.submit(PendingAppend.parse(new JsonObject()
-          .put("from", "alice@bj").put("to", "bob@sh").put("text", "late " + i))));
+      appends.add(batcher.submit(PendingAppend.of(new StoreService.Append("alice@bj", "bob@sh", "late " + i, null))));
     }
     Thread.sleep(2 * DEADLINE_MILLIS);
     batcher.start();
 
-    for (Future<JsonObject> append : appends) {
+    for (Future<StoreService.Appended> append : appends) {
       Throwable failure = append.toCompletionStage().toCompletableFuture()
           .handle((ok, e) -> e).get(10, TimeUnit.SECONDS);
       assertThat(failure).isInstanceOf(StoreFailure.class);
