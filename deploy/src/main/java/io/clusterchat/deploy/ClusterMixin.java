@@ -40,8 +40,9 @@ final class ClusterMixin {
       description = "The clustered event bus's TCP port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
   int busPort;
 
-  @Option(names = "--metrics-host", paramLabel = "ADDRESS", defaultValue = NodeHttpOptions.DEFAULT_HOST,
-      description = "The address of this node's /metrics and /health endpoint. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--metrics-host", paramLabel = "ADDRESS",
+      description = "The address of this node's /metrics and /health endpoint. Default: --cluster-host (nothing "
+          + "listens on every interface unless told to, e.g. 0.0.0.0 for a scraper on another network).")
   String metricsHost;
 
   @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "0",
@@ -70,6 +71,7 @@ final class ClusterMixin {
         .setPublicHost(publicHost)
         .setBusPort(busPort)
         // 0 means off here (an operator wants a known port to scrape), unlike NodeHttpOptions' any-free-port.
-        .setMetrics(metricsPort == 0 ? null : new NodeHttpOptions().setHost(metricsHost).setPort(metricsPort));
+        .setMetrics(metricsPort == 0 ? null
+            : new NodeHttpOptions().setHost(metricsHost == null ? host : metricsHost).setPort(metricsPort));
   }
 }

@@ -75,6 +75,11 @@ final class GatewayCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   int abuseLimit;
 
+  @Option(names = "--max-outbound", paramLabel = "BYTES", defaultValue = "" + Limits.DEFAULT_MAX_OUTBOUND,
+      description = "Bytes that may wait to be written to one client; past them it gets BYE slow and is closed. "
+          + "Default: ${DEFAULT-VALUE}.")
+  int maxOutbound;
+
   @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "5s",
       converter = DurationConverter.class,
       description = "On shutdown, how long clients have to leave after BYE shutdown. Default: ${DEFAULT-VALUE}.")
@@ -102,6 +107,7 @@ final class GatewayCommand implements Callable<Integer> {
           .setRateLimit(rateLimit)
           .setRateBurst(rateBurst)
           .setAbuseLimit(abuseLimit)
+          .setMaxOutbound(maxOutbound)
           .setShutdownGraceMillis(shutdownGrace.toMillis())
           .setRequestTimeoutMillis(requestTimeout.toMillis());
       if (instances != null) {

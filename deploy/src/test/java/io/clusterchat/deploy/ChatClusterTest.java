@@ -2,11 +2,16 @@ package io.clusterchat.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterchat.bus.StoreService;
 import io.clusterchat.deploy.LineClient.Msg;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,6 +90,40 @@ class ChatClusterTest {
     assertThat(login[2]).isEqualTo(erin + "@bj");
     String fred = user("fred");
     sh().registerAndLogin(fred, emoji.repeat(128));
+  }
+
+  /**
+   * Password hashes never reach a gateway (issue 11, finding 10): WHO of an offline user and HISTORY with nobody
+   * ask whether the account exists, not for the account.
+   */
+  @Test
+  void noPasswordHashReachesAGateway() throws Exception {
+    String gina = user("gina");
+    String hank = user("hank");
+    LineClient g = bj();
+    g.registerAndLogin(gina, PW);
+    assertThat(g.call("REGISTER " + hank + " " + PW)).startsWith("OK REGISTER ");
+    List<String> asked = new CopyOnWriteArrayList<>();
+    List<String> received = new CopyOnWriteArrayList<>();
+    EventBus bus = cluster.gatewayBj.vertx().eventBus();
+    Handler<DeliveryContext<Object>> outbound = context -> {
+      asked.add(context.message().address());
+      context.next();
+    };
+    Handler<DeliveryContext<Object>> inbound = context -> {
+      received.add(String.valueOf(context.message().body()));
+      context.next();
+    };
+    bus.addOutboundInterceptor(outbound).addInboundInterceptor(inbound);
+    try {
+      assertThat(g.call("WHO " + hank)).isEqualTo("OK WHO " + hank + "@bj offline");
+      assertThat(g.call("HISTORY " + hank)).isEqualTo("OK HISTORY 0");
+      assertThat(g.call("WHO nobody-at-all")).startsWith("ERR 404 ");
+    } finally {
+      bus.removeOutboundInterceptor(outbound).removeInboundInterceptor(inbound);
+    }
+    assertThat(asked).doesNotContain(StoreService.ACCOUNT_GET);
+    assertThat(received).noneMatch(body -> body.contains("\"hash\"") || body.contains("$argon2id$"));
   }
 
   @Test

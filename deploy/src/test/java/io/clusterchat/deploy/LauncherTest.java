@@ -2,6 +2,7 @@ package io.clusterchat.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterchat.cluster.NodeRole;
 import io.clusterchat.gateway.GatewayOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -125,6 +126,18 @@ class LauncherTest {
         "--port", "7003", "--region", "gz");
     assertThat(withFlags.gatewayOptions().getPort()).isEqualTo(7003);
     assertThat(withFlags.gatewayOptions().getRegion()).isEqualTo("gz");
+  }
+
+  /** Metrics and health bind the node's host unless told otherwise (issue 11, finding 6: they bound 0.0.0.0). */
+  @Test
+  void metricsListenOnTheNodesHostUnlessToldOtherwise() {
+    GatewayCommand onClusterHost = parse(Map.of(), "gateway", "--node-id", "gw-1", "--region", "bj",
+        "--cluster-host", "127.0.0.2", "--metrics-port", "9100");
+    assertThat(onClusterHost.cluster.toOptions(NodeRole.GATEWAY, "bj").getMetrics().getHost()).isEqualTo("127.0.0.2");
+
+    GatewayCommand onItsOwn = parse(Map.of(), "gateway", "--node-id", "gw-1", "--region", "bj",
+        "--cluster-host", "127.0.0.2", "--metrics-host", "0.0.0.0", "--metrics-port", "9100");
+    assertThat(onItsOwn.cluster.toOptions(NodeRole.GATEWAY, "bj").getMetrics().getHost()).isEqualTo("0.0.0.0");
   }
 
   @Test

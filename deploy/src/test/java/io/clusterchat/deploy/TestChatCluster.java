@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Every role in one JVM, each on its own clustered Vert.x instance of one real Hazelcast cluster on 127.0.0.1:
@@ -54,6 +55,12 @@ final class TestChatCluster implements AutoCloseable {
     gatewaySh = node("gw-sh-1", NodeRole.GATEWAY, "sh", false);
     sh = await(Gateway.deploy(gatewaySh.vertx(), gatewayOptions("gw-sh-1", "sh")));
     return this;
+  }
+
+  /** Starts one more gateway, with options of its own (e.g. limits a test needs smaller). */
+  Gateway startGateway(String nodeId, String region, UnaryOperator<GatewayOptions> tweak) throws Exception {
+    ClusterNode node = node(nodeId, NodeRole.GATEWAY, region, false);
+    return await(Gateway.deploy(node.vertx(), tweak.apply(gatewayOptions(nodeId, region))));
   }
 
   /** Starts a persistence-node on the cluster's H2 file (again, after {@link #stop(ClusterNode)}). */

@@ -19,6 +19,7 @@ public class GatewayOptions {
   public static final int DEFAULT_RATE_BURST = Limits.DEFAULT_RATE_BURST;
   public static final int DEFAULT_ABUSE_LIMIT = 200;
   public static final long DEFAULT_ABUSE_WINDOW_MILLIS = 10_000;
+  public static final int DEFAULT_MAX_OUTBOUND = Limits.DEFAULT_MAX_OUTBOUND;
   public static final long DEFAULT_SHUTDOWN_GRACE_MILLIS = 5_000;
   public static final long DEFAULT_REQUEST_TIMEOUT_MILLIS = 5_000;
   public static final int DEFAULT_INSTANCES = Runtime.getRuntime().availableProcessors();
@@ -30,6 +31,9 @@ public class GatewayOptions {
 
   private static final int MAX_PORT = 65535;
   private static final int MAX_INSTANCES = 1024;
+  /** Room for the largest frame the gateway sends (a JSON MSG with 4000 bytes of escaped text) several times. */
+  private static final int MIN_MAX_OUTBOUND = 64 * 1024;
+  private static final int MAX_MAX_OUTBOUND = 1 << 30;
   /** Bounds of the per-connection frame counters (rate, burst, abuse). */
   private static final int MAX_FRAMES = 1_000_000;
   /** Timers below this would be swept more often than the sweep runs. */
@@ -53,6 +57,7 @@ public class GatewayOptions {
   private int rateBurst = DEFAULT_RATE_BURST;
   private int abuseLimit = DEFAULT_ABUSE_LIMIT;
   private long abuseWindowMillis = DEFAULT_ABUSE_WINDOW_MILLIS;
+  private int maxOutbound = DEFAULT_MAX_OUTBOUND;
   private long shutdownGraceMillis = DEFAULT_SHUTDOWN_GRACE_MILLIS;
   private long requestTimeoutMillis = DEFAULT_REQUEST_TIMEOUT_MILLIS;
   /** Null: derived from the bind host (see {@link #getPublicHost()}). */
@@ -84,6 +89,7 @@ public class GatewayOptions {
     setRateBurst(json.getInteger("rateBurst", DEFAULT_RATE_BURST));
     setAbuseLimit(json.getInteger("abuseLimit", DEFAULT_ABUSE_LIMIT));
     setAbuseWindowMillis(json.getLong("abuseWindowMillis", DEFAULT_ABUSE_WINDOW_MILLIS));
+    setMaxOutbound(json.getInteger("maxOutbound", DEFAULT_MAX_OUTBOUND));
     setShutdownGraceMillis(json.getLong("shutdownGraceMillis", DEFAULT_SHUTDOWN_GRACE_MILLIS));
     setRequestTimeoutMillis(json.getLong("requestTimeoutMillis", DEFAULT_REQUEST_TIMEOUT_MILLIS));
     if (json.getString("publicHost") != null) {
@@ -106,6 +112,7 @@ public class GatewayOptions {
         .put("rateBurst", rateBurst)
         .put("abuseLimit", abuseLimit)
         .put("abuseWindowMillis", abuseWindowMillis)
+        .put("maxOutbound", maxOutbound)
         .put("shutdownGraceMillis", shutdownGraceMillis)
         .put("requestTimeoutMillis", requestTimeoutMillis)
         .put("publicHost", publicHost)
@@ -254,6 +261,19 @@ public class GatewayOptions {
       throw new IllegalArgumentException("abuse window must be at least 100 ms, was " + abuseWindowMillis);
     }
     this.abuseWindowMillis = abuseWindowMillis;
+    return this;
+  }
+
+  public int getMaxOutbound() {
+    return maxOutbound;
+  }
+
+  /**
+   * Bytes that may wait to be written to one connection; past them it gets {@code BYE slow} and is closed (it
+   * catches up with SYNC when it comes back).
+   */
+  public GatewayOptions setMaxOutbound(int maxOutbound) {
+    this.maxOutbound = checkRange("max outbound", maxOutbound, MIN_MAX_OUTBOUND, MAX_MAX_OUTBOUND);
     return this;
   }
 

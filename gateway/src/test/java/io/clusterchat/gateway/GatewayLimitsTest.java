@@ -48,6 +48,21 @@ class GatewayLimitsTest {
 
   // ---- idle timeout ----
 
+  /** Only a complete line resets the idle timer: a trickle of bytes without a line end does not (finding 8). */
+  @Test
+  void bytesWithoutALineEndDoNotKeepAConnectionAlive(Vertx vertx, VertxTestContext ctx) {
+    deploy(vertx, TestGateways.options().setIdleTimeoutMillis(ACTIVE_IDLE_TIMEOUT_MILLIS))
+        .compose(gateway -> LineClient.greeted(vertx, gateway.port()))
+        .compose(client -> {
+          long trickle = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> client.send("x"));
+          return client.untilClosed().onComplete(done -> vertx.cancelTimer(trickle));
+        })
+        .onComplete(ctx.succeeding(lines -> ctx.verify(() -> {
+          assertThat(lines).containsExactly("ERR 408 idle timeout", "BYE idle");
+          ctx.completeNow();
+        })));
+  }
+
   @Test
   void silentConnectionGetsErr408ThenByeIdleThenClose(Vertx vertx, VertxTestContext ctx) {
     deploy(vertx, TestGateways.options().setIdleTimeoutMillis(IDLE_TIMEOUT_MILLIS))

@@ -29,6 +29,12 @@ public final class StoreService {
   public static final String ACCOUNT_GET = "store.account.get";
 
   /**
+   * Whether an account exists, for everyone but the auth-node (so password hashes never leave the auth-node and the
+   * persistence-node): {@link AccountGet} to {@link AccountExists}.
+   */
+  public static final String ACCOUNT_EXISTS = "store.account.exists";
+
+  /**
    * Appends a message to the recipient's inbox, replying only after the transaction that holds it committed
    * (group commit): {@link Append} to {@link Appended}. With a client id already stored for that sender, nothing new
    * is stored and the first append's reply comes back with {@code duplicate} true. Fails 404 when the recipient has
@@ -51,6 +57,7 @@ public final class StoreService {
   private static final String ADDRESS = "address";
   private static final String HASH = "hash";
   private static final String CREATED = "created";
+  private static final String EXISTS = "exists";
   private static final String USER = "user";
   private static final String PEER = "peer";
   private static final String FROM = "from";
@@ -111,6 +118,17 @@ public final class StoreService {
 
     public static Account fromJson(JsonObject json) {
       return new Account(string(json, ADDRESS), string(json, HASH), number(json, CREATED));
+    }
+  }
+
+  /** Whether the account asked about exists. */
+  public record AccountExists(boolean exists) {
+    public JsonObject toJson() {
+      return new JsonObject().put(EXISTS, exists);
+    }
+
+    public static AccountExists fromJson(JsonObject json) {
+      return new AccountExists(flag(json, EXISTS));
     }
   }
 

@@ -8,7 +8,8 @@ public enum ByeReason {
   KICKED,
   DRAIN,
   SHUTDOWN,
-  ABUSE;
+  ABUSE,
+  SLOW;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -11,10 +11,12 @@ import io.clusterchat.protocol.ServerFrame;
 import io.clusterchat.protocol.Spelling;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,14 +26,18 @@ import org.slf4j.LoggerFactory;
  * (one final reply each). Confined to the event loop that accepted it; other threads reach it through
  * {@link #context()}.
  *
- * <p>Backpressure: reading pauses while too many requests wait or the socket's write queue is full, so a client
- * that floods or never reads costs bounded memory.
+ * <p>Backpressure: reading pauses while too many requests wait or the socket's write queue is full; streamed
+ * replies (SYNC, HISTORY) wait for the queue to drain; and a connection with more than {@code max-outbound} bytes
+ * waiting to be written (pushes it does not read) gets {@code BYE slow} and is closed. So a client that floods or
+ * never reads costs bounded memory, and never holds up another.
  */
 public final class ClientConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
   /** Requests read ahead of the one in flight before reading pauses. */
   private static final int MAX_QUEUED = 64;
+  /** How long a goodbye may take to reach a client that does not read before the connection is cut anyway. */
+  private static final long CLOSE_GRACE_MILLIS = 1_000;
 
   private final String id;
   private final NetSocket socket;
@@ -53,6 +59,10 @@ public final class ClientConnection {
   private boolean closeAfterReply;
   private boolean pausedForQueue;
   private boolean pausedForWrites;
+  /** Bytes handed to the socket and not yet written out: the measure of max-outbound. */
+  private long outboundBytes;
+  /** A streamed reply waiting for the write queue to drain, or null. */
+  private Runnable afterDrain;
 
   ClientConnection(String id, NetSocket socket, GatewayOptions options, Commands commands,
                    ConnectionRegistry registry) {
@@ -75,6 +85,7 @@ public final class ClientConnection {
     socket.handler(this::onData);
     socket.drainHandler(v -> {
       pausedForWrites = false;
+      continueStream();
       resumeIfUnblocked();
     });
     socket.exceptionHandler(e -> {
@@ -85,6 +96,7 @@ public final class ClientConnection {
     socket.closeHandler(v -> {
       meters.connectionClosed();
       closing = true;
+      continueStream();
       registry.remove(this);
     });
     write(ServerFrame.hello(options.getRegion(), options.getNodeId()).encode(Spelling.TEXT, null));
@@ -125,10 +137,32 @@ public final class ClientConnection {
     return closing;
   }
 
-  /** Writes an item of a streamed reply (MSG of SYNC, HIST of HISTORY) in the request's spelling. */
-  void stream(Request request, ServerFrame item) {
-    if (!closing) {
-      write(item.encode(request.spelling(), null));
+  /**
+   * Writes the items of a streamed reply (MSG of SYNC, HIST of HISTORY) in the request's spelling, waiting for the
+   * write queue to drain whenever it is full; completes once all are handed to the socket, or the connection closed.
+   */
+  Future<Void> stream(Request request, Iterator<ServerFrame> items) {
+    Promise<Void> done = Promise.promise();
+    streamSome(request, items, done);
+    return done.future();
+  }
+
+  private void streamSome(Request request, Iterator<ServerFrame> items, Promise<Void> done) {
+    while (!closing && items.hasNext()) {
+      write(items.next().encode(request.spelling(), null));
+      if (socket.writeQueueFull()) {
+        afterDrain = () -> streamSome(request, items, done);
+        return;
+      }
+    }
+    done.complete();
+  }
+
+  private void continueStream() {
+    Runnable next = afterDrain;
+    afterDrain = null;
+    if (next != null) {
+      next.run();
     }
   }
 
@@ -149,11 +183,17 @@ public final class ClientConnection {
     }
     if (before != null) {
       write(before.encode(pushSpelling, null));
+      if (closing) {
+        // That write found the client too slow and said goodbye already.
+        return;
+      }
     }
     closing = true;
     queue.clear();
     meters.framesOut.increment();
     socket.write(ServerFrame.bye(reason).encode(pushSpelling, null)).onComplete(v -> socket.close());
+    // A client that does not read never lets the goodbye out: cut it off anyway, so it holds nothing.
+    context.owner().setTimer(CLOSE_GRACE_MILLIS, id -> socket.close());
   }
 
   /** Closes the connection if it has been silent for the idle timeout. */
@@ -170,15 +210,20 @@ public final class ClientConnection {
     if (closing) {
       return;
     }
-    lastFrameNanos = System.nanoTime();
     parser.handle(data);
+  }
+
+  /** A complete frame: the only thing that resets the idle timer (bytes without a line end do not). */
+  private void frameArrived() {
+    lastFrameNanos = System.nanoTime();
+    meters.framesIn.increment();
   }
 
   private void onLine(String line) {
     if (closing) {
       return;
     }
-    meters.framesIn.increment();
+    frameArrived();
     Request request = RequestDecoder.decode(line);
     switch (limiter.onFrame(lastFrameNanos)) {
       case ACCEPT:
@@ -199,7 +244,7 @@ public final class ClientConnection {
     if (closing) {
       return;
     }
-    meters.framesIn.increment();
+    frameArrived();
     RateLimiter.Verdict verdict = limiter.onFrame(lastFrameNanos);
     if (verdict == RateLimiter.Verdict.ABUSE) {
       closeWith(ByeReason.ABUSE, null);
@@ -288,7 +333,17 @@ public final class ClientConnection {
 
   private void write(String line) {
     meters.framesOut.increment();
-    socket.write(line);
+    Buffer bytes = Buffer.buffer(line);
+    int size = bytes.length();
+    outboundBytes += size;
+    socket.write(bytes).onComplete(written -> outboundBytes -= size);
+    if (outboundBytes > options.getMaxOutbound() && !closing) {
+      LOG.info("connection {} from {} does not read ({} bytes waiting): BYE slow", id, socket.remoteAddress(),
+          outboundBytes);
+      meters.slowReaders.increment();
+      closeWith(ByeReason.SLOW, null);
+      return;
+    }
     if (!pausedForWrites && socket.writeQueueFull()) {
       pausedForWrites = true;
       socket.pause();

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -16,10 +17,16 @@ import org.slf4j.LoggerFactory;
  * The plain echo service of the classic socket tutorials ({@code tsTserv.py}/{@code tsUserv.py}), over TCP and
  * UDP on one port: whatever bytes one TCP read or one UDP datagram brings go back prefixed with
  * {@code [<ctime>] }. No framing, no login.
+ *
+ * <p>Memory stays bounded whatever a client does: a TCP client that sends but does not read is no longer read from
+ * once its replies fill the write queue (reading resumes when they drain), so it can only fill the kernel's socket
+ * buffers. UDP replies are whole up to the largest datagram (the default receive buffer would cut at 2,048 bytes).
  */
 public class EchoServiceVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(EchoServiceVerticle.class);
+  /** The largest UDP datagram (IPv4: 65,535 less the IP and UDP headers is 65,507; a little room is harmless). */
+  private static final int MAX_DATAGRAM_BYTES = 65_536;
 
   private final String host;
   private final int port;
@@ -35,7 +42,7 @@ public class EchoServiceVerticle extends VerticleBase {
   public Future<?> start() {
     tcp = vertx.createNetServer(new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true));
     tcp.connectHandler(this::echoTcp);
-    udp = vertx.createDatagramSocket();
+    udp = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(MAX_DATAGRAM_BYTES));
     udp.handler(packet -> udp.send(stamp(packet.data()), packet.sender().port(), packet.sender().host())
         .onFailure(e -> LOG.debug("echo reply to {} failed: {}", packet.sender(), e.toString())));
     return tcp.listen()
@@ -44,7 +51,13 @@ public class EchoServiceVerticle extends VerticleBase {
   }
 
   private void echoTcp(NetSocket socket) {
-    socket.handler(data -> socket.write(stamp(data)));
+    socket.drainHandler(v -> socket.resume());
+    socket.handler(data -> {
+      socket.write(stamp(data));
+      if (socket.writeQueueFull()) {
+        socket.pause();
+      }
+    });
     socket.exceptionHandler(e -> socket.close());
   }
 

@@ -27,6 +27,7 @@ final class GatewayMeters {
   static final String REQUESTS = NodeMetrics.PREFIX + "gateway.requests";
   static final String ERRORS = NodeMetrics.PREFIX + "gateway.errors";
   static final String DELIVERIES = NodeMetrics.PREFIX + "gateway.deliveries";
+  static final String SLOW_READERS = NodeMetrics.PREFIX + "gateway.slow.readers";
   static final String SENDS = NodeMetrics.PREFIX + "gateway.sends";
   static final String BUS_REQUESTS = NodeMetrics.PREFIX + "bus.request";
   /** The op of a pushed frame that counts as a delivery: a stored message pushed to its recipient. */
@@ -39,6 +40,7 @@ final class GatewayMeters {
   final Counter framesIn;
   final Counter framesOut;
   final Counter deliveries;
+  final Counter slowReaders;
   final Counter sends;
   private final Map<Command, Counter> requests = new EnumMap<>(Command.class);
   private final Counter invalidRequests;
@@ -53,6 +55,8 @@ final class GatewayMeters {
     framesIn = Counter.builder(FRAMES_IN).description("Frames (lines) read from clients").register(registry);
     framesOut = Counter.builder(FRAMES_OUT).description("Frames (lines) written to clients").register(registry);
     deliveries = Counter.builder(DELIVERIES).description("MSG pushes to connected clients").register(registry);
+    slowReaders = Counter.builder(SLOW_READERS).description("Connections closed with BYE slow")
+        .register(registry);
     sends = Counter.builder(SENDS).description("Messages stored for SEND (OK SEND given)").register(registry);
     for (Command command : Command.values()) {
       requests.put(command, request(command.name()));

@@ -61,13 +61,14 @@ final class MessageCommands {
     StoreService.InboxSync query = new StoreService.InboxSync(connection.user(), request.number("after"),
         capped(request.number("limit"), Limits.DEFAULT_SYNC_LIMIT, Limits.MAX_SYNC_LIMIT));
     return backend.request(StoreService.INBOX_SYNC, query.toJson()).map(StoreService.InboxPage::fromJson)
-        .map(page -> {
-          page.items().forEach(item -> connection.stream(request, ServerFrame.msg(item.toJson())));
-          int count = page.items().size();
-          long latest = page.latest();
-          return ServerFrame.ok(Command.SYNC, count + " " + latest,
-              () -> new JsonObject().put("count", count).put("latest", latest));
-        });
+        .compose(page -> connection.stream(request,
+                page.items().stream().map(item -> ServerFrame.msg(item.toJson())).iterator())
+            .map(streamed -> {
+              int count = page.items().size();
+              long latest = page.latest();
+              return ServerFrame.ok(Command.SYNC, count + " " + latest,
+                  () -> new JsonObject().put("count", count).put("latest", latest));
+            }));
   }
 
   private Future<ServerFrame> ack(ClientConnection connection, Request request) {
@@ -84,11 +85,13 @@ final class MessageCommands {
         .compose(page -> page.items().isEmpty()
             ? presence.requireAccount(peer).map(exists -> page)
             : Future.succeededFuture(page))
-        .map(page -> {
-          page.items().forEach(item -> connection.stream(request, ServerFrame.hist(item.toJson())));
-          int count = page.items().size();
-          return ServerFrame.ok(Command.HISTORY, String.valueOf(count), () -> new JsonObject().put("count", count));
-        });
+        .compose(page -> connection.stream(request,
+                page.items().stream().map(item -> ServerFrame.hist(item.toJson())).iterator())
+            .map(streamed -> {
+              int count = page.items().size();
+              return ServerFrame.ok(Command.HISTORY, String.valueOf(count),
+                  () -> new JsonObject().put("count", count));
+            }));
   }
 
   private static long capped(Long requested, long defaultLimit, long max) {

@@ -4,6 +4,8 @@ import io.clusterchat.bus.SessionService;
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.protocol.Command;
+import io.clusterchat.protocol.ErrorCode;
+import io.clusterchat.protocol.ProtocolException;
 import io.clusterchat.protocol.Request;
 import io.clusterchat.protocol.ServerFrame;
 import io.clusterchat.protocol.UserAddress;
@@ -48,8 +50,11 @@ final class PresenceCommands {
         () -> new JsonObject().put("address", user).put("online", true).put("regions", new JsonArray(sorted))));
   }
 
-  /** Succeeds if the account exists; fails 404 (from the store) if not. */
+  /** Succeeds if the account exists; fails 404 if not. Asks only whether it exists: no hash reaches a gateway. */
   Future<Void> requireAccount(String address) {
-    return backend.request(StoreService.ACCOUNT_GET, new StoreService.AccountGet(address).toJson()).mapEmpty();
+    return backend.request(StoreService.ACCOUNT_EXISTS, new StoreService.AccountGet(address).toJson())
+        .map(StoreService.AccountExists::fromJson)
+        .compose(found -> found.exists() ? Future.succeededFuture()
+            : Future.failedFuture(new ProtocolException(ErrorCode.NOT_FOUND, "no such user")));
   }
 }

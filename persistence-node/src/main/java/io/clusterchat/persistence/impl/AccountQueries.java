@@ -14,6 +14,7 @@ public final class AccountQueries {
   private static final String INSERT =
       "INSERT INTO accounts (address, password_hash, created_ms) VALUES (?, ?, ?)";
   private static final String SELECT = "SELECT password_hash, created_ms FROM accounts WHERE address = ?";
+  private static final String SELECT_EXISTS = "SELECT 1 FROM accounts WHERE address = ?";
 
   private final Database database;
 
@@ -46,6 +47,19 @@ public final class AccountQueries {
       }
       throw e;
     }
+  }
+
+  /** Whether the account exists; its hash is not read. */
+  public StoreService.AccountExists exists(StoreService.AccountGet request) throws SQLException {
+    String address = RequestFields.address(request.address(), "address");
+    return database.withConnection(connection -> {
+      try (PreparedStatement select = connection.prepareStatement(SELECT_EXISTS)) {
+        select.setString(1, address);
+        try (ResultSet row = select.executeQuery()) {
+          return new StoreService.AccountExists(row.next());
+        }
+      }
+    });
   }
 
   /** An account with its hash; 404 when there is no such account. */

@@ -54,6 +54,8 @@ public class StoreVerticle extends VerticleBase {
             StoreService.AccountCreated::toJson),
         serve(StoreService.ACCOUNT_GET, StoreService.AccountGet::fromJson, accounts::get,
             StoreService.Account::toJson),
+        serve(StoreService.ACCOUNT_EXISTS, StoreService.AccountGet::fromJson, accounts::exists,
+            StoreService.AccountExists::toJson),
         serve(StoreService.INBOX_SYNC, StoreService.InboxSync::fromJson, inboxes::sync,
             StoreService.InboxPage::toJson),
         serve(StoreService.INBOX_ACK, StoreService.InboxAck::fromJson, inboxes::ack, StoreService.Acked::toJson),
