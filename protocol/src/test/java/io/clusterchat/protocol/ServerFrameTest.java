@@ -173,7 +173,7 @@ class ServerFrameTest {
   @Test
   void byeReasonsAreThoseOfTheProtocol() {
     assertThat(Stream.of(ByeReason.values()).map(ByeReason::wireName))
-        .containsExactly("idle", "kicked", "drain", "shutdown", "abuse");
+        .containsExactly("idle", "kicked", "drain", "shutdown", "abuse", "slow");
   }
 
   static Stream<Arguments> frames() {
