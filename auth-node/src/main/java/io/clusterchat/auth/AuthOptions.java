@@ -20,6 +20,9 @@ public class AuthOptions {
   public static final int DEFAULT_CLIENT_FAILURE_LIMIT = 20;
   public static final long DEFAULT_CLIENT_FAILURE_WINDOW_MILLIS = TimeUnit.MINUTES.toMillis(5);
   public static final int DEFAULT_LIMITER_MAX_KEYS = 100_000;
+  /** Registrations one client address may make per {@link #REGISTER_WINDOW_MILLIS}. */
+  public static final int DEFAULT_REGISTER_LIMIT = 5;
+  public static final long REGISTER_WINDOW_MILLIS = TimeUnit.MINUTES.toMillis(1);
   /** Below the gateway's default 5 s request timeout, so the client gets this node's own 503. */
   public static final long DEFAULT_STORE_TIMEOUT_MILLIS = 3_000;
 
@@ -40,6 +43,7 @@ public class AuthOptions {
   private long userFailureWindowMillis = DEFAULT_USER_FAILURE_WINDOW_MILLIS;
   private int clientFailureLimit = DEFAULT_CLIENT_FAILURE_LIMIT;
   private long clientFailureWindowMillis = DEFAULT_CLIENT_FAILURE_WINDOW_MILLIS;
+  private int registerLimit = DEFAULT_REGISTER_LIMIT;
   private int limiterMaxKeys = DEFAULT_LIMITER_MAX_KEYS;
   private long storeTimeoutMillis = DEFAULT_STORE_TIMEOUT_MILLIS;
 
@@ -61,6 +65,7 @@ public class AuthOptions {
     setUserFailureWindowMillis(json.getLong("userFailureWindowMillis", DEFAULT_USER_FAILURE_WINDOW_MILLIS));
     setClientFailureLimit(json.getInteger("clientFailureLimit", DEFAULT_CLIENT_FAILURE_LIMIT));
     setClientFailureWindowMillis(json.getLong("clientFailureWindowMillis", DEFAULT_CLIENT_FAILURE_WINDOW_MILLIS));
+    setRegisterLimit(json.getInteger("registerLimit", DEFAULT_REGISTER_LIMIT));
     setLimiterMaxKeys(json.getInteger("limiterMaxKeys", DEFAULT_LIMITER_MAX_KEYS));
     setStoreTimeoutMillis(json.getLong("storeTimeoutMillis", DEFAULT_STORE_TIMEOUT_MILLIS));
   }
@@ -75,6 +80,7 @@ public class AuthOptions {
         .put("userFailureWindowMillis", userFailureWindowMillis)
         .put("clientFailureLimit", clientFailureLimit)
         .put("clientFailureWindowMillis", clientFailureWindowMillis)
+        .put("registerLimit", registerLimit)
         .put("limiterMaxKeys", limiterMaxKeys)
         .put("storeTimeoutMillis", storeTimeoutMillis);
   }
@@ -134,7 +140,10 @@ public class AuthOptions {
     return userFailureLimit;
   }
 
-  /** Failed logins one user address may have within its window before logins to it are refused (429). */
+  /**
+   * Failed logins of one user from one client address within its window before that address is refused for that
+   * user (429); past as many failures from all addresses, the user's logins are slowed, never refused.
+   */
   public AuthOptions setUserFailureLimit(int userFailureLimit) {
     this.userFailureLimit = (int) checkRange("user failure limit", userFailureLimit, 1, MAX_FAILURE_LIMIT);
     return this;
@@ -170,6 +179,16 @@ public class AuthOptions {
   public AuthOptions setClientFailureWindowMillis(long clientFailureWindowMillis) {
     this.clientFailureWindowMillis = checkRange("client failure window (ms)", clientFailureWindowMillis,
         MIN_WINDOW_MILLIS, MAX_WINDOW_MILLIS);
+    return this;
+  }
+
+  public int getRegisterLimit() {
+    return registerLimit;
+  }
+
+  /** Registrations one client address may make per minute; more get 429 before anything is hashed. */
+  public AuthOptions setRegisterLimit(int registerLimit) {
+    this.registerLimit = (int) checkRange("register limit", registerLimit, 1, MAX_FAILURE_LIMIT);
     return this;
   }
 

@@ -16,6 +16,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -148,36 +150,85 @@ class AuthServiceTest {
         .onComplete(ctx.succeedingThenComplete());
   }
 
+  /** The guessing address is refused, before the store is even asked; the real user elsewhere gets in. */
   @Test
-  void refusesAUserAfterTooManyFailuresWithoutReadingOrHashing(VertxTestContext ctx) {
+  void guessesFromOneAddressAreRefusedThereWhileTheRightPasswordFromAnotherGetsIn(VertxTestContext ctx) {
     Future<Void> failures = startStore().compose(v -> register("alice", PASSWORD)).mapEmpty();
     for (int i = 0; i < USER_LIMIT; i++) {
-      String client = "192.0.2." + (10 + i);
-      failures = failures.compose(v -> expectFailure(login("alice@bj", "wrong password", client), 401, null));
+      failures = failures.compose(v -> expectFailure(login("alice@bj", "wrong password", "192.0.2.10"), 401, null));
     }
     failures
         .compose(v -> {
           int readsBefore = accountReads.get();
-          // The right password from a fresh client: still refused, and before the store is even asked.
-          return expectFailure(login("alice@bj", PASSWORD, "198.51.100.7"), 429, "too many login attempts")
+          return expectFailure(login("alice@bj", PASSWORD, "192.0.2.10"), 429, "too many login attempts")
               .map(x -> readsBefore);
         })
-        .onComplete(ctx.succeeding(readsBefore -> ctx.verify(() -> {
-          assertThat(accountReads.get()).isEqualTo(readsBefore);
+        .compose(readsBefore -> {
+          ctx.verify(() -> assertThat(accountReads.get()).isEqualTo(readsBefore));
+          return login("alice@bj", PASSWORD, "198.51.100.7");
+        })
+        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+          assertThat(reply.getString("address")).isEqualTo("alice@bj");
           ctx.completeNow();
         })));
   }
 
+  /** Guesses spread over many addresses slow the user's logins down; they never refuse the right password. */
   @Test
-  void successResetsTheUsersFailures(VertxTestContext ctx) {
+  void spreadGuessesSlowTheUserButNeverLockItOut(VertxTestContext ctx) {
+    Future<Void> failures = startStore().compose(v -> register("alice", PASSWORD)).mapEmpty();
+    for (int i = 0; i < 2 * USER_LIMIT; i++) {
+      String client = "192.0.2." + (10 + i);
+      failures = failures.compose(v -> expectFailure(login("alice@bj", "wrong password", client), 401, null));
+    }
+    failures
+        .compose(v -> login("alice@bj", PASSWORD, "198.51.100.7"))
+        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+          assertThat(reply.getString("address")).isEqualTo("alice@bj");
+          ctx.completeNow();
+        })));
+  }
+
+  /** Correct logins at once, even many of one user from one address, never count as failures. */
+  @Test
+  void concurrentCorrectLoginsAllSucceed(VertxTestContext ctx) {
+    startStore().compose(v -> register("alice", PASSWORD))
+        .compose(v -> {
+          List<Future<JsonObject>> logins = new ArrayList<>();
+          // Eight at once: the case that used to get three 429s (attempts in progress counted as failures).
+          for (int i = 0; i < 8; i++) {
+            logins.add(login("alice@bj", PASSWORD, CLIENT));
+          }
+          return Future.all(logins);
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void successResetsTheUsersFailuresFromThatAddress(VertxTestContext ctx) {
     Future<Void> chain = startStore().compose(v -> register("alice", PASSWORD)).mapEmpty();
     for (int round = 0; round < 2; round++) {
       for (int i = 0; i < USER_LIMIT - 1; i++) {
-        chain = chain.compose(v -> expectFailure(login("alice@bj", "wrong password", "192.0.2." + 1), 401, null));
+        chain = chain.compose(v -> expectFailure(login("alice@bj", "wrong password", "192.0.2.1"), 401, null));
       }
-      chain = chain.compose(v -> login("alice@bj", PASSWORD, "198.51.100.1")).mapEmpty();
+      chain = chain.compose(v -> login("alice@bj", PASSWORD, "192.0.2.1")).mapEmpty();
     }
     chain.onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** REGISTER is limited per client address, before anything is hashed. */
+  @Test
+  void registrationsFromOneAddressAreLimited(VertxTestContext ctx) {
+    Future<Void> chain = startStore().mapEmpty();
+    for (int i = 0; i < AuthOptions.DEFAULT_REGISTER_LIMIT; i++) {
+      String name = "reg" + i;
+      chain = chain.compose(v -> register(name, PASSWORD, "203.0.113.9")).mapEmpty();
+    }
+    chain
+        .compose(v -> expectFailure(register("one-more", PASSWORD, "203.0.113.9"), 429,
+            "too many registrations from this address"))
+        .compose(v -> register("one-more", PASSWORD, "203.0.113.10"))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
@@ -251,7 +302,7 @@ class AuthServiceTest {
   void refusesMalformedRequests(VertxTestContext ctx) {
     startStore()
         .compose(v -> expectFailure(request(AuthService.REGISTER, new JsonObject().put("name", "Alice!")
-            .put("region", "bj").put("password", PASSWORD)), 400, "bad address"))
+            .put("region", "bj").put("password", PASSWORD).put("client", CLIENT)), 400, "bad address"))
         .compose(v -> expectFailure(request(AuthService.LOGIN, new JsonObject().put("user", "alice@bj")
             .put("password", PASSWORD)), 400, null))
         .compose(v -> expectFailure(request(AuthService.LOGIN, new JsonObject().put("user", 42)
@@ -260,8 +311,11 @@ class AuthServiceTest {
   }
 
   private Future<JsonObject> register(String name, String password) {
-    return request(AuthService.REGISTER,
-        new JsonObject().put("name", name).put("region", "bj").put("password", password));
+    return register(name, password, CLIENT);
+  }
+
+  private Future<JsonObject> register(String name, String password, String client) {
+    return request(AuthService.REGISTER, new AuthService.Register(name, "bj", password, client).toJson());
   }
 
   private Future<JsonObject> login(String user, String password, String client) {

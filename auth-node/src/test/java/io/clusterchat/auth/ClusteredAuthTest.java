@@ -66,9 +66,9 @@ class ClusteredAuthTest {
 
   @Test
   void registersLogsInAndResumesAcrossTheCluster(VertxTestContext ctx) {
-    request(AuthService.REGISTER, new JsonObject().put("name", "carol").put("region", "bj").put("password", PASSWORD))
+    request(AuthService.REGISTER, new JsonObject().put("name", "carol").put("region", "bj").put("password", PASSWORD).put("client", "192.0.2.1"))
         .compose(v -> expectFailure(request(AuthService.REGISTER,
-            new JsonObject().put("name", "carol").put("region", "bj").put("password", PASSWORD)), 409,
+            new JsonObject().put("name", "carol").put("region", "bj").put("password", PASSWORD).put("client", "192.0.2.1")), 409,
             "name already registered"))
         .compose(v -> expectFailure(login("wrong password"), 401, "wrong name or password"))
         .compose(v -> login(PASSWORD))

@@ -12,7 +12,8 @@ public final class AuthService {
 
   /**
    * Registers an account: {@link Register} to {@link Registered}. Fails 400 for a password of the wrong length
-   * ({@link io.clusterchat.protocol.Limits#isPasswordLength}), 409 for a taken name.
+   * ({@link io.clusterchat.protocol.Limits#isPasswordLength}), 409 for a taken name, 429 when the client address
+   * registered too often, 503 when hashing is at capacity or the store is down (and then nothing was stored).
    */
   public static final String REGISTER = "auth.register";
 
@@ -36,14 +37,17 @@ public final class AuthService {
   private AuthService() {
   }
 
-  /** A new account's name and region (lower-case, valid) and its password. */
-  public record Register(String name, String region, String password) {
+  /**
+   * A new account's name and region (lower-case, valid), its password, and the client's IP address (registrations
+   * are limited per address).
+   */
+  public record Register(String name, String region, String password, String client) {
     public JsonObject toJson() {
-      return new JsonObject().put(NAME, name).put(REGION, region).put(PASSWORD, password);
+      return new JsonObject().put(NAME, name).put(REGION, region).put(PASSWORD, password).put(CLIENT, client);
     }
 
     public static Register fromJson(JsonObject json) {
-      return new Register(string(json, NAME), string(json, REGION), string(json, PASSWORD));
+      return new Register(string(json, NAME), string(json, REGION), string(json, PASSWORD), string(json, CLIENT));
     }
   }
 

@@ -9,7 +9,6 @@ import io.clusterchat.protocol.ErrorCode;
 import io.clusterchat.protocol.Limits;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -25,14 +24,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@link AuthService#REGISTER}, {@link AuthService#LOGIN} and {@link AuthService#RESUME}. Password hashing
- * runs on a shared worker pool sized by {@link AuthOptions#getHashThreads()}, never on the event loop; accounts are
- * read and written through the persistence-node ({@link StoreService}) with a timeout, and a store that is down or
- * slow makes the request fail 503.
+ * never runs on the event loop: LOGIN verifies on a lane of {@link AuthOptions#getHashThreads()} threads and
+ * REGISTER hashes on a smaller lane of its own, each with a bounded wait ({@link HashLane}), so a REGISTER flood
+ * cannot starve logins and a request that cannot be taken gets 503 at once, before anything is stored. Accounts are
+ * read and written through the persistence-node ({@link StoreService}) with a timeout; a store that is down or slow
+ * makes the request fail 503.
  */
 public class AuthVerticle extends VerticleBase {
 
-  /** The worker pool's name: shared by every auth verticle of one Vert.x instance. */
+  /** The login lane's worker pool. */
   public static final String HASH_POOL = "clusterchat-auth-hash";
+  /** The registration lane's worker pool. */
+  public static final String REGISTER_POOL = "clusterchat-auth-register";
 
   static final String PASSWORD_LENGTH = Limits.passwordLengthRule();
   static final String WRONG_LOGIN = "wrong name or password";
@@ -40,9 +43,23 @@ public class AuthVerticle extends VerticleBase {
   static final String BAD_TOKEN = "bad or expired token";
   static final String STORE_UNAVAILABLE = "store unavailable";
   static final String NAME_TAKEN = "name already registered";
+  static final String TOO_MANY_REGISTRATIONS = "too many registrations from this address";
+  static final String BUSY = "too busy to take it now; nothing was stored";
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
   private static final int DUMMY_PASSWORD_BYTES = 24;
+  /**
+   * Logins that may wait for a thread, per thread: about a second of hashing at most, well inside a gateway's
+   * timeout; enough for a crowd behind one address logging in at once.
+   */
+  private static final int LOGIN_WAIT_PER_THREAD = 16;
+  /** Registrations that may wait, per thread: few, since each is also limited per address. */
+  private static final int REGISTER_WAIT_PER_THREAD = 4;
+  /**
+   * A registration that took longer than this (waiting, hashing) is refused 503 rather than written: the gateway
+   * that asked may have given up on it, and a 503 must mean nothing was stored.
+   */
+  private static final long REGISTER_BUDGET_MILLIS = 2_000;
   /**
    * The longest textual IP address: INET6_ADDRSTRLEN (46) plus a zone of at most IFNAMSIZ (16) characters; a
    * longer "client" is not an address.
@@ -53,7 +70,9 @@ public class AuthVerticle extends VerticleBase {
   private final PasswordHasher hasher = new PasswordHasher();
   private final Tokens tokens;
   private final LoginLimiter limiter;
-  private WorkerExecutor hashPool;
+  private final LoginLimiter.Counters registrations;
+  private HashLane logins;
+  private HashLane registers;
   private DeliveryOptions storeDelivery;
   /** Verified against when the user does not exist, so an unknown name costs as long as a wrong password. */
   private String dummyHash;
@@ -63,13 +82,20 @@ public class AuthVerticle extends VerticleBase {
     this.tokens = new Tokens(options.getTokenSecret(), options.getTokenTtlMillis());
     this.limiter = new LoginLimiter(options.getUserFailureLimit(), options.getUserFailureWindowMillis(),
         options.getClientFailureLimit(), options.getClientFailureWindowMillis(), options.getLimiterMaxKeys());
+    this.registrations = new LoginLimiter.Counters(options.getRegisterLimit(), AuthOptions.REGISTER_WINDOW_MILLIS,
+        options.getLimiterMaxKeys());
   }
 
   @Override
   public Future<?> start() {
-    hashPool = vertx.createSharedWorkerExecutor(HASH_POOL, options.getHashThreads());
+    int loginThreads = options.getHashThreads();
+    int registerThreads = Math.max(1, loginThreads / 2);
+    logins = new HashLane("login", vertx.createSharedWorkerExecutor(HASH_POOL, loginThreads),
+        loginThreads * (1 + LOGIN_WAIT_PER_THREAD));
+    registers = new HashLane("register", vertx.createSharedWorkerExecutor(REGISTER_POOL, registerThreads),
+        registerThreads * (1 + REGISTER_WAIT_PER_THREAD));
     storeDelivery = new DeliveryOptions().setSendTimeout(options.getStoreTimeoutMillis());
-    return hashPool.executeBlocking(() -> hasher.hash(randomPassword()))
+    return logins.submit(() -> hasher.hash(randomPassword()))
         .compose(dummy -> {
           dummyHash = dummy;
           return listen();
@@ -80,7 +106,7 @@ public class AuthVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return hashPool.close();
+    return Future.join(logins.close(), registers.close());
   }
 
   private Future<Void> listen() {
@@ -111,17 +137,46 @@ public class AuthVerticle extends VerticleBase {
       message.fail(ErrorCode.BAD_REQUEST.code(), PASSWORD_LENGTH);
       return;
     }
+    String client = request.client();
+    if (!isClientAddress(client)) {
+      message.fail(ErrorCode.BAD_REQUEST.code(), "register needs a client address");
+      return;
+    }
+    if (!countRegistration(client)) {
+      message.fail(ErrorCode.TOO_MANY_REQUESTS.code(), TOO_MANY_REGISTRATIONS);
+      return;
+    }
     String address = name + "@" + region;
-    // Not ordered: registrations hash in parallel on all the pool's threads.
-    hashPool.executeBlocking(() -> hasher.hash(password), false)
-        .compose(hash -> store(StoreService.ACCOUNT_CREATE, new StoreService.AccountCreate(address, hash).toJson()))
+    long receivedAt = monotonicMillis();
+    registers.submit(() -> hasher.hash(password))
+        .compose(hash -> monotonicMillis() - receivedAt > REGISTER_BUDGET_MILLIS
+            ? Future.failedFuture(new HashLane.Full("register"))
+            : store(StoreService.ACCOUNT_CREATE, new StoreService.AccountCreate(address, hash).toJson()))
         .onSuccess(reply -> message.reply(new AuthService.Registered(address).toJson()))
         .onFailure(failure -> failRegister(message, failure));
   }
 
+  /** Counts a registration of {@code client}; false when it has registered too often already. */
+  private boolean countRegistration(String client) {
+    synchronized (registrations) {
+      long now = monotonicMillis();
+      if (registrations.atLimit(client, now)) {
+        return false;
+      }
+      registrations.add(client, now);
+      return true;
+    }
+  }
+
+  private static boolean isClientAddress(String client) {
+    return client != null && !client.isEmpty() && client.length() <= MAX_CLIENT_LENGTH;
+  }
+
   private void failRegister(Message<Object> message, Throwable failure) {
     int code = storeFailureCode(failure);
-    if (code == ErrorCode.CONFLICT.code()) {
+    if (failure instanceof HashLane.Full) {
+      message.fail(ErrorCode.UNAVAILABLE.code(), BUSY);
+    } else if (code == ErrorCode.CONFLICT.code()) {
       message.fail(code, NAME_TAKEN);
     } else if (code == ErrorCode.BAD_REQUEST.code()) {
       message.fail(code, failure.getMessage());
@@ -142,21 +197,27 @@ public class AuthVerticle extends VerticleBase {
     String password = request.password();
     String client = request.client();
     // Checked before anything is counted: the limiter's keys must stay small for its memory bound to mean much.
-    if (!Limits.isAddress(user) || client == null || client.isEmpty()
-        || client.length() > MAX_CLIENT_LENGTH) {
+    if (!Limits.isAddress(user) || !isClientAddress(client)) {
       message.fail(ErrorCode.BAD_REQUEST.code(), "login needs a user address and a client address");
       return;
     }
-    if (!limiter.tryAcquire(user, client, monotonicMillis())) {
+    LoginLimiter.Verdict verdict = limiter.check(user, client, monotonicMillis());
+    if (verdict.refused()) {
       message.fail(ErrorCode.TOO_MANY_REQUESTS.code(), TOO_MANY_ATTEMPTS);
       return;
     }
     if (!Limits.isPasswordLength(password)) {
       // Cannot match any account: a failure, and no reason to spend a hash on it.
+      limiter.failed(user, client, monotonicMillis());
       message.fail(ErrorCode.UNAUTHORIZED.code(), WRONG_LOGIN);
       return;
     }
-    authenticate(message, user, password, client);
+    if (verdict.delayMillis() > 0) {
+      // The user is under attack from elsewhere: slowed, not refused, so the real user still gets in.
+      vertx.setTimer(verdict.delayMillis(), id -> authenticate(message, user, password, client));
+    } else {
+      authenticate(message, user, password, client);
+    }
   }
 
   /** Reads the account, checks the password (against a dummy hash when there is none) and answers. */
@@ -168,24 +229,27 @@ public class AuthVerticle extends VerticleBase {
         .compose(account -> checkPassword(password, account))
         .onSuccess(match -> finishLogin(message, user, client, match))
         .onFailure(failure -> {
-          limiter.abandoned(user, client, monotonicMillis());
-          failUnavailable(message, failure);
+          if (failure instanceof HashLane.Full) {
+            message.fail(ErrorCode.UNAVAILABLE.code(), BUSY);
+          } else {
+            failUnavailable(message, failure);
+          }
         });
   }
 
   /** Whether {@code password} is the account's password; false, after as much work, when there is no account. */
   private Future<Boolean> checkPassword(String password, StoreService.Account account) {
     String stored = account == null ? dummyHash : account.hash();
-    return hashPool.executeBlocking(() -> hasher.verify(password, stored), false)
-        .map(match -> match && account != null);
+    return logins.submit(() -> hasher.verify(password, stored)).map(match -> match && account != null);
   }
 
   private void finishLogin(Message<Object> message, String user, String client, boolean match) {
     if (!match) {
+      limiter.failed(user, client, monotonicMillis());
       message.fail(ErrorCode.UNAUTHORIZED.code(), WRONG_LOGIN);
       return;
     }
-    limiter.succeeded(user, client, monotonicMillis());
+    limiter.succeeded(user, client);
     message.reply(grant(user));
   }
 

@@ -4,110 +4,94 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+/** The failed-login policy: refuse the failing address, slow the targeted user, never lock the real user out. */
 class LoginLimiterTest {
 
-  private static final int USER_LIMIT = 3;
-  private static final int CLIENT_LIMIT = 5;
+  private static final int USER_LIMIT = 5;
+  private static final int CLIENT_LIMIT = 20;
   private static final long WINDOW = 60_000;
-  private static final int MAX_KEYS = 100;
   private static final long NOW = 1_000_000;
+  private static final int MAX_KEYS = 100;
 
   private final LoginLimiter limiter = new LoginLimiter(USER_LIMIT, WINDOW, CLIENT_LIMIT, WINDOW, MAX_KEYS);
 
-  @Test
-  void refusesAUserAtItsLimitFromAnyClient() {
-    for (int i = 0; i < USER_LIMIT; i++) {
-      assertThat(limiter.tryAcquire("alice@bj", "10.0.0." + i, NOW)).isTrue();
+  private void fail(String user, String client, int times) {
+    for (int i = 0; i < times; i++) {
+      limiter.failed(user, client, NOW);
     }
-
-    assertThat(limiter.tryAcquire("alice@bj", "10.0.0.99", NOW)).isFalse();
-    assertThat(limiter.tryAcquire("bob@bj", "10.0.0.99", NOW)).isTrue();
   }
 
   @Test
-  void refusesAClientAtItsLimitWhateverTheUser() {
+  void aGuessingAddressIsRefusedForThatUser() {
+    fail("alice@bj", "10.0.0.1", USER_LIMIT - 1);
+    assertThat(limiter.check("alice@bj", "10.0.0.1", NOW).refused()).isFalse();
+    fail("alice@bj", "10.0.0.1", 1);
+    assertThat(limiter.check("alice@bj", "10.0.0.1", NOW).refused()).isTrue();
+    // Other users from that address are not refused yet: the address has failed 5 times, its limit is 20.
+    assertThat(limiter.check("bob@bj", "10.0.0.1", NOW).refused()).isFalse();
+  }
+
+  /** Finding 4: five wrong guesses from one address must not stop the right password from another. */
+  @Test
+  void theRealUserFromAnotherAddressIsSlowedNeverRefused() {
+    fail("alice@bj", "10.0.0.1", USER_LIMIT);
+    LoginLimiter.Verdict elsewhere = limiter.check("alice@bj", "192.0.2.7", NOW);
+    assertThat(elsewhere.refused()).isFalse();
+    assertThat(elsewhere.delayMillis()).isEqualTo(LoginLimiter.FIRST_DELAY_MILLIS);
+  }
+
+  @Test
+  void theDelayDoublesWithEachFailureUpToItsCeiling() {
+    long previous = 0;
+    for (int extra = 0; extra < 10; extra++) {
+      fail("alice@bj", "10.0.1." + extra, extra == 0 ? USER_LIMIT : 1);
+      long delay = limiter.check("alice@bj", "192.0.2.7", NOW).delayMillis();
+      assertThat(delay).isGreaterThanOrEqualTo(previous).isLessThanOrEqualTo(LoginLimiter.MAX_DELAY_MILLIS);
+      previous = delay;
+    }
+    assertThat(previous).isEqualTo(LoginLimiter.MAX_DELAY_MILLIS);
+  }
+
+  @Test
+  void anAddressFailingForManyUsersIsRefusedForEveryone() {
     for (int i = 0; i < CLIENT_LIMIT; i++) {
-      assertThat(limiter.tryAcquire("user" + i + "@bj", "10.0.0.1", NOW)).isTrue();
+      fail("user" + i + "@bj", "10.0.0.1", 1);
     }
+    assertThat(limiter.check("fresh@bj", "10.0.0.1", NOW).refused()).isTrue();
+    assertThat(limiter.check("fresh@bj", "10.0.0.2", NOW).refused()).isFalse();
+  }
 
-    assertThat(limiter.tryAcquire("fresh@bj", "10.0.0.1", NOW)).isFalse();
-    assertThat(limiter.tryAcquire("fresh@bj", "10.0.0.2", NOW)).isTrue();
+  /** Finding 4: logins in progress and successes never count, so 50 users behind one address all get in. */
+  @Test
+  void successesNeverCountAgainstTheAddress() {
+    for (int i = 0; i < 10 * CLIENT_LIMIT; i++) {
+      assertThat(limiter.check("user" + i + "@bj", "10.0.0.1", NOW).refused()).isFalse();
+      limiter.succeeded("user" + i + "@bj", "10.0.0.1");
+    }
+    assertThat(limiter.check("late@bj", "10.0.0.1", NOW)).isEqualTo(new LoginLimiter.Verdict(false, 0));
   }
 
   @Test
-  void aRefusedAttemptDoesNotCount() {
-    for (int i = 0; i < USER_LIMIT; i++) {
-      limiter.tryAcquire("alice@bj", "10.0.0.1", NOW);
-    }
-    for (int i = 0; i < 10; i++) {
-      limiter.tryAcquire("alice@bj", "10.0.0.1", NOW);
-    }
-
-    // Only the USER_LIMIT attempts that went ahead count against the client.
-    for (int i = USER_LIMIT; i < CLIENT_LIMIT; i++) {
-      assertThat(limiter.tryAcquire("other" + i + "@bj", "10.0.0.1", NOW)).isTrue();
-    }
-  }
-
-  @Test
-  void successResetsTheUserAndGivesTheClientItsAttemptBack() {
-    for (int i = 0; i < USER_LIMIT - 1; i++) {
-      limiter.tryAcquire("alice@bj", "10.0.0.1", NOW);
-    }
-    assertThat(limiter.tryAcquire("alice@bj", "10.0.0.1", NOW)).isTrue();
-    limiter.succeeded("alice@bj", "10.0.0.1", NOW);
-
-    for (int i = 0; i < USER_LIMIT; i++) {
-      assertThat(limiter.tryAcquire("alice@bj", "10.0.0.2", NOW)).isTrue();
-    }
-    // The client made USER_LIMIT - 1 failed attempts, and the successful one was given back.
-    for (int i = USER_LIMIT - 1; i < CLIENT_LIMIT; i++) {
-      assertThat(limiter.tryAcquire("u" + i + "@bj", "10.0.0.1", NOW)).isTrue();
-    }
-    assertThat(limiter.tryAcquire("late@bj", "10.0.0.1", NOW)).isFalse();
-  }
-
-  @Test
-  void abandonedAttemptsCountAgainstNobody() {
-    for (int i = 0; i < 2 * CLIENT_LIMIT; i++) {
-      assertThat(limiter.tryAcquire("alice@bj", "10.0.0.1", NOW)).isTrue();
-      limiter.abandoned("alice@bj", "10.0.0.1", NOW);
-    }
-
-    assertThat(limiter.trackedUsers()).isZero();
-    assertThat(limiter.trackedClients()).isZero();
+  void successForgetsTheUsersFailures() {
+    fail("alice@bj", "10.0.0.1", USER_LIMIT);
+    limiter.succeeded("alice@bj", "10.0.0.1");
+    assertThat(limiter.check("alice@bj", "10.0.0.1", NOW)).isEqualTo(new LoginLimiter.Verdict(false, 0));
+    assertThat(limiter.check("alice@bj", "192.0.2.7", NOW).delayMillis()).isZero();
   }
 
   @Test
   void forgetsFailuresWhenTheWindowEnds() {
-    for (int i = 0; i < USER_LIMIT; i++) {
-      limiter.tryAcquire("alice@bj", "10.0.0.1", NOW);
-    }
-    assertThat(limiter.tryAcquire("alice@bj", "10.0.0.1", NOW + WINDOW - 1)).isFalse();
-
-    assertThat(limiter.tryAcquire("alice@bj", "10.0.0.1", NOW + WINDOW)).isTrue();
+    fail("alice@bj", "10.0.0.1", USER_LIMIT);
+    assertThat(limiter.check("alice@bj", "10.0.0.1", NOW + WINDOW - 1).refused()).isTrue();
+    assertThat(limiter.check("alice@bj", "10.0.0.1", NOW + WINDOW).refused()).isFalse();
   }
 
   @Test
   void memoryIsBounded() {
-    for (int i = 0; i < 100 * MAX_KEYS; i++) {
-      limiter.tryAcquire("user" + i + "@bj", "client-" + i, NOW);
-    }
-
-    assertThat(limiter.trackedUsers()).isEqualTo(MAX_KEYS);
-    assertThat(limiter.trackedClients()).isEqualTo(MAX_KEYS);
-  }
-
-  @Test
-  void aKeyUnderAttackStaysWhileOthersAreEvicted() {
     for (int i = 0; i < 10 * MAX_KEYS; i++) {
-      if (i % (MAX_KEYS / 2) == 0) {
-        limiter.tryAcquire("alice@bj", "10.0.0." + i, NOW);
-      } else {
-        limiter.tryAcquire("user" + i + "@bj", "10.0.1." + i, NOW);
-      }
+      limiter.failed("user" + i + "@bj", "client-" + i, NOW);
     }
-
-    assertThat(limiter.tryAcquire("alice@bj", "10.9.9.9", NOW)).isFalse();
+    assertThat(limiter.trackedUsers()).isLessThanOrEqualTo(MAX_KEYS);
+    assertThat(limiter.trackedClients()).isLessThanOrEqualTo(MAX_KEYS);
   }
 }

@@ -35,7 +35,8 @@ final class AccountCommands {
   private Future<ServerFrame> registerUser(ClientConnection connection, Request request) {
     String name = UserAddress.name(request.string("name"));
     String password = checkPassword(request.string("password"));
-    AuthService.Register register = new AuthService.Register(name, options.getRegion(), password);
+    AuthService.Register register = new AuthService.Register(name, options.getRegion(), password,
+        connection.remoteHost());
     return backend.request(AuthService.REGISTER, register.toJson()).map(AuthService.Registered::fromJson)
         .map(registered -> {
           String address = registered.address();
