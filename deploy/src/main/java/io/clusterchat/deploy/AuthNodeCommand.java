@@ -44,6 +44,10 @@ final class AuthNodeCommand implements Callable<Integer> {
       description = "Failed logins per client address within the window before ERR 429. Default: ${DEFAULT-VALUE}.")
   int clientFailureLimit;
 
+  @Option(names = "--register-limit", paramLabel = "N", defaultValue = "" + AuthOptions.DEFAULT_REGISTER_LIMIT,
+      description = "REGISTERs per client address per minute before ERR 429. Default: ${DEFAULT-VALUE}.")
+  int registerLimit;
+
   @Option(names = "--failure-window", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
       description = "The window failed logins are counted in. Default: ${DEFAULT-VALUE}.")
   Duration failureWindow;
@@ -61,6 +65,7 @@ final class AuthNodeCommand implements Callable<Integer> {
           .setUserFailureLimit(userFailureLimit)
           .setUserFailureWindowMillis(failureWindow.toMillis())
           .setClientFailureLimit(clientFailureLimit)
+          .setRegisterLimit(registerLimit)
           .setClientFailureWindowMillis(failureWindow.toMillis());
       if (hashThreads != null) {
         options.setHashThreads(hashThreads);

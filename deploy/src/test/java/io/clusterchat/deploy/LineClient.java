@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,12 @@ final class LineClient implements AutoCloseable {
   private final String hello;
 
   LineClient(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this(port, "127.0.0.1");
+  }
+
+  /** A client connecting from {@code localAddress} (any of 127.0.0.0/8): a client address of its own. */
+  LineClient(int port, String localAddress) throws IOException {
+    socket = new Socket("127.0.0.1", port, InetAddress.getByName(localAddress), 0);
     socket.setSoTimeout(READ_TIMEOUT_MILLIS);
     in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
     out = socket.getOutputStream();
