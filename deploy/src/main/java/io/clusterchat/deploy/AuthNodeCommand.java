@@ -37,7 +37,8 @@ final class AuthNodeCommand implements Callable<Integer> {
   Integer hashThreads;
 
   @Option(names = "--user-failure-limit", paramLabel = "N", defaultValue = "5",
-      description = "Failed logins per user within the window before ERR 429. Default: ${DEFAULT-VALUE}.")
+      description = "Failed logins of a user from one address before that address gets ERR 429 for it; past as "
+          + "many from all addresses the user is slowed, never refused. Default: ${DEFAULT-VALUE}.")
   int userFailureLimit;
 
   @Option(names = "--client-failure-limit", paramLabel = "N", defaultValue = "20",
