@@ -273,6 +273,8 @@ class AuthServiceTest {
         .compose(v -> expectFailure(resume(expired), 401, reason))
         .compose(v -> expectFailure(resume(otherSecret), 401, reason))
         .compose(v -> expectFailure(request(AuthService.RESUME, new JsonObject()), 401, reason))
+        // Validly signed, but for an account that does not exist (issue 11, finding 7).
+        .compose(v -> expectFailure(resume(new Tokens(SECRET, ttl).issue("ghost@bj", now)), 401, reason))
         .onComplete(ctx.succeedingThenComplete());
   }
 

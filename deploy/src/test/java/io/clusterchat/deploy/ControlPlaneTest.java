@@ -230,6 +230,23 @@ class ControlPlaneTest {
     assertThat(cluster.post("/api/notice", ADMIN_TOKEN, new JsonObject()).status()).isEqualTo(400);
   }
 
+  /** A kick revokes the user's tokens: the kicked client cannot RESUME back in (issue 11, finding 7). */
+  @Test
+  void aKickedUserCannotResumeWithItsOldToken() throws Exception {
+    LineClient client = line(sh1);
+    String token = client.registerAndLogin("kyle", PW)[3];
+    Reply kicked = cluster.post("/api/users/kyle@sh/kick", ADMIN_TOKEN, null);
+    assertThat(kicked.body().getBoolean("tokensRevoked")).isTrue();
+    assertThat(client.read()).isEqualTo("BYE kicked");
+
+    LineClient back = line(bj1);
+    assertThat(back.call("RESUME " + token)).isEqualTo("ERR 401 bad or expired token");
+    String[] again = back.call("LOGIN kyle@sh " + PW).split(" ");
+    assertThat(again[0] + " " + again[1]).isEqualTo("OK LOGIN");
+    // The new token is good (until the next kick).
+    assertThat(line(sh1).call("RESUME " + again[3])).startsWith("OK RESUME kyle@sh ");
+  }
+
   @Test
   void kickSaysByeKickedToEverySessionOfTheUser() throws Exception {
     LineClient first = line(sh1);

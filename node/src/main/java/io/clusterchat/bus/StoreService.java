@@ -35,6 +35,12 @@ public final class StoreService {
   public static final String ACCOUNT_EXISTS = "store.account.exists";
 
   /**
+   * Revokes every token of an account by raising its token generation: {@link AccountGet} to
+   * {@link AccountExists} with the new generation (not existing: nothing changes).
+   */
+  public static final String ACCOUNT_REVOKE_TOKENS = "store.account.revoke-tokens";
+
+  /**
    * Appends a message to the recipient's inbox, replying only after the transaction that holds it committed
    * (group commit): {@link Append} to {@link Appended}. With a client id already stored for that sender, nothing new
    * is stored and the first append's reply comes back with {@code duplicate} true. Fails 404 when the recipient has
@@ -58,6 +64,7 @@ public final class StoreService {
   private static final String HASH = "hash";
   private static final String CREATED = "created";
   private static final String EXISTS = "exists";
+  private static final String TOKEN_GENERATION = "tokenGeneration";
   private static final String USER = "user";
   private static final String PEER = "peer";
   private static final String FROM = "from";
@@ -110,25 +117,27 @@ public final class StoreService {
     }
   }
 
-  /** An account: address, password hash, creation time (ms since the epoch). */
-  public record Account(String address, String hash, long created) {
+  /** An account: address, password hash, creation time (ms since the epoch), token generation. */
+  public record Account(String address, String hash, long created, long tokenGeneration) {
     public JsonObject toJson() {
-      return new JsonObject().put(ADDRESS, address).put(HASH, hash).put(CREATED, created);
+      return new JsonObject().put(ADDRESS, address).put(HASH, hash).put(CREATED, created)
+          .put(TOKEN_GENERATION, tokenGeneration);
     }
 
     public static Account fromJson(JsonObject json) {
-      return new Account(string(json, ADDRESS), string(json, HASH), number(json, CREATED));
+      return new Account(string(json, ADDRESS), string(json, HASH), number(json, CREATED),
+          number(json, TOKEN_GENERATION));
     }
   }
 
-  /** Whether the account asked about exists. */
-  public record AccountExists(boolean exists) {
+  /** Whether the account asked about exists, and its token generation (0 when it does not). */
+  public record AccountExists(boolean exists, long tokenGeneration) {
     public JsonObject toJson() {
-      return new JsonObject().put(EXISTS, exists);
+      return new JsonObject().put(EXISTS, exists).put(TOKEN_GENERATION, tokenGeneration);
     }
 
     public static AccountExists fromJson(JsonObject json) {
-      return new AccountExists(flag(json, EXISTS));
+      return new AccountExists(flag(json, EXISTS), number(json, TOKEN_GENERATION));
     }
   }
 

@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -226,8 +227,9 @@ public class AuthVerticle extends VerticleBase {
         .map(StoreService.Account::fromJson)
         .recover(failure -> storeFailureCode(failure) == ErrorCode.NOT_FOUND.code()
             ? Future.succeededFuture(null) : Future.failedFuture(failure))
-        .compose(account -> checkPassword(password, account))
-        .onSuccess(match -> finishLogin(message, user, client, match))
+        .compose(account -> checkPassword(password, account)
+            .map(match -> match ? OptionalLong.of(account.tokenGeneration()) : OptionalLong.empty()))
+        .onSuccess(generation -> finishLogin(message, user, client, generation))
         .onFailure(failure -> {
           if (failure instanceof HashLane.Full) {
             message.fail(ErrorCode.UNAVAILABLE.code(), BUSY);
@@ -243,14 +245,15 @@ public class AuthVerticle extends VerticleBase {
     return logins.submit(() -> hasher.verify(password, stored)).map(match -> match && account != null);
   }
 
-  private void finishLogin(Message<Object> message, String user, String client, boolean match) {
-    if (!match) {
+  /** @param generation the account's token generation when the password matched; empty when it did not */
+  private void finishLogin(Message<Object> message, String user, String client, OptionalLong generation) {
+    if (generation.isEmpty()) {
       limiter.failed(user, client, monotonicMillis());
       message.fail(ErrorCode.UNAUTHORIZED.code(), WRONG_LOGIN);
       return;
     }
     limiter.succeeded(user, client);
-    message.reply(grant(user));
+    message.reply(grant(user, generation.getAsLong()));
   }
 
   private void resume(Message<Object> message) {
@@ -261,17 +264,28 @@ public class AuthVerticle extends VerticleBase {
       message.fail(ErrorCode.UNAUTHORIZED.code(), BAD_TOKEN);
       return;
     }
-    Optional<String> address = tokens.verify(token, System.currentTimeMillis());
-    if (address.isEmpty()) {
+    Optional<Tokens.Claims> claims = tokens.claims(token, System.currentTimeMillis());
+    if (claims.isEmpty()) {
       message.fail(ErrorCode.UNAUTHORIZED.code(), BAD_TOKEN);
       return;
     }
-    message.reply(grant(address.get()));
+    String address = claims.get().address();
+    // A good signature is not enough: the account must still exist, and not have had its tokens revoked (a kick).
+    store(StoreService.ACCOUNT_EXISTS, new StoreService.AccountGet(address).toJson())
+        .map(StoreService.AccountExists::fromJson)
+        .onSuccess(account -> {
+          if (account.exists() && account.tokenGeneration() == claims.get().generation()) {
+            message.reply(grant(address, account.tokenGeneration()));
+          } else {
+            message.fail(ErrorCode.UNAUTHORIZED.code(), BAD_TOKEN);
+          }
+        })
+        .onFailure(failure -> failUnavailable(message, failure));
   }
 
-  private JsonObject grant(String address) {
+  private JsonObject grant(String address, long generation) {
     // Wall-clock time: tokens are checked by other nodes, and an expiry must mean the same instant on all of them.
-    return new AuthService.Granted(address, tokens.issue(address, System.currentTimeMillis())).toJson();
+    return new AuthService.Granted(address, tokens.issue(address, generation, System.currentTimeMillis())).toJson();
   }
 
   private Future<JsonObject> store(String address, JsonObject request) {

@@ -10,16 +10,20 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Stateless RESUME tokens: {@code base64url(payload) "." base64url(HMAC-SHA256(secret, payload))} where the payload
- * is {@code <address>|<expiresAtMillis>|<base64url 128-bit nonce>}. Any auth-node with the same secret can check a
- * token without a database or a shared map; the price is that a token cannot be revoked before it expires, only
- * all of them at once by changing the secret. Thread-safe.
+ * RESUME tokens: {@code base64url(payload) "." base64url(HMAC-SHA256(secret, payload))} where the payload is
+ * {@code <address>|<expiresAtMillis>|<token generation>|<base64url 128-bit nonce>}. Any auth-node with the same
+ * secret can check the signature and expiry alone; the auth-node then compares the generation with the account's
+ * (a kick raises it, revoking every token the account has). Tokens of the three-field form issued before
+ * generations existed read as generation 0. Thread-safe.
  */
 public final class Tokens {
 
   private static final String MAC_ALGORITHM = "HmacSHA256";
   private static final int NONCE_BYTES = 16;
-  private static final int PAYLOAD_FIELDS = 3;
+  private static final int PAYLOAD_FIELDS = 4;
+  private static final int LEGACY_PAYLOAD_FIELDS = 3;
+  private static final int EXPIRES = 1;
+  private static final int GENERATION = 2;
   private static final char SEPARATOR = '.';
   private static final String FIELD_SEPARATOR = "|";
   // Real tokens are about 150 characters; anything far longer is refused before it is decoded.
@@ -37,18 +41,32 @@ public final class Tokens {
     this.ttlMillis = ttlMillis;
   }
 
-  /** A new token for {@code address}, good until {@code nowMillis} plus the ttl. */
+  /** What a valid token says: whose it is, and the account's token generation when it was issued. */
+  public record Claims(String address, long generation) {
+  }
+
+  /** A new token for {@code address} at generation 0, good until {@code nowMillis} plus the ttl. */
   public String issue(String address, long nowMillis) {
+    return issue(address, 0, nowMillis);
+  }
+
+  /** A new token for {@code address} at its account's {@code generation}, good until now plus the ttl. */
+  public String issue(String address, long generation, long nowMillis) {
     byte[] nonce = new byte[NONCE_BYTES];
     random.nextBytes(nonce);
-    String payload = address + FIELD_SEPARATOR + (nowMillis + ttlMillis) + FIELD_SEPARATOR
-        + ENCODER.encodeToString(nonce);
+    String payload = address + FIELD_SEPARATOR + (nowMillis + ttlMillis) + FIELD_SEPARATOR + generation
+        + FIELD_SEPARATOR + ENCODER.encodeToString(nonce);
     byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
     return ENCODER.encodeToString(bytes) + SEPARATOR + ENCODER.encodeToString(mac(bytes));
   }
 
   /** The address a token was issued for, if its MAC is right and it has not expired at {@code nowMillis}. */
   public Optional<String> verify(String token, long nowMillis) {
+    return claims(token, nowMillis).map(Claims::address);
+  }
+
+  /** What the token says, if its MAC is right and it has not expired at {@code nowMillis}. */
+  public Optional<Claims> claims(String token, long nowMillis) {
     if (token == null || token.length() > MAX_TOKEN_LENGTH) {
       return Optional.empty();
     }
@@ -66,7 +84,7 @@ public final class Tokens {
           || !MessageDigest.isEqual(mac(payload), tag)) {
         return Optional.empty();
       }
-      return unexpiredAddress(new String(payload, StandardCharsets.UTF_8), nowMillis);
+      return unexpired(new String(payload, StandardCharsets.UTF_8), nowMillis);
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
@@ -76,13 +94,15 @@ public final class Tokens {
     return ENCODER.encodeToString(decoded).equals(encoded);
   }
 
-  private static Optional<String> unexpiredAddress(String payload, long nowMillis) {
+  private static Optional<Claims> unexpired(String payload, long nowMillis) {
     String[] fields = payload.split("\\" + FIELD_SEPARATOR, -1);
-    if (fields.length != PAYLOAD_FIELDS || fields[0].isEmpty()) {
+    boolean legacy = fields.length == LEGACY_PAYLOAD_FIELDS;
+    if (!legacy && fields.length != PAYLOAD_FIELDS || fields[0].isEmpty()) {
       return Optional.empty();
     }
-    long expiresAt = Long.parseLong(fields[1]);
-    return nowMillis < expiresAt ? Optional.of(fields[0]) : Optional.empty();
+    long expiresAt = Long.parseLong(fields[EXPIRES]);
+    long generation = legacy ? 0 : Long.parseLong(fields[GENERATION]);
+    return nowMillis < expiresAt ? Optional.of(new Claims(fields[0], generation)) : Optional.empty();
   }
 
   private byte[] mac(byte[] payload) {

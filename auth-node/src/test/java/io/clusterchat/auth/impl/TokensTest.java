@@ -86,4 +86,11 @@ class TokensTest {
     assertThat(tokens.verify("!!!.???", NOW)).isEmpty();
     assertThat(tokens.verify("a".repeat(10_000) + ".b", NOW)).isEmpty();
   }
+
+  @Test
+  void aTokenCarriesTheAccountsTokenGeneration() {
+    String token = tokens.issue(ALICE, 7, NOW);
+    assertThat(tokens.claims(token, NOW)).contains(new Tokens.Claims(ALICE, 7));
+    assertThat(tokens.claims(tokens.issue(ALICE, NOW), NOW)).contains(new Tokens.Claims(ALICE, 0));
+  }
 }

@@ -2,6 +2,7 @@ package io.clusterchat.coordinator.impl;
 
 import io.clusterchat.bus.GatewayService;
 import io.clusterchat.bus.SessionService;
+import io.clusterchat.bus.StoreService;
 import io.clusterchat.cluster.ClusterMember;
 import io.clusterchat.cluster.ClusterNode;
 import io.clusterchat.cluster.NodeRole;
@@ -198,11 +199,23 @@ public final class ClusterAdmin {
   }
 
   /**
-   * Sends {@code BYE kicked} to every session of {@code user}: the session-store says which gateways hold them, each
-   * closes its connections of the user. Completes with {@code {"kicked":n,"gateways":[...]}}; a gateway that does
-   * not answer in time counts zero.
+   * Revokes every token of {@code user} (so a kicked client cannot RESUME back in) and sends {@code BYE kicked} to
+   * every session of it: the session-store says which gateways hold them, each closes its connections of the user.
+   * Completes with {@code {"kicked":n,"gateways":[...],"tokensRevoked":b}}; a gateway that does not answer in time
+   * counts zero.
    */
   public Future<JsonObject> kick(String user) {
+    return vertx.eventBus().<JsonObject>request(StoreService.ACCOUNT_REVOKE_TOKENS,
+            new StoreService.AccountGet(user).toJson(), request)
+        .map(revoked -> true)
+        .otherwise(e -> {
+          LOG.warn("tokens of {} not revoked: {}", user, e.toString());
+          return false;
+        })
+        .compose(revoked -> kickSessions(user).map(result -> result.put("tokensRevoked", revoked)));
+  }
+
+  private Future<JsonObject> kickSessions(String user) {
     DeliveryOptions kick = new DeliveryOptions(request).addHeader(GatewayService.ACTION, GatewayService.KICK);
     return vertx.eventBus().<JsonObject>request(SessionService.LOOKUP, new SessionService.Lookup(user).toJson(),
             request)

@@ -13,8 +13,11 @@ public final class AccountQueries {
   private static final int MAX_HASH_CHARS = 512;
   private static final String INSERT =
       "INSERT INTO accounts (address, password_hash, created_ms) VALUES (?, ?, ?)";
-  private static final String SELECT = "SELECT password_hash, created_ms FROM accounts WHERE address = ?";
-  private static final String SELECT_EXISTS = "SELECT 1 FROM accounts WHERE address = ?";
+  private static final String SELECT =
+      "SELECT password_hash, created_ms, token_generation FROM accounts WHERE address = ?";
+  private static final String SELECT_GENERATION = "SELECT token_generation FROM accounts WHERE address = ?";
+  private static final String RAISE_GENERATION =
+      "UPDATE accounts SET token_generation = token_generation + 1 WHERE address = ?";
 
   private final Database database;
 
@@ -49,17 +52,33 @@ public final class AccountQueries {
     }
   }
 
-  /** Whether the account exists; its hash is not read. */
+  /** Whether the account exists, with its token generation; its hash is not read. */
   public StoreService.AccountExists exists(StoreService.AccountGet request) throws SQLException {
     String address = RequestFields.address(request.address(), "address");
+    return database.withConnection(connection -> generation(connection, address));
+  }
+
+  /** Raises the account's token generation: every token issued before is no longer good for RESUME. */
+  public StoreService.AccountExists revokeTokens(StoreService.AccountGet request) throws SQLException {
+    String address = RequestFields.address(request.address(), "address");
     return database.withConnection(connection -> {
-      try (PreparedStatement select = connection.prepareStatement(SELECT_EXISTS)) {
-        select.setString(1, address);
-        try (ResultSet row = select.executeQuery()) {
-          return new StoreService.AccountExists(row.next());
-        }
+      try (PreparedStatement update = connection.prepareStatement(RAISE_GENERATION)) {
+        update.setString(1, address);
+        update.executeUpdate();
       }
+      database.makeDurable(connection);
+      return generation(connection, address);
     });
+  }
+
+  private static StoreService.AccountExists generation(Connection connection, String address) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(SELECT_GENERATION)) {
+      select.setString(1, address);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? new StoreService.AccountExists(true, row.getLong("token_generation"))
+            : new StoreService.AccountExists(false, 0);
+      }
+    }
   }
 
   /** An account with its hash; 404 when there is no such account. */
@@ -72,7 +91,8 @@ public final class AccountQueries {
           if (!row.next()) {
             throw new StoreFailure(ErrorCode.NOT_FOUND, "no such user");
           }
-          return new StoreService.Account(address, row.getString("password_hash"), row.getLong("created_ms"));
+          return new StoreService.Account(address, row.getString("password_hash"), row.getLong("created_ms"),
+              row.getLong("token_generation"));
         }
       }
     });

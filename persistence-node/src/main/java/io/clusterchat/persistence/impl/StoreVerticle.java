@@ -56,6 +56,8 @@ public class StoreVerticle extends VerticleBase {
             StoreService.Account::toJson),
         serve(StoreService.ACCOUNT_EXISTS, StoreService.AccountGet::fromJson, accounts::exists,
             StoreService.AccountExists::toJson),
+        serve(StoreService.ACCOUNT_REVOKE_TOKENS, StoreService.AccountGet::fromJson, accounts::revokeTokens,
+            StoreService.AccountExists::toJson),
         serve(StoreService.INBOX_SYNC, StoreService.InboxSync::fromJson, inboxes::sync,
             StoreService.InboxPage::toJson),
         serve(StoreService.INBOX_ACK, StoreService.InboxAck::fromJson, inboxes::ack, StoreService.Acked::toJson),
