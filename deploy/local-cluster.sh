@@ -25,7 +25,6 @@ logs=$home/logs
 run=$home/run
 data=$home/data
 off=${CLUSTERCHAT_PORT_OFFSET:-0}
-cluster_name=clusterchat-local-$((5701 + off))
 members=127.0.0.1:$((5701 + off)),127.0.0.1:$((5702 + off))
 
 # node id | role | heap | cluster port | role flags. Data members (coordinator, session-store) first.
@@ -58,6 +57,8 @@ launch() {
   # The admin token reaches the coordinator only (other roles have no use for it).
   local admin_token=
   if [ "$role" = coordinator ]; then admin_token=${CLUSTERCHAT_ADMIN_TOKEN:-$(cat "$data/admin-token")}; fi
+  local cluster_name
+  cluster_name=$(cat "$data/cluster-name")
   # shellcheck disable=SC2086 # role flags and CLUSTERCHAT_JAVA_OPTS are words on purpose
   CLUSTERCHAT_TOKEN_SECRET=${CLUSTERCHAT_TOKEN_SECRET:-$(cat "$data/token-secret")} \
   CLUSTERCHAT_ADMIN_TOKEN=$admin_token \
@@ -107,6 +108,11 @@ start() {
   if [ ! -s "$data/token-secret" ]; then
     (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n/+=' > "$data/token-secret")
   fi
+  # A cluster name of its own, made once and kept with the data: another local cluster (another offset, another
+  # directory) or a stray node cannot join this one by accident.
+  if [ ! -s "$data/cluster-name" ]; then
+    echo "clusterchat-local-$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 12)" > "$data/cluster-name"
+  fi
   # The coordinator's admin token, made the same way; the dashboard asks for it.
   if [ ! -s "$data/admin-token" ]; then
     (umask 077; head -c 32 /dev/urandom | base64 | tr -d '\n/+=' > "$data/admin-token")
@@ -123,7 +129,8 @@ start() {
 # Scales a region out by one gateway: the next free id of that region, the next ports after the fixed nodes.
 add_gateway() {
   local region=${1:-} k n id spec
-  [[ "$region" =~ ^[a-z0-9-]{1,16}$ ]] || { echo "usage: $0 add-gateway REGION" >&2; exit 2; }
+  # Safe in a file name; the gateway itself checks that it is a region.
+  [[ "$region" =~ ^[a-z0-9-]+$ ]] || { echo "usage: $0 add-gateway REGION" >&2; exit 2; }
   require_run_dir
   k=$(( $(extra_specs | grep -c . || true) + 1 ))
   n=1; while grep -q "^gw-$region-$n|" <(printf '%s\n' "${nodes[@]}"; extra_specs); do n=$((n + 1)); done

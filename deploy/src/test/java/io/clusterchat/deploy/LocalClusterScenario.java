@@ -88,6 +88,10 @@ abstract class LocalClusterScenario {
     assertThat(status.exitCode).isZero();
     assertThat(status.output).contains("coordinator", "session-store-1", "auth-1", "persistence-1", "gw-bj-1",
         "gw-sh-1").doesNotContain("stopped");
+    // A random cluster name of its own, kept in the data directory (no longer derived from the port).
+    String clusterName = Files.readString(home.resolve("data").resolve("cluster-name")).trim();
+    assertThat(clusterName).matches("clusterchat-local-[A-Za-z0-9]{12}");
+    assertThat(Files.readString(home.resolve("logs").resolve("coordinator.log"))).contains(clusterName);
   }
 
   @Test
