@@ -80,6 +80,7 @@ cluster() { # start|stop|add-gateway REGION, with the benchmark's settings
   # send far faster than any person, so the benchmark cluster lifts it.
   CLUSTERCHAT_HOME=$cluster_home CLUSTERCHAT_PORT_OFFSET=$off CLUSTERCHAT_JAR=$jar \
     CLUSTERCHAT_RATE_LIMIT=1000000 CLUSTERCHAT_RATE_BURST=1000000 CLUSTERCHAT_ABUSE_LIMIT=1000000 \
+    CLUSTERCHAT_REGISTER_LIMIT=1000000 \
     "$root/deploy/local-cluster.sh" "$@"
 }
 

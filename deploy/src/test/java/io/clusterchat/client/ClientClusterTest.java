@@ -42,6 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientClusterTest {
 
   private static final String TOKEN_SECRET = "a-test-secret-that-is-long-enough-for-hmac";
+  /** Tests register many users from one loopback address: the per-address limit is lifted. */
+  private static final int REGISTER_LIMIT = 100_000;
   private static final String PASSWORD = "correct-horse-1";
   private static final long TIMEOUT_SECONDS = 60;
   private static final long EVENT_WAIT_SECONDS = 15;
@@ -63,7 +65,8 @@ class ClientClusterTest {
     ClusterNode persistence = node("persistence-1", NodeRole.PERSISTENCE_NODE, null, false);
     await(PersistenceNode.deploy(persistence.vertx(), new PersistenceOptions().setDataDir(dataDir.toString())));
     ClusterNode auth = node("auth-1", NodeRole.AUTH_NODE, null, false);
-    await(AuthNode.deploy(auth.vertx(), new AuthOptions().setTokenSecret(TOKEN_SECRET)));
+    await(AuthNode.deploy(auth.vertx(), new AuthOptions().setTokenSecret(TOKEN_SECRET)
+        .setRegisterLimit(REGISTER_LIMIT)));
     bj = await(Gateway.deploy(node("gw-bj-1", NodeRole.GATEWAY, "bj", false).vertx(), gatewayOptions("gw-bj-1", "bj")));
     sh = await(Gateway.deploy(node("gw-sh-1", NodeRole.GATEWAY, "sh", false).vertx(), gatewayOptions("gw-sh-1", "sh")));
     clientVertx = Vertx.vertx();

@@ -2,6 +2,7 @@ package io.clusterchat.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterchat.auth.AuthOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,8 @@ class HostileAccountsTest {
 
   @BeforeAll
   void start(@TempDir Path dataDir) throws Exception {
-    cluster = new TestChatCluster(dataDir).start();
+    // The auth-node's own register limit, not the lifted one of other test clusters.
+    cluster = new TestChatCluster(dataDir, auth -> auth.setRegisterLimit(AuthOptions.DEFAULT_REGISTER_LIMIT)).start();
   }
 
   @AfterAll

@@ -40,8 +40,21 @@ final class TestChatCluster implements AutoCloseable {
   Gateway bj;
   Gateway sh;
 
+  /**
+   * Registrations per address per minute in test clusters: tests register many users from one loopback address,
+   * so the auth-node's limit is lifted unless a test puts it back ({@link #TestChatCluster(Path, UnaryOperator)}).
+   */
+  static final int TEST_REGISTER_LIMIT = 100_000;
+
+  private final UnaryOperator<AuthOptions> authTweak;
+
   TestChatCluster(Path dataDir) {
+    this(dataDir, UnaryOperator.identity());
+  }
+
+  TestChatCluster(Path dataDir, UnaryOperator<AuthOptions> authTweak) {
     this.dataDir = dataDir;
+    this.authTweak = authTweak;
   }
 
   TestChatCluster start() throws Exception {
@@ -49,7 +62,8 @@ final class TestChatCluster implements AutoCloseable {
     await(SessionStore.deploy(sessionStore, new SessionStoreOptions()));
     persistence = startPersistence();
     auth = node("auth-1", NodeRole.AUTH_NODE, null, false);
-    await(AuthNode.deploy(auth.vertx(), new AuthOptions().setTokenSecret(TOKEN_SECRET)));
+    await(AuthNode.deploy(auth.vertx(), authTweak.apply(new AuthOptions().setTokenSecret(TOKEN_SECRET)
+        .setRegisterLimit(TEST_REGISTER_LIMIT))));
     gatewayBj = node("gw-bj-1", NodeRole.GATEWAY, "bj", false);
     bj = await(Gateway.deploy(gatewayBj.vertx(), gatewayOptions("gw-bj-1", "bj")));
     gatewaySh = node("gw-sh-1", NodeRole.GATEWAY, "sh", false);
