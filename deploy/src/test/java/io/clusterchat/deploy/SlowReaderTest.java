@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,7 @@ class SlowReaderTest {
   private static final int CLIENT_RECEIVE_BUFFER = 4 * 1024;
   private static final int CLOSE_WAIT_MILLIS = 10_000;
   private static final int HIGH_RATE = 1_000_000;
+  private static final long POLL_MILLIS = 100;
 
   private TestChatCluster cluster;
   private Gateway gateway;
@@ -86,6 +88,12 @@ class SlowReaderTest {
         assertThat(msg.seq()).isEqualTo(i);
       }
       sender.join();
+      // Without the clients reading a byte, the gateway lets go of them (and of what waited for them).
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+      while (gateway.connections() > 2 && System.nanoTime() < deadline) {
+        Thread.sleep(POLL_MILLIS);
+      }
+      assertThat(gateway.connections()).as("connections left: alice and bob").isEqualTo(2);
       for (Socket socket : neverReading) {
         assertThat(closedByTheGateway(socket)).as("a session that never reads is closed").isTrue();
         socket.close();

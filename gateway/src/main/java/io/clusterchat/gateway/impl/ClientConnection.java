@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -193,7 +194,20 @@ public final class ClientConnection {
     meters.framesOut.increment();
     socket.write(ServerFrame.bye(reason).encode(pushSpelling, null)).onComplete(v -> socket.close());
     // A client that does not read never lets the goodbye out: cut it off anyway, so it holds nothing.
-    context.owner().setTimer(CLOSE_GRACE_MILLIS, id -> socket.close());
+    context.owner().setTimer(CLOSE_GRACE_MILLIS, id -> cutOff());
+  }
+
+  /**
+   * Closes the connection now, dropping what still waits to be written. A plain close (Vert.x's) waits for that to
+   * be flushed, which a client that never reads never allows.
+   */
+  private void cutOff() {
+    if (socket instanceof NetSocketInternal internal) {
+      // From Vert.x's own handler context, so the close goes past it to the transport instead of waiting there.
+      internal.channelHandlerContext().close();
+    } else {
+      socket.close();
+    }
   }
 
   /** Closes the connection if it has been silent for the idle timeout. */
