@@ -28,7 +28,8 @@ class HostileAccountsTest {
   private static final int CROWD = 50;
   /** Registrations per address per minute (the auth-node's default). */
   private static final int REGISTER_LIMIT = 5;
-  private static final int RETRIES = 20;
+  /** Retries of a 503 (each answered at once when hashing is at capacity): about 20 s of backing off at most. */
+  private static final int RETRIES = 100;
   private static final long RETRY_PAUSE_MILLIS = 200;
   private static final long WAIT_SECONDS = 120;
 

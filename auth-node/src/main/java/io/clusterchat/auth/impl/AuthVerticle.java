@@ -53,7 +53,9 @@ public class AuthVerticle extends VerticleBase {
    * Logins that may wait for a thread, per thread: about a second of hashing at most, well inside a gateway's
    * timeout; enough for a crowd behind one address logging in at once.
    */
-  private static final int LOGIN_WAIT_PER_THREAD = 16;
+  private static final int LOGIN_WAIT_PER_THREAD = 8;
+  /** The longest a hash waits for a thread: well inside a gateway's request timeout (5 s by default). */
+  private static final long MAX_HASH_WAIT_MILLIS = 1_000;
   /** Registrations that may wait, per thread: few, since each is also limited per address. */
   private static final int REGISTER_WAIT_PER_THREAD = 4;
   /**
@@ -92,9 +94,9 @@ public class AuthVerticle extends VerticleBase {
     int loginThreads = options.getHashThreads();
     int registerThreads = Math.max(1, loginThreads / 2);
     logins = new HashLane("login", vertx.createSharedWorkerExecutor(HASH_POOL, loginThreads),
-        loginThreads * (1 + LOGIN_WAIT_PER_THREAD));
+        loginThreads * (1 + LOGIN_WAIT_PER_THREAD), MAX_HASH_WAIT_MILLIS);
     registers = new HashLane("register", vertx.createSharedWorkerExecutor(REGISTER_POOL, registerThreads),
-        registerThreads * (1 + REGISTER_WAIT_PER_THREAD));
+        registerThreads * (1 + REGISTER_WAIT_PER_THREAD), MAX_HASH_WAIT_MILLIS);
     storeDelivery = new DeliveryOptions().setSendTimeout(options.getStoreTimeoutMillis());
     return logins.submit(() -> hasher.hash(randomPassword()))
         .compose(dummy -> {
