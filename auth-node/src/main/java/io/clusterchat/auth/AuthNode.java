@@ -1,13 +1,16 @@
 package io.clusterchat.auth;
 
+import com.hazelcast.core.HazelcastInstance;
 import io.clusterchat.auth.impl.AuthVerticle;
+import io.clusterchat.cluster.ClusterNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /**
  * An auth-node: one {@link AuthVerticle} serving the {@link io.clusterchat.bus.AuthService} addresses. It keeps no
- * accounts of its own (they live in the persistence-node) and only in-memory login-attempt counters, so any number
- * of auth-nodes can run side by side, all with the same token secret.
+ * accounts of its own (they live in the persistence-node) and keeps its login-attempt counters in the cluster
+ * ({@link io.clusterchat.cluster.ClusterCounters}), so any number of auth-nodes can run side by side, all with the same
+ * token secret, and the limits hold across them.
  */
 public final class AuthNode {
 
@@ -21,18 +24,24 @@ public final class AuthNode {
     this.deploymentId = deploymentId;
   }
 
+  /** Deploys the auth verticle on the node's Vert.x, counting login attempts in the node's cluster. */
+  public static Future<AuthNode> deploy(ClusterNode node, AuthOptions options) {
+    return deploy(node.vertx(), node.clusterManager().getHazelcastInstance(), options);
+  }
+
   /**
-   * Deploys the auth verticle on {@code vertx}; completes once its addresses are registered. Fails with an
-   * {@link IllegalArgumentException} for options that do not validate (no token secret).
+   * Deploys the auth verticle on {@code vertx}, with its login-attempt counters in {@code hazelcast}; completes once
+   * its addresses are registered. Fails with an {@link IllegalArgumentException} for options that do not validate
+   * (no token secret).
    */
-  public static Future<AuthNode> deploy(Vertx vertx, AuthOptions options) {
+  public static Future<AuthNode> deploy(Vertx vertx, HazelcastInstance hazelcast, AuthOptions options) {
     AuthOptions own;
     try {
       own = new AuthOptions(options).validate();
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    return vertx.deployVerticle(new AuthVerticle(own)).map(id -> new AuthNode(vertx, own, id));
+    return vertx.deployVerticle(new AuthVerticle(own, hazelcast)).map(id -> new AuthNode(vertx, own, id));
   }
 
   /** A copy of the options this node runs with. */

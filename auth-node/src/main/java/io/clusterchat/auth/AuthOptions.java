@@ -19,7 +19,6 @@ public class AuthOptions {
   public static final long DEFAULT_USER_FAILURE_WINDOW_MILLIS = TimeUnit.MINUTES.toMillis(5);
   public static final int DEFAULT_CLIENT_FAILURE_LIMIT = 20;
   public static final long DEFAULT_CLIENT_FAILURE_WINDOW_MILLIS = TimeUnit.MINUTES.toMillis(5);
-  public static final int DEFAULT_LIMITER_MAX_KEYS = 100_000;
   /** Registrations one client address may make per {@link #REGISTER_WINDOW_MILLIS}. */
   public static final int DEFAULT_REGISTER_LIMIT = 5;
   public static final long REGISTER_WINDOW_MILLIS = TimeUnit.MINUTES.toMillis(1);
@@ -32,8 +31,6 @@ public class AuthOptions {
   private static final int MAX_FAILURE_LIMIT = 1_000_000;
   private static final long MIN_WINDOW_MILLIS = 1_000;
   private static final long MAX_WINDOW_MILLIS = TimeUnit.DAYS.toMillis(1);
-  private static final int MIN_LIMITER_KEYS = 16;
-  private static final int MAX_LIMITER_KEYS = 10_000_000;
   private static final long MIN_STORE_TIMEOUT_MILLIS = 10;
 
   private String tokenSecret;
@@ -44,7 +41,6 @@ public class AuthOptions {
   private int clientFailureLimit = DEFAULT_CLIENT_FAILURE_LIMIT;
   private long clientFailureWindowMillis = DEFAULT_CLIENT_FAILURE_WINDOW_MILLIS;
   private int registerLimit = DEFAULT_REGISTER_LIMIT;
-  private int limiterMaxKeys = DEFAULT_LIMITER_MAX_KEYS;
   private long storeTimeoutMillis = DEFAULT_STORE_TIMEOUT_MILLIS;
 
   public AuthOptions() {
@@ -66,7 +62,6 @@ public class AuthOptions {
     setClientFailureLimit(json.getInteger("clientFailureLimit", DEFAULT_CLIENT_FAILURE_LIMIT));
     setClientFailureWindowMillis(json.getLong("clientFailureWindowMillis", DEFAULT_CLIENT_FAILURE_WINDOW_MILLIS));
     setRegisterLimit(json.getInteger("registerLimit", DEFAULT_REGISTER_LIMIT));
-    setLimiterMaxKeys(json.getInteger("limiterMaxKeys", DEFAULT_LIMITER_MAX_KEYS));
     setStoreTimeoutMillis(json.getLong("storeTimeoutMillis", DEFAULT_STORE_TIMEOUT_MILLIS));
   }
 
@@ -81,7 +76,6 @@ public class AuthOptions {
         .put("clientFailureLimit", clientFailureLimit)
         .put("clientFailureWindowMillis", clientFailureWindowMillis)
         .put("registerLimit", registerLimit)
-        .put("limiterMaxKeys", limiterMaxKeys)
         .put("storeTimeoutMillis", storeTimeoutMillis);
   }
 
@@ -189,16 +183,6 @@ public class AuthOptions {
   /** Registrations one client address may make per minute; more get 429 before anything is hashed. */
   public AuthOptions setRegisterLimit(int registerLimit) {
     this.registerLimit = (int) checkRange("register limit", registerLimit, 1, MAX_FAILURE_LIMIT);
-    return this;
-  }
-
-  public int getLimiterMaxKeys() {
-    return limiterMaxKeys;
-  }
-
-  /** How many users and how many client addresses (each) the limiter tracks; the least recently seen go first. */
-  public AuthOptions setLimiterMaxKeys(int limiterMaxKeys) {
-    this.limiterMaxKeys = (int) checkRange("limiter max keys", limiterMaxKeys, MIN_LIMITER_KEYS, MAX_LIMITER_KEYS);
     return this;
   }
 

@@ -21,7 +21,6 @@ class AuthOptionsTest {
     assertThat(options.getUserFailureWindowMillis()).isEqualTo(300_000);
     assertThat(options.getClientFailureLimit()).isEqualTo(20);
     assertThat(options.getClientFailureWindowMillis()).isEqualTo(300_000);
-    assertThat(options.getLimiterMaxKeys()).isEqualTo(100_000);
     assertThat(options.getStoreTimeoutMillis()).isEqualTo(3_000);
   }
 
@@ -47,7 +46,6 @@ class AuthOptionsTest {
     assertThatThrownBy(() -> options.setClientFailureLimit(-1)).hasMessageContaining("client failure limit");
     assertThatThrownBy(() -> options.setUserFailureWindowMillis(0)).hasMessageContaining("user failure window");
     assertThatThrownBy(() -> options.setClientFailureWindowMillis(0)).hasMessageContaining("client failure window");
-    assertThatThrownBy(() -> options.setLimiterMaxKeys(1)).hasMessageContaining("limiter max keys");
     assertThatThrownBy(() -> options.setStoreTimeoutMillis(0))
         .hasMessage("store timeout (ms) must be at least 10, was 0");
   }
@@ -62,7 +60,6 @@ class AuthOptionsTest {
         .setUserFailureWindowMillis(70_000)
         .setClientFailureLimit(70)
         .setClientFailureWindowMillis(80_000)
-        .setLimiterMaxKeys(1_000)
         .setStoreTimeoutMillis(900);
 
     assertThat(new AuthOptions(options.toJson()).toJson()).isEqualTo(options.toJson());

@@ -2,9 +2,15 @@ package io.clusterchat.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import io.clusterchat.auth.impl.Tokens;
 import io.clusterchat.bus.AuthService;
 import io.clusterchat.bus.StoreService;
+import io.clusterchat.cluster.ClusterCounters;
+import io.clusterchat.cluster.ClusterNode;
+import io.clusterchat.cluster.NodeRole;
+import io.clusterchat.cluster.TestClusters;
 import io.clusterchat.persistence.PersistenceNode;
 import io.clusterchat.persistence.PersistenceOptions;
 import io.vertx.core.Future;
@@ -20,7 +26,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AuthServiceTest {
 
   static final String SECRET = "test secret: 0123456789abcdef0123456789";
-  private static final int USER_LIMIT = 3;
+  static final int USER_LIMIT = 3;
   private static final int CLIENT_LIMIT = 5;
   private static final long STORE_TIMEOUT = 500;
   private static final long REQUEST_TIMEOUT = 10_000;
@@ -54,6 +62,20 @@ class AuthServiceTest {
         .setStoreTimeoutMillis(STORE_TIMEOUT);
   }
 
+  /** The cluster's counters live in Hazelcast: one real member for the whole class, its counters cleared per test. */
+  private static HazelcastInstance hazelcast;
+
+  @BeforeAll
+  static void startHazelcast() {
+    hazelcast = Hazelcast.newHazelcastInstance(ClusterNode.hazelcastConfig(
+        new TestClusters().node("auth-test-hz", NodeRole.SESSION_STORE, null, true)));
+  }
+
+  @AfterAll
+  static void stopHazelcast() {
+    hazelcast.shutdown();
+  }
+
   @AfterEach
   void stopStore(VertxTestContext ctx) {
     if (store == null) {
@@ -73,7 +95,8 @@ class AuthServiceTest {
       }
       delivery.next();
     });
-    AuthNode.deploy(vertx, options()).onComplete(ctx.succeedingThenComplete());
+    hazelcast.getMap(ClusterCounters.MAP).clear();
+    AuthNode.deploy(vertx, hazelcast, options()).onComplete(ctx.succeedingThenComplete());
   }
 
   /** The store the auth-node talks to. */

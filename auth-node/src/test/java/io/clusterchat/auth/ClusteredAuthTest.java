@@ -33,10 +33,13 @@ class ClusteredAuthTest {
   private static final long CLOSE_TIMEOUT_MILLIS = 20_000;
   private static final long REQUEST_TIMEOUT_MILLIS = 10_000;
   private static final String PASSWORD = "s3cret-enough";
+  private static final String GUESSER = "198.51.100.7";
+  private static final String REGISTRAR = "198.51.100.50";
 
   private static ClusterNode dataNode;
   private static PersistenceNode store;
   private static ClusterNode authNode;
+  private static ClusterNode secondAuthNode;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -47,14 +50,18 @@ class ClusteredAuthTest {
     store = await(PersistenceNode.deploy(dataNode.vertx(),
         new PersistenceOptions().setDataDir(Files.createTempDirectory("auth-store").toString())));
     authNode = await(ClusterNode.start(cluster.node("auth-1", NodeRole.AUTH_NODE, "bj", false)));
-    await(AuthNode.deploy(authNode.vertx(), AuthServiceTest.options()));
+    await(AuthNode.deploy(authNode, AuthServiceTest.options()));
+    secondAuthNode = await(ClusterNode.start(cluster.node("auth-2", NodeRole.AUTH_NODE, "bj", false)));
+    await(AuthNode.deploy(secondAuthNode, AuthServiceTest.options()));
   }
 
   @AfterAll
   static void stopCluster() throws Exception {
     // Lite member first, the data member last: the cluster stays safe while nodes leave.
-    if (authNode != null) {
-      authNode.closeAndWait(CLOSE_TIMEOUT_MILLIS);
+    for (ClusterNode node : new ClusterNode[] {secondAuthNode, authNode}) {
+      if (node != null) {
+        node.closeAndWait(CLOSE_TIMEOUT_MILLIS);
+      }
     }
     if (store != null) {
       store.close().toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
@@ -78,6 +85,51 @@ class ClusteredAuthTest {
           assertThat(reply.getString("token")).isNotBlank();
           ctx.completeNow();
         })));
+  }
+
+  /**
+   * Issue 12: the failure counters are the cluster's, not each auth-node's. The requests alternate between the two
+   * auth-nodes (the event bus round-robins), so with counters per node neither would see the guesser reach the
+   * limit, and the right password from the guessing address would get in.
+   */
+  @Test
+  void guessesSpreadOverTwoAuthNodesCountTogether(VertxTestContext ctx) {
+    Future<Void> guesses = request(AuthService.REGISTER, registration("dave", "192.0.2.1")).mapEmpty();
+    for (int i = 0; i < AuthServiceTest.USER_LIMIT; i++) {
+      guesses = guesses.compose(v -> expectFailure(login("dave@bj", "wrong password", GUESSER), 401,
+          "wrong name or password"));
+    }
+    guesses
+        .compose(v -> expectFailure(login("dave@bj", PASSWORD, GUESSER), 429, "too many login attempts"))
+        .compose(v -> login("dave@bj", PASSWORD, "192.0.2.200"))
+        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+          assertThat(reply.getString("address")).isEqualTo("dave@bj");
+          ctx.completeNow();
+        })));
+  }
+
+  /** The registration limit per address holds across auth-nodes too. */
+  @Test
+  void registrationsSpreadOverTwoAuthNodesCountTogether(VertxTestContext ctx) {
+    Future<Void> registrations = Future.succeededFuture();
+    for (int i = 0; i < AuthOptions.DEFAULT_REGISTER_LIMIT; i++) {
+      String name = "reg" + i;
+      registrations = registrations.compose(v -> request(AuthService.REGISTER, registration(name, REGISTRAR)))
+          .mapEmpty();
+    }
+    registrations
+        .compose(v -> expectFailure(request(AuthService.REGISTER, registration("onetoomany", REGISTRAR)), 429,
+            "too many registrations from this address"))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static JsonObject registration(String name, String client) {
+    return new JsonObject().put("name", name).put("region", "bj").put("password", PASSWORD).put("client", client);
+  }
+
+  private static Future<JsonObject> login(String user, String password, String client) {
+    return request(AuthService.LOGIN, new JsonObject().put("user", user).put("password", password)
+        .put("client", client));
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -81,6 +81,6 @@ final class AuthNodeCommand implements Callable<Integer> {
   public Integer call() {
     AuthOptions options = authOptions();
     return NodeRunner.run(Launcher.clusterOptions(spec, cluster, NodeRole.AUTH_NODE, null), 0,
-        node -> AuthNode.deploy(node.vertx(), options));
+        node -> AuthNode.deploy(node, options));
   }
 }

@@ -65,7 +65,7 @@ class ClientClusterTest {
     ClusterNode persistence = node("persistence-1", NodeRole.PERSISTENCE_NODE, null, false);
     await(PersistenceNode.deploy(persistence.vertx(), new PersistenceOptions().setDataDir(dataDir.toString())));
     ClusterNode auth = node("auth-1", NodeRole.AUTH_NODE, null, false);
-    await(AuthNode.deploy(auth.vertx(), new AuthOptions().setTokenSecret(TOKEN_SECRET)
+    await(AuthNode.deploy(auth, new AuthOptions().setTokenSecret(TOKEN_SECRET)
         .setRegisterLimit(REGISTER_LIMIT)));
     bj = await(Gateway.deploy(node("gw-bj-1", NodeRole.GATEWAY, "bj", false).vertx(), gatewayOptions("gw-bj-1", "bj")));
     sh = await(Gateway.deploy(node("gw-sh-1", NodeRole.GATEWAY, "sh", false).vertx(), gatewayOptions("gw-sh-1", "sh")));

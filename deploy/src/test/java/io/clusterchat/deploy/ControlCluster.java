@@ -63,7 +63,7 @@ final class ControlCluster implements AutoCloseable {
     ClusterNode persistence = node("persistence-1", NodeRole.PERSISTENCE_NODE, null, false);
     await(PersistenceNode.deploy(persistence.vertx(), new PersistenceOptions().setDataDir(dataDir.toString())));
     ClusterNode auth = node("auth-1", NodeRole.AUTH_NODE, null, false);
-    await(AuthNode.deploy(auth.vertx(), new AuthOptions().setTokenSecret(TestChatCluster.TOKEN_SECRET)
+    await(AuthNode.deploy(auth, new AuthOptions().setTokenSecret(TestChatCluster.TOKEN_SECRET)
         .setRegisterLimit(TestChatCluster.TEST_REGISTER_LIMIT)));
     coordinatorNode = node("coordinator", NodeRole.COORDINATOR, null, false);
     coordinator = await(Coordinator.deploy(coordinatorNode, coordinatorOptions));

@@ -64,7 +64,7 @@ class NodeMetricsTest {
     ClusterNode persistence = start("persistence-1", NodeRole.PERSISTENCE_NODE, null, false);
     await(PersistenceNode.deploy(persistence.vertx(), new PersistenceOptions().setDataDir(dataDir.toString())));
     ClusterNode auth = start("auth-1", NodeRole.AUTH_NODE, null, false);
-    await(AuthNode.deploy(auth.vertx(), new AuthOptions().setTokenSecret(TOKEN_SECRET).setRegisterLimit(TestChatCluster.TEST_REGISTER_LIMIT)));
+    await(AuthNode.deploy(auth, new AuthOptions().setTokenSecret(TOKEN_SECRET).setRegisterLimit(TestChatCluster.TEST_REGISTER_LIMIT)));
     ClusterNode gateway = start("gw-bj-1", NodeRole.GATEWAY, "bj", false);
     await(Gateway.deploy(gateway.vertx(), new GatewayOptions().setNodeId("gw-bj-1").setRegion("bj")
         .setHost(TestClusters.HOST).setPort(0).setEchoPort(0).setInstances(1)));

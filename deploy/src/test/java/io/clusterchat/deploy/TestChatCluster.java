@@ -62,7 +62,7 @@ final class TestChatCluster implements AutoCloseable {
     await(SessionStore.deploy(sessionStore, new SessionStoreOptions()));
     persistence = startPersistence();
     auth = node("auth-1", NodeRole.AUTH_NODE, null, false);
-    await(AuthNode.deploy(auth.vertx(), authTweak.apply(new AuthOptions().setTokenSecret(TOKEN_SECRET)
+    await(AuthNode.deploy(auth, authTweak.apply(new AuthOptions().setTokenSecret(TOKEN_SECRET)
         .setRegisterLimit(TEST_REGISTER_LIMIT))));
     gatewayBj = node("gw-bj-1", NodeRole.GATEWAY, "bj", false);
     bj = await(Gateway.deploy(gatewayBj.vertx(), gatewayOptions("gw-bj-1", "bj")));

@@ -71,6 +71,7 @@ public final class StoreService {
   private static final String TO = "to";
   private static final String TEXT = "text";
   private static final String CLIENT_ID = "clientId";
+  private static final String BUDGET = "budget";
   private static final String MSG = "msg";
   private static final String SEQ = "seq";
   private static final String TS = "ts";
@@ -84,14 +85,23 @@ public final class StoreService {
   private StoreService() {
   }
 
-  /** A new account: its address and its password hash (PHC string). */
-  public record AccountCreate(String address, String hash) {
+  /**
+   * A new account: its address and its password hash (PHC string); optionally the most milliseconds the store may
+   * take from receiving it to committing it: past that it is refused 503, unwritten, because the asker has given up
+   * and told its client that nothing was stored.
+   */
+  public record AccountCreate(String address, String hash, Long budgetMillis) {
+    /** An account to create, with no time limit. */
+    public AccountCreate(String address, String hash) {
+      this(address, hash, null);
+    }
+
     public JsonObject toJson() {
-      return new JsonObject().put(ADDRESS, address).put(HASH, hash);
+      return putIfPresent(new JsonObject().put(ADDRESS, address).put(HASH, hash), BUDGET, budgetMillis);
     }
 
     public static AccountCreate fromJson(JsonObject json) {
-      return new AccountCreate(string(json, ADDRESS), string(json, HASH));
+      return new AccountCreate(string(json, ADDRESS), string(json, HASH), optionalNumber(json, BUDGET));
     }
   }
 

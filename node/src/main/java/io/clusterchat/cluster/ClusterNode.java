@@ -1,7 +1,10 @@
 package io.clusterchat.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.NetworkConfig;
 import io.clusterchat.metrics.NodeHealth;
 import io.clusterchat.metrics.NodeMetrics;
@@ -34,6 +37,11 @@ public final class ClusterNode {
    * member loses no session.
    */
   public static final String SESSIONS_MAP = "clusterchat.sessions";
+  /**
+   * The most keys {@link ClusterCounters#MAP} holds on one data member; past it the least recently used go. A key is
+   * a user or client address (under 200 bytes), so this bounds the counters at some tens of MB per member.
+   */
+  public static final int COUNTERS_MAX_ENTRIES_PER_MEMBER = 200_000;
   /** A member silent this long is declared dead. */
   public static final int MAX_NO_HEARTBEAT_SECONDS = 5;
   /** The name of the cluster-membership check in {@link NodeHealth}. */
@@ -122,6 +130,10 @@ public final class ClusterNode {
     join.getTcpIpConfig().setEnabled(true).setMembers(options.getMembers());
 
     config.getMapConfig(SESSIONS_MAP).setBackupCount(1).setAsyncBackupCount(0);
+    // Counters may lose a few counts with a member, never slow every login for a synchronous backup.
+    config.getMapConfig(ClusterCounters.MAP).setBackupCount(0).setAsyncBackupCount(1)
+        .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
+            .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(COUNTERS_MAX_ENTRIES_PER_MEMBER));
 
     config.getMemberAttributeConfig().setAttribute(ClusterMember.ATTR_NODE_ID, options.getNodeId());
     config.getMemberAttributeConfig().setAttribute(ClusterMember.ATTR_ROLE, options.getRole().wireName());

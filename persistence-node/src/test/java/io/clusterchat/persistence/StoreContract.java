@@ -89,6 +89,21 @@ abstract class StoreContract {
         ErrorCode.NOT_FOUND, "no such user");
   }
 
+  /** Issue 11, finding 3: a registration the store takes too late to commit is refused 503 and not written. */
+  @Test
+  void anAccountPastItsBudgetIsRefusedUnwritten() {
+    deploy(options());
+    String late = user("late");
+    assertFails(StoreService.ACCOUNT_CREATE, new JsonObject().put("address", late).put("hash", HASH).put("budget", 0),
+        ErrorCode.UNAVAILABLE, "not written: the request outlived its budget");
+    assertFails(StoreService.ACCOUNT_GET, new JsonObject().put("address", late), ErrorCode.NOT_FOUND, "no such user");
+    assertFails(StoreService.ACCOUNT_CREATE, new JsonObject().put("address", late).put("hash", HASH).put("budget", -1),
+        ErrorCode.BAD_REQUEST, "budget must not be negative");
+    JsonObject inTime = call(StoreService.ACCOUNT_CREATE,
+        new JsonObject().put("address", late).put("hash", HASH).put("budget", 60_000));
+    assertThat(inTime.getString("address")).isEqualTo(late);
+  }
+
   @Test
   void appendedMessageIsSynced() {
     deploy(options());

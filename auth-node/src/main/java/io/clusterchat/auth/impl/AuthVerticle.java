@@ -1,10 +1,12 @@
 package io.clusterchat.auth.impl;
 
+import com.hazelcast.core.HazelcastInstance;
 import io.clusterchat.auth.AuthOptions;
 import io.clusterchat.bus.AuthService;
 import io.clusterchat.bus.BusContractException;
 import io.clusterchat.bus.BusMessages;
 import io.clusterchat.bus.StoreService;
+import io.clusterchat.cluster.ClusterCounters;
 import io.clusterchat.protocol.ErrorCode;
 import io.clusterchat.protocol.Limits;
 import io.vertx.core.Future;
@@ -59,10 +61,15 @@ public class AuthVerticle extends VerticleBase {
   /** Registrations that may wait, per thread: few, since each is also limited per address. */
   private static final int REGISTER_WAIT_PER_THREAD = 4;
   /**
-   * A registration that took longer than this (waiting, hashing) is refused 503 rather than written: the gateway
-   * that asked may have given up on it, and a 503 must mean nothing was stored.
+   * A registration that took longer than this (waiting, hashing) is refused 503 rather than sent to the store: the
+   * gateway that asked may be about to give up on it, and a 503 must mean nothing was stored.
    */
   private static final long REGISTER_BUDGET_MILLIS = 2_000;
+  /**
+   * Taken off the store's budget for a registration, so that the store refuses it (unwritten) a little before this
+   * node stops waiting for the answer: whatever the store says after this node's timeout was not a write.
+   */
+  private static final long STORE_BUDGET_MARGIN_MILLIS = 250;
   /**
    * The longest textual IP address: INET6_ADDRSTRLEN (46) plus a zone of at most IFNAMSIZ (16) characters; a
    * longer "client" is not an address.
@@ -72,21 +79,19 @@ public class AuthVerticle extends VerticleBase {
   private final AuthOptions options;
   private final PasswordHasher hasher = new PasswordHasher();
   private final Tokens tokens;
-  private final LoginLimiter limiter;
-  private final LoginLimiter.Counters registrations;
+  private final HazelcastInstance hazelcast;
+  private LoginLimiter limiter;
   private HashLane logins;
   private HashLane registers;
   private DeliveryOptions storeDelivery;
   /** Verified against when the user does not exist, so an unknown name costs as long as a wrong password. */
   private String dummyHash;
 
-  public AuthVerticle(AuthOptions options) {
+  /** @param hazelcast the cluster's Hazelcast, which holds the login and registration counters of every auth-node */
+  public AuthVerticle(AuthOptions options, HazelcastInstance hazelcast) {
     this.options = options;
     this.tokens = new Tokens(options.getTokenSecret(), options.getTokenTtlMillis());
-    this.limiter = new LoginLimiter(options.getUserFailureLimit(), options.getUserFailureWindowMillis(),
-        options.getClientFailureLimit(), options.getClientFailureWindowMillis(), options.getLimiterMaxKeys());
-    this.registrations = new LoginLimiter.Counters(options.getRegisterLimit(), AuthOptions.REGISTER_WINDOW_MILLIS,
-        options.getLimiterMaxKeys());
+    this.hazelcast = hazelcast;
   }
 
   @Override
@@ -98,6 +103,9 @@ public class AuthVerticle extends VerticleBase {
     registers = new HashLane("register", vertx.createSharedWorkerExecutor(REGISTER_POOL, registerThreads),
         registerThreads * (1 + REGISTER_WAIT_PER_THREAD), MAX_HASH_WAIT_MILLIS);
     storeDelivery = new DeliveryOptions().setSendTimeout(options.getStoreTimeoutMillis());
+    limiter = new LoginLimiter(new ClusterCounters(vertx, hazelcast), new LoginLimiter.Policy(
+        options.getUserFailureLimit(), options.getUserFailureWindowMillis(), options.getClientFailureLimit(),
+        options.getClientFailureWindowMillis(), options.getRegisterLimit(), AuthOptions.REGISTER_WINDOW_MILLIS));
     return logins.submit(() -> hasher.hash(randomPassword()))
         .compose(dummy -> {
           dummyHash = dummy;
@@ -145,29 +153,25 @@ public class AuthVerticle extends VerticleBase {
       message.fail(ErrorCode.BAD_REQUEST.code(), "register needs a client address");
       return;
     }
-    if (!countRegistration(client)) {
-      message.fail(ErrorCode.TOO_MANY_REQUESTS.code(), TOO_MANY_REGISTRATIONS);
-      return;
-    }
     String address = name + "@" + region;
     long receivedAt = monotonicMillis();
-    registers.submit(() -> hasher.hash(password))
+    limiter.register(client)
+        .compose(counted -> counted ? registers.submit(() -> hasher.hash(password))
+            : Future.failedFuture(new TooMany()))
         .compose(hash -> monotonicMillis() - receivedAt > REGISTER_BUDGET_MILLIS
             ? Future.failedFuture(new HashLane.Full("register"))
-            : store(StoreService.ACCOUNT_CREATE, new StoreService.AccountCreate(address, hash).toJson()))
+            : store(StoreService.ACCOUNT_CREATE, new StoreService.AccountCreate(address, hash,
+                Math.max(0, options.getStoreTimeoutMillis() - STORE_BUDGET_MARGIN_MILLIS)).toJson()))
         .onSuccess(reply -> message.reply(new AuthService.Registered(address).toJson()))
         .onFailure(failure -> failRegister(message, failure));
   }
 
-  /** Counts a registration of {@code client}; false when it has registered too often already. */
-  private boolean countRegistration(String client) {
-    synchronized (registrations) {
-      long now = monotonicMillis();
-      if (registrations.atLimit(client, now)) {
-        return false;
-      }
-      registrations.add(client, now);
-      return true;
+  /** The address has registered too often in the current window. */
+  private static final class TooMany extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooMany() {
+      super(TOO_MANY_REGISTRATIONS, null, false, false);
     }
   }
 
@@ -177,7 +181,9 @@ public class AuthVerticle extends VerticleBase {
 
   private void failRegister(Message<Object> message, Throwable failure) {
     int code = storeFailureCode(failure);
-    if (failure instanceof HashLane.Full) {
+    if (failure instanceof TooMany) {
+      message.fail(ErrorCode.TOO_MANY_REQUESTS.code(), TOO_MANY_REGISTRATIONS);
+    } else if (failure instanceof HashLane.Full) {
       message.fail(ErrorCode.UNAVAILABLE.code(), BUSY);
     } else if (code == ErrorCode.CONFLICT.code()) {
       message.fail(code, NAME_TAKEN);
@@ -204,18 +210,19 @@ public class AuthVerticle extends VerticleBase {
       message.fail(ErrorCode.BAD_REQUEST.code(), "login needs a user address and a client address");
       return;
     }
-    LoginLimiter.Verdict verdict = limiter.check(user, client, monotonicMillis());
+    limiter.check(user, client)
+        .onSuccess(verdict -> proceed(message, verdict, user, password, client))
+        .onFailure(failure -> failUnavailable(message, failure));
+  }
+
+  private void proceed(Message<Object> message, LoginLimiter.Verdict verdict, String user, String password,
+      String client) {
     if (verdict.refused()) {
       message.fail(ErrorCode.TOO_MANY_REQUESTS.code(), TOO_MANY_ATTEMPTS);
-      return;
-    }
-    if (!Limits.isPasswordLength(password)) {
+    } else if (!Limits.isPasswordLength(password)) {
       // Cannot match any account: a failure, and no reason to spend a hash on it.
-      limiter.failed(user, client, monotonicMillis());
-      message.fail(ErrorCode.UNAUTHORIZED.code(), WRONG_LOGIN);
-      return;
-    }
-    if (verdict.delayMillis() > 0) {
+      finishLogin(message, user, client, OptionalLong.empty());
+    } else if (verdict.delayMillis() > 0) {
       // The user is under attack from elsewhere: slowed, not refused, so the real user still gets in.
       vertx.setTimer(verdict.delayMillis(), id -> authenticate(message, user, password, client));
     } else {
@@ -250,11 +257,17 @@ public class AuthVerticle extends VerticleBase {
   /** @param generation the account's token generation when the password matched; empty when it did not */
   private void finishLogin(Message<Object> message, String user, String client, OptionalLong generation) {
     if (generation.isEmpty()) {
-      limiter.failed(user, client, monotonicMillis());
-      message.fail(ErrorCode.UNAUTHORIZED.code(), WRONG_LOGIN);
+      // Answered once counted, so the guesser's next attempt, on whichever auth-node, sees this failure.
+      limiter.failed(user, client).onComplete(counted -> {
+        if (counted.failed()) {
+          LOG.warn("login failure of {} from {} not counted: {}", user, client, counted.cause().toString());
+        }
+        message.fail(ErrorCode.UNAUTHORIZED.code(), WRONG_LOGIN);
+      });
       return;
     }
-    limiter.succeeded(user, client);
+    limiter.succeeded(user, client).onFailure(failure ->
+        LOG.warn("failures of {} not reset: {}", user, failure.toString()));
     message.reply(grant(user, generation.getAsLong()));
   }
 

@@ -1,7 +1,7 @@
 package io.clusterchat.auth.impl;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.clusterchat.cluster.ClusterCounters;
+import io.vertx.core.Future;
 
 /**
  * Failed-login limits in the way OWASP advises against lockout denial of service: failures are counted per client
@@ -10,9 +10,8 @@ import java.util.Map;
  * address that has not been failing, is never refused: once a user's failures from all addresses pass the limit,
  * its logins are only slowed, by a delay that doubles with each further failure up to {@link #MAX_DELAY_MILLIS}.
  *
- * <p>Counters live in fixed windows that start at the first failure. Memory is bounded: each map keeps at most
- * {@code maxKeys} keys and drops the least recently touched first (a key under attack is touched on every attempt
- * and stays). The counters are per auth-node. Synchronized: cheap, and safe whatever thread completes a login.
+ * <p>The counters are the cluster's ({@link ClusterCounters}), shared by every auth-node, so adding auth-nodes does
+ * not multiply the limits. Each lives in a fixed window that opens with its first failure.
  */
 public final class LoginLimiter {
 
@@ -22,7 +21,10 @@ public final class LoginLimiter {
   static final long FIRST_DELAY_MILLIS = 250;
   /** Doublings before the delay is at its ceiling anyway (250 ms x 2^3 = 2 s). */
   private static final int MAX_DOUBLINGS = 3;
-  private static final char PAIR_SEPARATOR = '|';
+  private static final String USER = "login.user|";
+  private static final String PAIR = "login.pair|";
+  private static final String CLIENT = "login.client|";
+  private static final String REGISTER = "register.client|";
 
   /** What a login may do now. */
   public record Verdict(boolean refused, long delayMillis) {
@@ -30,121 +32,63 @@ public final class LoginLimiter {
     static final Verdict GO = new Verdict(false, 0);
   }
 
-  private final int pairLimit;
-  private final Counters users;
-  private final Counters pairs;
-  private final Counters clients;
+  /** The limits and windows of the policy. */
+  public record Policy(int userLimit, long userWindowMillis, int clientLimit, long clientWindowMillis,
+      int registerLimit, long registerWindowMillis) {
+  }
 
-  /**
-   * @param userLimit failures of one user from one address before that address is refused for that user; also the
-   *     user's failures from all addresses after which its logins are slowed
-   * @param clientLimit failures from one address, whatever the users, before that address is refused
-   */
-  public LoginLimiter(int userLimit, long userWindowMillis, int clientLimit, long clientWindowMillis, int maxKeys) {
-    this.pairLimit = userLimit;
-    this.users = new Counters(Integer.MAX_VALUE, userWindowMillis, maxKeys);
-    this.pairs = new Counters(userLimit, userWindowMillis, maxKeys);
-    this.clients = new Counters(clientLimit, clientWindowMillis, maxKeys);
+  private final ClusterCounters counters;
+  private final Policy policy;
+
+  public LoginLimiter(ClusterCounters counters, Policy policy) {
+    this.counters = counters;
+    this.policy = policy;
   }
 
   /** Whether a login of {@code user} from {@code client} may go ahead now, and after what delay. */
-  public synchronized Verdict check(String user, String client, long nowMillis) {
-    if (clients.atLimit(client, nowMillis) || pairs.atLimit(pair(user, client), nowMillis)) {
+  public Future<Verdict> check(String user, String client) {
+    Future<Integer> fromClient = counters.count(CLIENT + client);
+    Future<Integer> pair = counters.count(pair(user, client));
+    Future<Integer> everywhere = counters.count(USER + user);
+    return Future.all(fromClient, pair, everywhere)
+        .map(all -> verdict(policy, fromClient.result(), pair.result(), everywhere.result()));
+  }
+
+  /**
+   * The policy itself: refuse an address past its own limit or past the user's limit for that address; slow a user
+   * past its limit from all addresses together, never refuse it.
+   */
+  static Verdict verdict(Policy policy, int clientFailures, int pairFailures, int userFailures) {
+    if (clientFailures >= policy.clientLimit() || pairFailures >= policy.userLimit()) {
       return Verdict.REFUSE;
     }
-    int failures = users.count(user, nowMillis);
-    if (failures < pairLimit) {
+    if (userFailures < policy.userLimit()) {
       return Verdict.GO;
     }
-    int doublings = Math.min(failures - pairLimit, MAX_DOUBLINGS);
+    int doublings = Math.min(userFailures - policy.userLimit(), MAX_DOUBLINGS);
     return new Verdict(false, Math.min(FIRST_DELAY_MILLIS << doublings, MAX_DELAY_MILLIS));
   }
 
-  /** A verified failure: the password was wrong or the user does not exist. */
-  public synchronized void failed(String user, String client, long nowMillis) {
-    users.add(user, nowMillis);
-    pairs.add(pair(user, client), nowMillis);
-    clients.add(client, nowMillis);
+  /** A verified failure: the password was wrong or the user does not exist. Completes once counted. */
+  public Future<Void> failed(String user, String client) {
+    return Future.all(
+            counters.add(USER + user, policy.userWindowMillis()),
+            counters.add(pair(user, client), policy.userWindowMillis()),
+            counters.add(CLIENT + client, policy.clientWindowMillis()))
+        .mapEmpty();
   }
 
   /** A login succeeded: the user's failures are forgotten (the address's failures for other users are not). */
-  public synchronized void succeeded(String user, String client) {
-    users.remove(user);
-    pairs.remove(pair(user, client));
+  public Future<Void> succeeded(String user, String client) {
+    return Future.all(counters.reset(USER + user), counters.reset(pair(user, client))).mapEmpty();
   }
 
-  /** User addresses currently tracked. */
-  public synchronized int trackedUsers() {
-    return users.size();
-  }
-
-  /** Client addresses currently tracked. */
-  public synchronized int trackedClients() {
-    return clients.size();
+  /** Counts a registration from {@code client}: false, and nothing counted, when it has registered too often. */
+  public Future<Boolean> register(String client) {
+    return counters.addBelow(REGISTER + client, policy.registerLimit(), policy.registerWindowMillis());
   }
 
   private static String pair(String user, String client) {
-    return user + PAIR_SEPARATOR + client;
-  }
-
-  /** Failures in the current window of one key. */
-  private static final class Window {
-    final long start;
-    int count;
-
-    Window(long start) {
-      this.start = start;
-    }
-  }
-
-  /** Windows by key, least recently touched first, capped at maxKeys. */
-  static final class Counters extends LinkedHashMap<String, Window> {
-
-    private static final float LOAD_FACTOR = 0.75f;
-    private static final int INITIAL_CAPACITY = 256;
-
-    private final int limit;
-    private final long windowMillis;
-    private final int maxKeys;
-
-    Counters(int limit, long windowMillis, int maxKeys) {
-      super(INITIAL_CAPACITY, LOAD_FACTOR, true);
-      this.limit = limit;
-      this.windowMillis = windowMillis;
-      this.maxKeys = maxKeys;
-    }
-
-    boolean atLimit(String key, long now) {
-      return count(key, now) >= limit;
-    }
-
-    int count(String key, long now) {
-      Window window = current(key, now);
-      return window == null ? 0 : window.count;
-    }
-
-    void add(String key, long now) {
-      Window window = current(key, now);
-      if (window == null) {
-        window = new Window(now);
-        put(key, window);
-      }
-      window.count++;
-    }
-
-    /** The key's window if it is still open at {@code now}; an expired one is dropped. */
-    private Window current(String key, long now) {
-      Window window = get(key);
-      if (window != null && now - window.start >= windowMillis) {
-        remove(key);
-        return null;
-      }
-      return window;
-    }
-
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
-      return size() > maxKeys;
-    }
+    return PAIR + user + '|' + client;
   }
 }

@@ -1,11 +1,13 @@
 package io.clusterchat.persistence.impl;
 
+import io.clusterchat.bus.BusContractException;
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.protocol.ErrorCode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
 
 /** Account creation and lookup. Blocking: runs on worker threads. */
 public final class AccountQueries {
@@ -19,22 +21,62 @@ public final class AccountQueries {
   private static final String RAISE_GENERATION =
       "UPDATE accounts SET token_generation = token_generation + 1 WHERE address = ?";
 
+  static final String TOO_LATE = "not written: the request outlived its budget";
+
   private final Database database;
 
   public AccountQueries(Database database) {
     this.database = database;
   }
 
-  /** Creates an account; 409 when the address is taken, decided by the primary key. */
-  public StoreService.AccountCreated create(StoreService.AccountCreate request) throws SQLException {
+  /** An account to create, and the {@link System#nanoTime()} past which it must not be written. */
+  public record Create(StoreService.AccountCreate request, long deadlineNanos) {
+    /** The request as received now: its budget, if any, starts counting now. */
+    public static Create received(StoreService.AccountCreate request) {
+      Long budget = request.budgetMillis();
+      if (budget != null && budget < 0) {
+        throw new BusContractException("budget must not be negative");
+      }
+      long now = System.nanoTime();
+      return new Create(request, budget == null ? Long.MAX_VALUE : now + TimeUnit.MILLISECONDS.toNanos(budget));
+    }
+
+    boolean late() {
+      return deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0;
+    }
+  }
+
+  /**
+   * Creates an account; 409 when the address is taken, decided by the primary key. A request that is past its
+   * deadline before its insert or before its commit is rolled back and refused 503: nothing was written.
+   */
+  public StoreService.AccountCreated create(Create create) throws SQLException {
+    StoreService.AccountCreate request = create.request();
     String address = RequestFields.address(request.address(), "address");
     String hash = RequestFields.string(request.hash(), "hash", MAX_HASH_CHARS);
     database.withConnection(connection -> {
-      insert(connection, address, hash);
+      refuseIfLate(create);
+      connection.setAutoCommit(false);
+      try {
+        insert(connection, address, hash);
+        refuseIfLate(create);
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        Database.rollbackQuietly(connection);
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
       database.makeDurable(connection);
       return null;
     });
     return new StoreService.AccountCreated(address);
+  }
+
+  private static void refuseIfLate(Create create) {
+    if (create.late()) {
+      throw StoreFailure.unavailable(TOO_LATE);
+    }
   }
 
   private static void insert(Connection connection, String address, String hash) throws SQLException {

@@ -50,7 +50,8 @@ public class StoreVerticle extends VerticleBase {
     AccountQueries accounts = new AccountQueries(database);
     InboxQueries inboxes = new InboxQueries(database);
     return Future.all(List.of(
-        serve(StoreService.ACCOUNT_CREATE, StoreService.AccountCreate::fromJson, accounts::create,
+        serve(StoreService.ACCOUNT_CREATE, json -> AccountQueries.Create.received(
+            StoreService.AccountCreate.fromJson(json)), accounts::create,
             StoreService.AccountCreated::toJson),
         serve(StoreService.ACCOUNT_GET, StoreService.AccountGet::fromJson, accounts::get,
             StoreService.Account::toJson),

@@ -1,9 +1,8 @@
 package io.clusterchat.session.impl;
 
 import com.hazelcast.map.IMap;
-import io.vertx.core.Context;
+import io.clusterchat.cluster.HazelcastFutures;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
@@ -43,23 +42,8 @@ public final class SessionRegistry {
     return vertx.executeBlocking(() -> sum(map.executeOnEntries(processor)));
   }
 
-  /**
-   * The stage as a future completed on the calling context. Hazelcast runs a stage's callbacks on its default async
-   * executor, which on a machine whose common fork-join pool has a single thread (2 cores) starts a new thread per
-   * callback: at a few thousand lookups a second that alone stalls the node. So the callback is handed straight to
-   * the context instead.
-   */
   private <T> Future<T> adapt(CompletionStage<T> stage) {
-    Context context = vertx.getOrCreateContext();
-    Promise<T> promise = Promise.promise();
-    stage.whenCompleteAsync((value, failure) -> {
-      if (failure == null) {
-        promise.complete(value);
-      } else {
-        promise.fail(failure);
-      }
-    }, task -> context.runOnContext(v -> task.run()));
-    return promise.future();
+    return HazelcastFutures.onContext(vertx, stage);
   }
 
   private static int sum(Map<String, Integer> droppedPerUser) {
