@@ -7,7 +7,7 @@ import io.vertx.core.Vertx;
 /**
  * An auth-node: one {@link AuthVerticle} serving the {@link io.clusterchat.bus.AuthService} addresses. It keeps no
  * accounts of its own (they live in the persistence-node) and only in-memory login-attempt counters, so any number
- * of auth-nodes can run side by side, all with the same token secret.
+ * of auth-nodes can run side by side, all with the same token keys.
  */
 public final class AuthNode {
 
@@ -23,7 +23,7 @@ public final class AuthNode {
 
   /**
    * Deploys the auth verticle on {@code vertx}; completes once its addresses are registered. Fails with an
-   * {@link IllegalArgumentException} for options that do not validate (no token secret).
+   * {@link IllegalArgumentException} for options that do not validate (no token keys).
    */
   public static Future<AuthNode> deploy(Vertx vertx, AuthOptions options) {
     AuthOptions own;

@@ -1,6 +1,7 @@
 package io.clusterchat.auth.impl;
 
 import io.clusterchat.auth.AuthOptions;
+import io.clusterchat.auth.TokenKey;
 import io.clusterchat.bus.AuthService;
 import io.clusterchat.bus.BusContractException;
 import io.clusterchat.bus.BusMessages;
@@ -82,7 +83,7 @@ public class AuthVerticle extends VerticleBase {
 
   public AuthVerticle(AuthOptions options) {
     this.options = options;
-    this.tokens = new Tokens(options.getTokenSecret(), options.getTokenTtlMillis());
+    this.tokens = new Tokens(options.getTokenKeys(), options.getTokenTtlMillis());
     this.limiter = new LoginLimiter(options.getUserFailureLimit(), options.getUserFailureWindowMillis(),
         options.getClientFailureLimit(), options.getClientFailureWindowMillis(), options.getLimiterMaxKeys());
     this.registrations = new LoginLimiter.Counters(options.getRegisterLimit(), AuthOptions.REGISTER_WINDOW_MILLIS,
@@ -103,8 +104,11 @@ public class AuthVerticle extends VerticleBase {
           dummyHash = dummy;
           return listen();
         })
-        .onSuccess(v -> LOG.info("auth-node ready: hashing on {} threads, token ttl {} ms, store timeout {} ms",
-            options.getHashThreads(), options.getTokenTtlMillis(), options.getStoreTimeoutMillis()));
+        // Key ids, never secrets: which key signs and which verify is what an operator checks during a rotation.
+        .onSuccess(v -> LOG.info("auth-node ready: hashing on {} threads, token ttl {} ms, tokens signed with key "
+            + "'{}', verified with {}, store timeout {} ms", options.getHashThreads(), options.getTokenTtlMillis(),
+            options.getTokenKeys().get(0).id(), options.getTokenKeys().stream().map(TokenKey::id).toList(),
+            options.getStoreTimeoutMillis()));
   }
 
   @Override
