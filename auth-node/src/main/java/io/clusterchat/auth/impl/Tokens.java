@@ -45,7 +45,7 @@ public final class Tokens {
   static final String GENERATION_CLAIM = "gen";
 
   private static final int JTI_BYTES = 16;
-  // Real tokens are about 250 characters; anything far longer is refused before it is parsed.
+  // Real tokens are 200 to 300 characters; anything far longer is refused before it is parsed.
   private static final int MAX_TOKEN_LENGTH = 512;
   /** Three base64url parts, nothing else: no padding, no spaces, no standard-alphabet characters. */
   private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
