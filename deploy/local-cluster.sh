@@ -59,9 +59,13 @@ launch() {
   if [ "$role" = coordinator ]; then admin_token=${CLUSTERCHAT_ADMIN_TOKEN:-$(cat "$data/admin-token")}; fi
   local cluster_name
   cluster_name=$(cat "$data/cluster-name")
+  # The kept secret, unless CLUSTERCHAT_TOKEN_KEYS replaces it (key rotation): an auth-node takes one or the other.
+  local token_secret=()
+  if [ -z "${CLUSTERCHAT_TOKEN_KEYS:-}" ]; then
+    token_secret=("CLUSTERCHAT_TOKEN_SECRET=${CLUSTERCHAT_TOKEN_SECRET:-$(cat "$data/token-secret")}")
+  fi
   # shellcheck disable=SC2086 # role flags and CLUSTERCHAT_JAVA_OPTS are words on purpose
-  CLUSTERCHAT_TOKEN_SECRET=${CLUSTERCHAT_TOKEN_SECRET:-$(cat "$data/token-secret")} \
-  CLUSTERCHAT_ADMIN_TOKEN=$admin_token \
+  env ${token_secret[@]+"${token_secret[@]}"} CLUSTERCHAT_ADMIN_TOKEN="$admin_token" \
   nohup "$java" -Xms64m -Xmx"$heap" -XX:+ExitOnOutOfMemoryError -Djava.net.preferIPv4Stack=true \
     ${CLUSTERCHAT_JAVA_OPTS:-} -jar "$jar" "$role" --node-id "$id" --cluster-name "$cluster_name" --cluster-host 127.0.0.1 \
     --cluster-port "$port" --cluster-members "$members" --data-dir "$data" $flags \

@@ -10,7 +10,7 @@ import io.vertx.core.Vertx;
  * An auth-node: one {@link AuthVerticle} serving the {@link io.clusterchat.bus.AuthService} addresses. It keeps no
  * accounts of its own (they live in the persistence-node) and keeps its login-attempt counters in the cluster
  * ({@link io.clusterchat.cluster.ClusterCounters}), so any number of auth-nodes can run side by side, all with the same
- * token secret, and the limits hold across them.
+ * token keys, and the limits hold across them.
  */
 public final class AuthNode {
 
@@ -32,7 +32,7 @@ public final class AuthNode {
   /**
    * Deploys the auth verticle on {@code vertx}, with its login-attempt counters in {@code hazelcast}; completes once
    * its addresses are registered. Fails with an {@link IllegalArgumentException} for options that do not validate
-   * (no token secret).
+   * (no token keys).
    */
   public static Future<AuthNode> deploy(Vertx vertx, HazelcastInstance hazelcast, AuthOptions options) {
     AuthOptions own;

@@ -1,18 +1,25 @@
 package io.clusterchat.auth;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Everything an auth-node is configured with. Setters validate and throw {@link IllegalArgumentException} with a
- * message fit for an operator; {@link #validate()} checks the one setting without a default, the token secret.
+ * message fit for an operator; {@link #validate()} checks the one setting without a default, the token keys.
  *
- * <p>{@link #toJson()} includes the token secret (the copy constructor relies on it): never log it.
+ * <p>{@link #toJson()} includes the token secrets (the copy constructor relies on it): never log it.
  */
 public class AuthOptions {
 
   /** The shortest token secret accepted: 32 characters is 256 bits of ASCII, HMAC-SHA256's key size. */
-  public static final int MIN_TOKEN_SECRET_LENGTH = 32;
+  public static final int MIN_TOKEN_SECRET_LENGTH = TokenKey.MIN_SECRET_LENGTH;
+  /** More keys than this is a rotation gone wrong, not a rotation: each is tried only by its id, but still. */
+  public static final int MAX_TOKEN_KEYS = 16;
   public static final long DEFAULT_TOKEN_TTL_MILLIS = TimeUnit.DAYS.toMillis(7);
   public static final int DEFAULT_HASH_THREADS = Runtime.getRuntime().availableProcessors();
   public static final int DEFAULT_USER_FAILURE_LIMIT = 5;
@@ -33,7 +40,7 @@ public class AuthOptions {
   private static final long MAX_WINDOW_MILLIS = TimeUnit.DAYS.toMillis(1);
   private static final long MIN_STORE_TIMEOUT_MILLIS = 10;
 
-  private String tokenSecret;
+  private List<TokenKey> tokenKeys;
   private long tokenTtlMillis = DEFAULT_TOKEN_TTL_MILLIS;
   private int hashThreads = DEFAULT_HASH_THREADS;
   private int userFailureLimit = DEFAULT_USER_FAILURE_LIMIT;
@@ -52,9 +59,7 @@ public class AuthOptions {
 
   /** Reads the keys {@link #toJson()} writes; absent keys keep their defaults. */
   public AuthOptions(JsonObject json) {
-    if (json.getValue("tokenSecret") != null) {
-      setTokenSecret(json.getString("tokenSecret"));
-    }
+    readTokenKeys(json);
     setTokenTtlMillis(json.getLong("tokenTtlMillis", DEFAULT_TOKEN_TTL_MILLIS));
     setHashThreads(json.getInteger("hashThreads", DEFAULT_HASH_THREADS));
     setUserFailureLimit(json.getInteger("userFailureLimit", DEFAULT_USER_FAILURE_LIMIT));
@@ -65,10 +70,34 @@ public class AuthOptions {
     setStoreTimeoutMillis(json.getLong("storeTimeoutMillis", DEFAULT_STORE_TIMEOUT_MILLIS));
   }
 
-  /** All settings, the token secret included: keep the result out of logs. */
+  /** {@code tokenKeys} as {@link #toJson()} writes them, or the single {@code tokenSecret} of older configs. */
+  private void readTokenKeys(JsonObject json) {
+    JsonArray keys = json.getJsonArray("tokenKeys");
+    Object secret = json.getValue("tokenSecret");
+    if (keys != null && secret != null) {
+      throw new IllegalArgumentException("give token keys or a token secret, not both");
+    }
+    if (secret != null) {
+      setTokenSecret(json.getString("tokenSecret"));
+    } else if (keys != null) {
+      List<TokenKey> list = new ArrayList<>();
+      for (int i = 0; i < keys.size(); i++) {
+        if (!(keys.getValue(i) instanceof JsonObject key)) {
+          throw new IllegalArgumentException("token keys must be objects {\"id\", \"secret\"}");
+        }
+        list.add(new TokenKey(key.getString("id"), key.getString("secret")));
+      }
+      setTokenKeys(list);
+    }
+  }
+
+  /** All settings, the token secrets included: keep the result out of logs. */
   public JsonObject toJson() {
+    JsonArray keys = tokenKeys == null ? null : new JsonArray(tokenKeys.stream()
+        .map(key -> new JsonObject().put("id", key.id()).put("secret", key.secret()))
+        .toList());
     return new JsonObject()
-        .put("tokenSecret", tokenSecret)
+        .put("tokenKeys", keys)
         .put("tokenTtlMillis", tokenTtlMillis)
         .put("hashThreads", hashThreads)
         .put("userFailureLimit", userFailureLimit)
@@ -81,33 +110,47 @@ public class AuthOptions {
 
   /** Fails with a clear message when a setting without a default is missing. */
   public AuthOptions validate() {
-    if (tokenSecret == null) {
-      throw new IllegalArgumentException("an auth-node needs a token secret: at least " + MIN_TOKEN_SECRET_LENGTH
-          + " characters, the same on every auth-node of the cluster");
+    if (tokenKeys == null) {
+      throw new IllegalArgumentException("an auth-node needs a token secret (or token keys): at least "
+          + MIN_TOKEN_SECRET_LENGTH + " characters, the same on every auth-node of the cluster");
     }
     return this;
   }
 
-  public String getTokenSecret() {
-    return tokenSecret;
+  /** The keys tokens are signed and checked with, the signing key first; null until set. */
+  public List<TokenKey> getTokenKeys() {
+    return tokenKeys;
   }
 
   /**
-   * The HMAC key tokens are signed with. Every auth-node of a cluster needs the same one, or a token issued by one
-   * node fails RESUME at another. Changing it logs every client out.
+   * The keys of tokens: the first signs new tokens, every one checks the tokens naming it. Every auth-node of a
+   * cluster needs the same list, or a token issued by one node fails RESUME at another. To rotate, put a new key
+   * first (on every auth-node) and drop the old one once the tokens it signed have expired (the token ttl).
+   */
+  public AuthOptions setTokenKeys(List<TokenKey> tokenKeys) {
+    if (tokenKeys == null || tokenKeys.isEmpty()) {
+      throw new IllegalArgumentException("token keys must name at least one key");
+    }
+    if (tokenKeys.size() > MAX_TOKEN_KEYS) {
+      throw new IllegalArgumentException("token keys must be at most " + MAX_TOKEN_KEYS + ", were "
+          + tokenKeys.size());
+    }
+    Set<String> ids = new HashSet<>();
+    for (TokenKey key : tokenKeys) {
+      if (!ids.add(key.id())) {
+        throw new IllegalArgumentException("token key id '" + key.id() + "' is given twice");
+      }
+    }
+    this.tokenKeys = List.copyOf(tokenKeys);
+    return this;
+  }
+
+  /**
+   * One key for tokens, with id {@value TokenKey#DEFAULT_ID}: {@code setTokenKeys(List.of(TokenKey.ofSecret(s)))}.
+   * To rotate away from it later, list it as {@code default=<secret>} after the new key.
    */
   public AuthOptions setTokenSecret(String tokenSecret) {
-    if (tokenSecret == null || tokenSecret.length() < MIN_TOKEN_SECRET_LENGTH) {
-      // The secret itself is never echoed: this message may end up in a log.
-      int length = tokenSecret == null ? 0 : tokenSecret.length();
-      throw new IllegalArgumentException("token secret must be at least " + MIN_TOKEN_SECRET_LENGTH
-          + " characters, was " + length);
-    }
-    if (tokenSecret.isBlank()) {
-      throw new IllegalArgumentException("token secret must not be blank");
-    }
-    this.tokenSecret = tokenSecret;
-    return this;
+    return setTokenKeys(List.of(TokenKey.ofSecret(tokenSecret)));
   }
 
   public long getTokenTtlMillis() {

@@ -3,18 +3,22 @@ package io.clusterchat.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AuthOptionsTest {
 
   private static final String SECRET = "0123456789abcdef0123456789abcdef";
+  private static final String OTHER = "another secret: 0123456789abcdef0123";
 
   @Test
   void hasSaneDefaults() {
     AuthOptions options = new AuthOptions();
 
-    assertThat(options.getTokenSecret()).isNull();
+    assertThat(options.getTokenKeys()).isNull();
     assertThat(options.getTokenTtlMillis()).isEqualTo(7L * 24 * 3600 * 1000);
     assertThat(options.getHashThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(options.getUserFailureLimit()).isEqualTo(5);
@@ -33,7 +37,39 @@ class AuthOptionsTest {
         .hasMessage("token secret must be at least 32 characters, was 12");
     assertThatThrownBy(() -> new AuthOptions().setTokenSecret(" ".repeat(40)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(new AuthOptions().setTokenSecret(SECRET).validate().getTokenSecret()).isEqualTo(SECRET);
+    assertThat(new AuthOptions().setTokenSecret(SECRET).validate().getTokenKeys())
+        .containsExactly(new TokenKey("default", SECRET));
+  }
+
+  @Test
+  void takesTokenKeysInOrderTheFirstSigning() {
+    List<TokenKey> keys = TokenKey.parseList("2026-12=" + SECRET + "==,2026-06=" + OTHER);
+
+    assertThat(keys).containsExactly(new TokenKey("2026-12", SECRET + "=="), new TokenKey("2026-06", OTHER));
+    assertThat(new AuthOptions().setTokenKeys(keys).validate().getTokenKeys()).isEqualTo(keys);
+  }
+
+  @Test
+  void refusesBadTokenKeysWithClearMessagesThatNeverShowASecret() {
+    AuthOptions options = new AuthOptions();
+
+    assertThatThrownBy(() -> options.setTokenKeys(List.of()))
+        .hasMessage("token keys must name at least one key");
+    assertThatThrownBy(() -> options.setTokenKeys(List.of(new TokenKey("a", SECRET), new TokenKey("a", OTHER))))
+        .hasMessage("token key id 'a' is given twice");
+    assertThatThrownBy(() -> options.setTokenKeys(Collections.nCopies(17, new TokenKey("a", SECRET))))
+        .hasMessage("token keys must be at most 16, were 17");
+    assertThatThrownBy(() -> new TokenKey("bad id", SECRET))
+        .hasMessage("token key id must match [A-Za-z0-9][A-Za-z0-9._-]{0,31}, was 'bad id'");
+    assertThatThrownBy(() -> new TokenKey("-x", SECRET)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new TokenKey("x".repeat(33), SECRET)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TokenKey.parseList("2026-12=short secret"))
+        .hasMessage("token secret of key '2026-12' must be at least 32 characters, was 12");
+    assertThatThrownBy(() -> TokenKey.parseList(SECRET))
+        .hasMessage("token key 1 must be written id=secret");
+    assertThatThrownBy(() -> TokenKey.parseList("a=" + SECRET + ",")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TokenKey.parseList("")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(new TokenKey("a", SECRET).toString()).doesNotContain(SECRET);
   }
 
   @Test
@@ -65,6 +101,19 @@ class AuthOptionsTest {
     assertThat(new AuthOptions(options.toJson()).toJson()).isEqualTo(options.toJson());
     assertThat(new AuthOptions(options).toJson()).isEqualTo(options.toJson());
     assertThat(new AuthOptions(new JsonObject()).toJson()).isEqualTo(new AuthOptions().toJson());
+  }
+
+  @Test
+  void tokenKeysRoundTripThroughJsonAndTheOldTokenSecretStillReads() {
+    AuthOptions options = new AuthOptions().setTokenKeys(TokenKey.parseList("new=" + OTHER + ",old=" + SECRET));
+
+    assertThat(new AuthOptions(options.toJson()).getTokenKeys()).isEqualTo(options.getTokenKeys());
+    assertThat(new AuthOptions(new JsonObject().put("tokenSecret", SECRET)).getTokenKeys())
+        .containsExactly(TokenKey.ofSecret(SECRET));
+    assertThatThrownBy(() -> new AuthOptions(options.toJson().put("tokenSecret", SECRET)))
+        .hasMessage("give token keys or a token secret, not both");
+    assertThatThrownBy(() -> new AuthOptions(new JsonObject().put("tokenKeys", new JsonArray().add("x"))))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.nimbusds.jwt.SignedJWT;
 import io.clusterchat.auth.impl.Tokens;
 import io.clusterchat.bus.AuthService;
 import io.clusterchat.bus.StoreService;
@@ -21,12 +22,16 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
 class AuthServiceTest {
 
   static final String SECRET = "test secret: 0123456789abcdef0123456789";
+  /** The key of {@link #SECRET}, as {@code setTokenSecret} names it. */
+  private static final TokenKey KEY = TokenKey.ofSecret(SECRET);
+  private static final TokenKey OLD_KEY = new TokenKey("2026-06", "the old key: 0123456789abcdef0123456789");
+  private static final TokenKey NEW_KEY = new TokenKey("2026-12", "the new key: 0123456789abcdef0123456789");
+  private static final long TTL = TimeUnit.HOURS.toMillis(1);
   static final int USER_LIMIT = 3;
   private static final int CLIENT_LIMIT = 5;
   private static final long STORE_TIMEOUT = 500;
@@ -48,6 +58,7 @@ class AuthServiceTest {
 
   private Vertx vertx;
   private PersistenceNode store;
+  private AuthNode auth;
 
   @TempDir
   Path dataDir;
@@ -96,10 +107,10 @@ class AuthServiceTest {
       delivery.next();
     });
     hazelcast.getMap(ClusterCounters.MAP).clear();
-    AuthNode.deploy(vertx, hazelcast, options()).onComplete(ctx.succeedingThenComplete());
+    AuthNode.deploy(vertx, hazelcast, options()).onSuccess(node -> auth = node)
+        .onComplete(ctx.succeedingThenComplete());
   }
 
-  /** The store the auth-node talks to. */
   /** The real store: a persistence-node on an H2 file of this test's own. */
   private Future<?> startStore() {
     return PersistenceNode.deploy(vertx, new PersistenceOptions().setDataDir(dataDir.toString()))
@@ -156,7 +167,7 @@ class AuthServiceTest {
         .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
           assertThat(reply.fieldNames()).containsExactlyInAnyOrder("address", "token");
           assertThat(reply.getString("address")).isEqualTo("alice@bj");
-          assertThat(new Tokens(SECRET, 1).verify(reply.getString("token"), System.currentTimeMillis()))
+          assertThat(new Tokens(List.of(KEY), 1).verify(reply.getString("token"), System.currentTimeMillis()))
               .contains("alice@bj");
           ctx.completeNow();
         })));
@@ -285,9 +296,10 @@ class AuthServiceTest {
   void refusesBadTokens(VertxTestContext ctx) {
     String reason = "bad or expired token";
     long now = System.currentTimeMillis();
-    long ttl = TimeUnit.HOURS.toMillis(1);
-    String expired = new Tokens(SECRET, ttl).issue("alice@bj", now - 2 * ttl);
-    String otherSecret = new Tokens("another secret, 0123456789abcdef0123", ttl).issue("alice@bj", now);
+    Tokens ours = new Tokens(List.of(KEY), TTL);
+    String expired = ours.issue("alice@bj", now - 2 * TTL);
+    String otherSecret = new Tokens(List.of(TokenKey.ofSecret("another secret, 0123456789abcdef0123")), TTL)
+        .issue("alice@bj", now);
     startStore()
         .compose(v -> register("alice", PASSWORD))
         .compose(v -> login("alice@bj", PASSWORD, CLIENT))
@@ -295,10 +307,53 @@ class AuthServiceTest {
         .compose(v -> expectFailure(resume("garbage"), 401, reason))
         .compose(v -> expectFailure(resume(expired), 401, reason))
         .compose(v -> expectFailure(resume(otherSecret), 401, reason))
+        .compose(v -> expectFailure(resume(new Tokens(List.of(OLD_KEY), TTL).issue("alice@bj", now)), 401, reason))
+        // Tokens of the hand-made format before JWTs, with the right secret: refused, clients LOGIN once again.
+        .compose(v -> expectFailure(resume(oldFormatToken("alice@bj", now + TTL)), 401, reason))
         .compose(v -> expectFailure(request(AuthService.RESUME, new JsonObject()), 401, reason))
         // Validly signed, but for an account that does not exist (issue 11, finding 7).
-        .compose(v -> expectFailure(resume(new Tokens(SECRET, ttl).issue("ghost@bj", now)), 401, reason))
+        .compose(v -> expectFailure(resume(ours.issue("ghost@bj", now)), 401, reason))
         .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /**
+   * Key rotation as operations.md tells it: the new key is added (after the old, it only verifies), then put first
+   * (it signs, the old still verifies), then the old one removed once its tokens expired.
+   */
+  @Test
+  void keysRotate(VertxTestContext ctx) {
+    String old = new Tokens(List.of(OLD_KEY), TTL).issue("alice@bj", System.currentTimeMillis());
+    startStore()
+        .compose(v -> register("alice", PASSWORD))
+        .compose(v -> restartAuth(OLD_KEY, NEW_KEY))
+        .compose(v -> resume(old))
+        .compose(reply -> {
+          ctx.verify(() -> assertThat(kid(reply.getString("token"))).isEqualTo("2026-06"));
+          return restartAuth(NEW_KEY, OLD_KEY);
+        })
+        .compose(v -> resume(old))
+        .compose(reply -> {
+          ctx.verify(() -> assertThat(kid(reply.getString("token"))).isEqualTo("2026-12"));
+          return restartAuth(NEW_KEY).map(reply.getString("token"));
+        })
+        .compose(fresh -> expectFailure(resume(old), 401, "bad or expired token").map(fresh))
+        .compose(this::resume)
+        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+          assertThat(kid(reply.getString("token"))).isEqualTo("2026-12");
+          ctx.completeNow();
+        })));
+  }
+
+  /** Replaces the running auth-node with one that has {@code keys}, the first signing. */
+  private Future<Void> restartAuth(TokenKey... keys) {
+    return auth.close()
+        .compose(v -> AuthNode.deploy(vertx, hazelcast, options().setTokenKeys(List.of(keys))))
+        .onSuccess(node -> auth = node)
+        .mapEmpty();
+  }
+
+  private static String kid(String token) throws java.text.ParseException {
+    return SignedJWT.parse(token).getHeader().getKeyID();
   }
 
   @Test
@@ -371,9 +426,22 @@ class AuthServiceTest {
     });
   }
 
-  /** The token with the first character of its MAC changed. */
+  /** A token in the format before JWTs: base64url(address|expires|generation|nonce) "." base64url(HMAC-SHA256). */
+  private static String oldFormatToken(String address, long expiresAt) {
+    Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+    byte[] payload = (address + "|" + expiresAt + "|0|AAAAAAAAAAAAAAAAAAAAAA").getBytes(StandardCharsets.UTF_8);
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return base64.encodeToString(payload) + "." + base64.encodeToString(mac.doFinal(payload));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The token with the first character of its signature changed. */
   private static String tamper(String token) {
-    int at = token.indexOf('.') + 1;
+    int at = token.lastIndexOf('.') + 1;
     return token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
   }
 }

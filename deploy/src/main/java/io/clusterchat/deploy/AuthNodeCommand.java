@@ -2,8 +2,10 @@ package io.clusterchat.deploy;
 
 import io.clusterchat.auth.AuthNode;
 import io.clusterchat.auth.AuthOptions;
+import io.clusterchat.auth.TokenKey;
 import io.clusterchat.cluster.NodeRole;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,9 +26,17 @@ final class AuthNodeCommand implements Callable<Integer> {
   ClusterMixin cluster;
 
   @Option(names = "--token-secret", paramLabel = "SECRET",
-      description = "The key that signs tokens, at least 32 characters, the same on every auth-node. Required; "
-          + "prefer the CLUSTERCHAT_TOKEN_SECRET environment variable (flags show in process lists).")
+      description = "The key that signs tokens (key id 'default'), at least 32 characters, the same on every "
+          + "auth-node. This or --token-keys is required; prefer the CLUSTERCHAT_TOKEN_SECRET environment variable "
+          + "(flags show in process lists).")
   String tokenSecret;
+
+  @Option(names = "--token-keys", paramLabel = "ID=SECRET[,ID=SECRET...]",
+      description = "Keys of tokens, the same list on every auth-node: the first signs, all verify. Ids match "
+          + TokenKey.ID_PATTERN + ", secrets are at least 32 characters without commas. To rotate: add the new "
+          + "key last on every auth-node, then move it first, then drop the old one after the token ttl. Instead "
+          + "of --token-secret; prefer the CLUSTERCHAT_TOKEN_KEYS environment variable.")
+  String tokenKeys;
 
   @Option(names = "--token-ttl", paramLabel = "DURATION", defaultValue = "7d", converter = DurationConverter.class,
       description = "How long a token from LOGIN or RESUME stays valid. Default: ${DEFAULT-VALUE}.")
@@ -54,14 +64,18 @@ final class AuthNodeCommand implements Callable<Integer> {
   Duration failureWindow;
 
   AuthOptions authOptions() {
-    if (tokenSecret == null) {
+    if (tokenSecret == null && tokenKeys == null) {
       throw new ParameterException(spec.commandLine(),
           "--token-secret (or CLUSTERCHAT_TOKEN_SECRET) is required: at least 32 characters, the same on every "
-              + "auth-node");
+              + "auth-node; or --token-keys (CLUSTERCHAT_TOKEN_KEYS) to rotate keys");
+    }
+    if (tokenSecret != null && tokenKeys != null) {
+      throw new ParameterException(spec.commandLine(), "give --token-keys or --token-secret, not both (list the "
+          + "secret as default=SECRET in --token-keys to keep its tokens valid)");
     }
     try {
       AuthOptions options = new AuthOptions()
-          .setTokenSecret(tokenSecret)
+          .setTokenKeys(tokenKeys != null ? TokenKey.parseList(tokenKeys) : List.of(TokenKey.ofSecret(tokenSecret)))
           .setTokenTtlMillis(tokenTtl.toMillis())
           .setUserFailureLimit(userFailureLimit)
           .setUserFailureWindowMillis(failureWindow.toMillis())

@@ -2,6 +2,7 @@ package io.clusterchat.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterchat.auth.TokenKey;
 import io.clusterchat.cluster.NodeRole;
 import io.clusterchat.gateway.GatewayOptions;
 import java.io.PrintWriter;
@@ -85,6 +86,46 @@ class LauncherTest {
     assertThat(errors.toString()).contains("32").doesNotContain("short");
   }
 
+  private static final String SECRET_A = "first secret: 0123456789abcdef0123456789";
+  private static final String SECRET_B = "second secret: 0123456789abcdef0123456789";
+
+  @Test
+  void tokenKeysComeFromTheEnvironmentOrTheConfigFileTheFirstSigning() throws Exception {
+    Map<String, String> env = Map.of("CLUSTERCHAT_TOKEN_KEYS", "2026-12=" + SECRET_A + ",2026-06=" + SECRET_B);
+    assertThat(parseAuth(env, "auth-node", "--node-id", "a-1").authOptions().getTokenKeys())
+        .containsExactly(new TokenKey("2026-12", SECRET_A), new TokenKey("2026-06", SECRET_B));
+
+    Path config = config("token-keys = k1=" + SECRET_B + "\n");
+    assertThat(parseAuth(Map.of(), "auth-node", "--node-id", "a-1", "--config", config.toString()).authOptions()
+        .getTokenKeys()).containsExactly(new TokenKey("k1", SECRET_B));
+  }
+
+  @Test
+  void theTokenSecretIsStillOneKeyNamedDefault() {
+    assertThat(parseAuth(Map.of("CLUSTERCHAT_TOKEN_SECRET", SECRET_A), "auth-node", "--node-id", "a-1")
+        .authOptions().getTokenKeys()).containsExactly(new TokenKey("default", SECRET_A));
+  }
+
+  @Test
+  void tokenKeysAndATokenSecretTogetherAreAUsageError() {
+    assertThat(execute(Map.of("CLUSTERCHAT_TOKEN_SECRET", SECRET_A), "auth-node", "--node-id", "a-1",
+        "--token-keys", "k1=" + SECRET_B)).isEqualTo(USAGE);
+    assertThat(errors.toString()).contains("not both").doesNotContain(SECRET_A, SECRET_B);
+  }
+
+  @Test
+  void badTokenKeysAreUsageErrorsThatNeverShowASecret() {
+    assertThat(execute(Map.of("CLUSTERCHAT_TOKEN_KEYS", "k1=" + SECRET_A + ",k1=" + SECRET_B), "auth-node",
+        "--node-id", "a-1")).isEqualTo(USAGE);
+    assertThat(execute(Map.of("CLUSTERCHAT_TOKEN_KEYS", "k2=short one,k1=" + SECRET_B), "auth-node",
+        "--node-id", "a-1")).isEqualTo(USAGE);
+    assertThat(execute(Map.of("CLUSTERCHAT_TOKEN_KEYS", "bad id=" + SECRET_A), "auth-node",
+        "--node-id", "a-1")).isEqualTo(USAGE);
+    assertThat(errors.toString()).contains("token key id 'k1' is given twice",
+            "token secret of key 'k2' must be at least 32 characters, was 9", "token key id must match")
+        .doesNotContain(SECRET_A, SECRET_B, "short one");
+  }
+
   @Test
   void badEnvironmentValueIsAUsageError() {
     assertThat(execute(Map.of("CLUSTERCHAT_IDLE_TIMEOUT", "soon"), "gateway", "--node-id", "gw-1", "--region", "bj"))
@@ -158,6 +199,11 @@ class LauncherTest {
     CommandLine commandLine = Launcher.commandLine(args, env, err());
     ParseResult result = commandLine.parseArgs(args);
     return (GatewayCommand) result.subcommand().commandSpec().userObject();
+  }
+
+  private AuthNodeCommand parseAuth(Map<String, String> env, String... args) {
+    CommandLine commandLine = Launcher.commandLine(args, env, err());
+    return (AuthNodeCommand) commandLine.parseArgs(args).subcommand().commandSpec().userObject();
   }
 
   private Path config(String text) throws Exception {

@@ -2,6 +2,7 @@ package io.clusterchat.auth.impl;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.clusterchat.auth.AuthOptions;
+import io.clusterchat.auth.TokenKey;
 import io.clusterchat.bus.AuthService;
 import io.clusterchat.bus.BusContractException;
 import io.clusterchat.bus.BusMessages;
@@ -90,7 +91,7 @@ public class AuthVerticle extends VerticleBase {
   /** @param hazelcast the cluster's Hazelcast, which holds the login and registration counters of every auth-node */
   public AuthVerticle(AuthOptions options, HazelcastInstance hazelcast) {
     this.options = options;
-    this.tokens = new Tokens(options.getTokenSecret(), options.getTokenTtlMillis());
+    this.tokens = new Tokens(options.getTokenKeys(), options.getTokenTtlMillis());
     this.hazelcast = hazelcast;
   }
 
@@ -111,8 +112,11 @@ public class AuthVerticle extends VerticleBase {
           dummyHash = dummy;
           return listen();
         })
-        .onSuccess(v -> LOG.info("auth-node ready: hashing on {} threads, token ttl {} ms, store timeout {} ms",
-            options.getHashThreads(), options.getTokenTtlMillis(), options.getStoreTimeoutMillis()));
+        // Key ids, never secrets: which key signs and which verify is what an operator checks during a rotation.
+        .onSuccess(v -> LOG.info("auth-node ready: hashing on {} threads, token ttl {} ms, tokens signed with key "
+            + "'{}', verified with {}, store timeout {} ms", options.getHashThreads(), options.getTokenTtlMillis(),
+            options.getTokenKeys().get(0).id(), options.getTokenKeys().stream().map(TokenKey::id).toList(),
+            options.getStoreTimeoutMillis()));
   }
 
   @Override
