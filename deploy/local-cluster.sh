@@ -7,8 +7,9 @@
 #   deploy/local-cluster.sh add-gateway REGION   start one more gateway in REGION (scale out; stop stops it too)
 #
 # Files go under the working directory (or CLUSTERCHAT_HOME): logs/<node>.log, run/<node>.pid, data/ (the embedded
-# H2 database, the auth-nodes' token-secret, and admin-token: the bearer token of the coordinator's admin API and
-# dashboard). Run stop and status from the same directory as start.
+# H2 database, the auth-nodes' token-secret, admin-token: the bearer token of the coordinator's admin API and
+# dashboard, and bus-tls/: the local cluster CA and the certificate every node shows on the TLS event bus). Run stop
+# and status from the same directory as start.
 # Build the jar first: mvn -B -q -DskipTests package
 # Environment: CLUSTERCHAT_JAR (the launcher jar), JAVA (the java command), CLUSTERCHAT_START_TIMEOUT (seconds,
 # default 120), CLUSTERCHAT_PORT_OFFSET (added to every port, default 0: run a second cluster beside the first),
@@ -26,6 +27,7 @@ run=$home/run
 data=$home/data
 off=${CLUSTERCHAT_PORT_OFFSET:-0}
 members=127.0.0.1:$((5701 + off)),127.0.0.1:$((5702 + off))
+tls=$data/bus-tls
 
 # node id | role | heap | cluster port | role flags. Data members (coordinator, session-store) first.
 nodes=(
@@ -68,7 +70,8 @@ launch() {
   env ${token_secret[@]+"${token_secret[@]}"} CLUSTERCHAT_ADMIN_TOKEN="$admin_token" \
   nohup "$java" -Xms64m -Xmx"$heap" -XX:+ExitOnOutOfMemoryError -Djava.net.preferIPv4Stack=true \
     ${CLUSTERCHAT_JAVA_OPTS:-} -jar "$jar" "$role" --node-id "$id" --cluster-name "$cluster_name" --cluster-host 127.0.0.1 \
-    --cluster-port "$port" --cluster-members "$members" --data-dir "$data" $flags \
+    --cluster-port "$port" --cluster-members "$members" --data-dir "$data" \
+    --bus-tls-cert "$tls/node.pem" --bus-tls-key "$tls/node-key.pem" --bus-tls-ca "$tls/ca.pem" $flags \
     > "$logs/$id.log" 2>&1 < /dev/null &
   echo $! > "$run/$id.pid"
 }
@@ -116,6 +119,12 @@ start() {
   # directory) or a stray node cannot join this one by accident.
   if [ ! -s "$data/cluster-name" ]; then
     echo "clusterchat-local-$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 12)" > "$data/cluster-name"
+  fi
+  # Event-bus TLS: a CA of this cluster and one certificate for 127.0.0.1 that every node shows, made once by the
+  # launcher itself (no openssl needed). A process without it cannot put messages on this cluster's event bus.
+  if [ ! -s "$tls/ca.pem" ] || [ ! -s "$tls/node.pem" ] || [ ! -s "$tls/node-key.pem" ]; then
+    rm -f "$tls/node.pem" "$tls/node-key.pem"
+    "$java" -Xmx256m -jar "$jar" certs --dir "$tls" --name node --host 127.0.0.1 --host localhost > /dev/null
   fi
   # The coordinator's admin token, made the same way; the dashboard asks for it.
   if [ ! -s "$data/admin-token" ]; then

@@ -40,6 +40,20 @@ final class ClusterMixin {
       description = "The clustered event bus's TCP port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
   int busPort;
 
+  @Option(names = "--bus-tls-cert", paramLabel = "FILE",
+      description = "This node's PEM certificate for event-bus TLS, signed by the cluster CA (see the certs "
+          + "command). With --bus-tls-key and --bus-tls-ca, every event-bus connection is TLS and both ends must "
+          + "show a certificate of the cluster CA. Default: none (plain TCP).")
+  String busTlsCert;
+
+  @Option(names = "--bus-tls-key", paramLabel = "FILE",
+      description = "The PEM (PKCS#8) private key of --bus-tls-cert.")
+  String busTlsKey;
+
+  @Option(names = "--bus-tls-ca", paramLabel = "FILE",
+      description = "The cluster CA's PEM certificate: event-bus peers must show a certificate it signed.")
+  String busTlsCa;
+
   @Option(names = "--metrics-host", paramLabel = "ADDRESS",
       description = "The address of this node's /metrics and /health endpoint. Default: --cluster-host (nothing "
           + "listens on every interface unless told to, e.g. 0.0.0.0 for a scraper on another network).")
@@ -70,8 +84,13 @@ final class ClusterMixin {
         .setPort(port)
         .setPublicHost(publicHost)
         .setBusPort(busPort)
+        .setBusTlsCert(busTlsCert)
+        .setBusTlsKey(busTlsKey)
+        .setBusTlsCa(busTlsCa)
         // 0 means off here (an operator wants a known port to scrape), unlike NodeHttpOptions' any-free-port.
         .setMetrics(metricsPort == 0 ? null
-            : new NodeHttpOptions().setHost(metricsHost == null ? host : metricsHost).setPort(metricsPort));
+            : new NodeHttpOptions().setHost(metricsHost == null ? host : metricsHost).setPort(metricsPort))
+        // Here, not only when the node starts: half a TLS setup is a usage error (exit 2), said before joining.
+        .validate();
   }
 }

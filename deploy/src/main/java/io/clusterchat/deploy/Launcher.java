@@ -25,6 +25,7 @@ import picocli.CommandLine.ParameterException;
         SessionStoreCommand.class,
         PersistenceNodeCommand.class,
         CoordinatorCommand.class,
+        CertsCommand.class,
         ChatCli.class,
         LoadGen.class
     })

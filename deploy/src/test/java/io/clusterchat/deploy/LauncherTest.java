@@ -3,13 +3,19 @@ package io.clusterchat.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterchat.auth.TokenKey;
+import io.clusterchat.cluster.ClusterOptions;
 import io.clusterchat.cluster.NodeRole;
 import io.clusterchat.gateway.GatewayOptions;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -188,6 +194,75 @@ class LauncherTest {
     GatewayCommand command = parse(Map.of("CLUSTERCHAT_CONFIG", config.toString()), "gateway");
     assertThat(command.gatewayOptions().getNodeId()).isEqualTo("gw-9");
     assertThat(command.gatewayOptions().getRegion()).isEqualTo("bj");
+  }
+
+  @Test
+  void busTlsFlagsComeFromFlagsEnvironmentAndConfigFile() throws Exception {
+    Path cert = Files.writeString(dir.resolve("node.pem"), "cert");
+    Path key = Files.writeString(dir.resolve("node-key.pem"), "key");
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "ca");
+    Path config = config("bus-tls-ca = " + ca + "\n");
+
+    GatewayCommand command = parse(Map.of("CLUSTERCHAT_BUS_TLS_CERT", cert.toString()), "gateway", "--node-id",
+        "gw-1", "--region", "bj", "--config", config.toString(), "--bus-tls-key", key.toString());
+    ClusterOptions options = command.cluster.toOptions(NodeRole.GATEWAY, "bj");
+    assertThat(options.isBusTls()).isTrue();
+    assertThat(options.getBusTlsCert()).isEqualTo(cert.toString());
+    assertThat(options.getBusTlsKey()).isEqualTo(key.toString());
+    assertThat(options.getBusTlsCa()).isEqualTo(ca.toString());
+
+    GatewayCommand plain = parse(Map.of(), "gateway", "--node-id", "gw-1", "--region", "bj");
+    assertThat(plain.cluster.toOptions(NodeRole.GATEWAY, "bj").isBusTls()).isFalse();
+  }
+
+  @Test
+  void halfABusTlsSetupOrAMissingFileIsAUsageError() throws Exception {
+    Path cert = Files.writeString(dir.resolve("node.pem"), "cert");
+    assertThat(execute(Map.of(), "session-store", "--node-id", "s-1", "--bus-tls-cert", cert.toString()))
+        .isEqualTo(USAGE);
+    assertThat(errors.toString()).contains("all three");
+
+    assertThat(execute(Map.of(), "session-store", "--node-id", "s-1", "--bus-tls-ca",
+        dir.resolve("nope.pem").toString())).isEqualTo(USAGE);
+    assertThat(errors.toString()).contains("event bus TLS CA").contains("not a readable file");
+  }
+
+  @Test
+  void certsMakesACaOnceAndNodeCertificatesWithTheirHosts() throws Exception {
+    Path certs = dir.resolve("bus-tls");
+    assertThat(execute(Map.of(), "certs", "--dir", certs.toString(), "--name", "node3", "--host", "10.0.0.3",
+        "--host", "node3.example")).isZero();
+    byte[] firstCa = Files.readAllBytes(certs.resolve("ca.pem"));
+    assertThat(execute(Map.of(), "certs", "--dir", certs.toString(), "--name", "node4", "--host", "10.0.0.4"))
+        .isZero();
+    assertThat(certs.resolve("ca.pem")).hasBinaryContent(firstCa);
+
+    X509Certificate ca = read(certs.resolve("ca.pem"));
+    X509Certificate node3 = read(certs.resolve("node3.pem"));
+    node3.verify(ca.getPublicKey());
+    read(certs.resolve("node4.pem")).verify(ca.getPublicKey());
+    assertThat(ca.getBasicConstraints()).isNotNegative();
+    assertThat(node3.getBasicConstraints()).isEqualTo(-1);
+    assertThat(node3.getSubjectAlternativeNames()).containsExactlyInAnyOrder(
+        List.of(7, "10.0.0.3"), List.of(2, "node3.example"));
+    // serverAuth and clientAuth: an event-bus connection is both.
+    assertThat(node3.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
+    assertThat(Files.readString(certs.resolve("node3-key.pem"))).startsWith("-----BEGIN PRIVATE KEY-----");
+    for (String key : List.of("ca-key.pem", "node3-key.pem")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(certs.resolve(key))))
+          .isEqualTo("rw-------");
+    }
+
+    // The same name again would overwrite a key in use: refused.
+    assertThat(execute(Map.of(), "certs", "--dir", certs.toString(), "--name", "node3", "--host", "10.0.0.3"))
+        .isEqualTo(USAGE);
+    assertThat(errors.toString()).contains("exists already");
+  }
+
+  private static X509Certificate read(Path file) throws Exception {
+    try (InputStream in = Files.newInputStream(file)) {
+      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
   }
 
   private int execute(Map<String, String> env, String... args) {

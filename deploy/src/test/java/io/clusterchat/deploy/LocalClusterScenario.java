@@ -92,6 +92,12 @@ abstract class LocalClusterScenario {
     String clusterName = Files.readString(home.resolve("data").resolve("cluster-name")).trim();
     assertThat(clusterName).matches("clusterchat-local-[A-Za-z0-9]{12}");
     assertThat(Files.readString(home.resolve("logs").resolve("coordinator.log"))).contains(clusterName);
+    // Event-bus TLS: the script's own CA and certificate, made once, and every node on a TLS bus.
+    assertThat(home.resolve("data").resolve("bus-tls").resolve("ca-key.pem")).isRegularFile();
+    for (String node : List.of("coordinator", "session-store-1", "auth-1", "persistence-1", "gw-bj-1", "gw-sh-1")) {
+      assertThat(Files.readString(home.resolve("logs").resolve(node + ".log")))
+          .contains("event bus TLS with client certificates");
+    }
   }
 
   @Test

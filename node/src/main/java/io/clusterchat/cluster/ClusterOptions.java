@@ -4,6 +4,8 @@ import io.clusterchat.metrics.NodeHttpOptions;
 import io.clusterchat.protocol.Limits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,6 +37,9 @@ public class ClusterOptions {
   private String publicHost;
   private List<String> members = new ArrayList<>(DEFAULT_MEMBERS);
   private int busPort = DEFAULT_BUS_PORT;
+  private String busTlsCert;
+  private String busTlsKey;
+  private String busTlsCa;
   private NodeHttpOptions metrics;
 
   public ClusterOptions() {
@@ -50,6 +55,9 @@ public class ClusterOptions {
     this.publicHost = other.publicHost;
     this.members = new ArrayList<>(other.members);
     this.busPort = other.busPort;
+    this.busTlsCert = other.busTlsCert;
+    this.busTlsKey = other.busTlsKey;
+    this.busTlsCa = other.busTlsCa;
     this.metrics = other.metrics == null ? null : new NodeHttpOptions(other.metrics);
   }
 
@@ -161,6 +169,45 @@ public class ClusterOptions {
     return this;
   }
 
+  /** The PEM certificate chain this node shows its event-bus peers; null when the bus is plain TCP. */
+  public String getBusTlsCert() {
+    return busTlsCert;
+  }
+
+  /**
+   * The PEM certificate (chain) this node proves itself with on the event bus, signed by the cluster CA; null
+   * (the default) for no event-bus TLS. Set all three of cert, key and CA, or none.
+   */
+  public ClusterOptions setBusTlsCert(String path) {
+    this.busTlsCert = checkReadable("event bus TLS certificate", path);
+    return this;
+  }
+
+  public String getBusTlsKey() {
+    return busTlsKey;
+  }
+
+  /** The PEM private key (PKCS#8) of {@link #getBusTlsCert()}; null for no event-bus TLS. */
+  public ClusterOptions setBusTlsKey(String path) {
+    this.busTlsKey = checkReadable("event bus TLS key", path);
+    return this;
+  }
+
+  public String getBusTlsCa() {
+    return busTlsCa;
+  }
+
+  /** The PEM CA certificate every event-bus peer's certificate must chain to; null for no event-bus TLS. */
+  public ClusterOptions setBusTlsCa(String path) {
+    this.busTlsCa = checkReadable("event bus TLS CA", path);
+    return this;
+  }
+
+  /** True when the event bus runs over mutually authenticated TLS (cert, key and CA all set). */
+  public boolean isBusTls() {
+    return busTlsCert != null && busTlsKey != null && busTlsCa != null;
+  }
+
   /** Where the node serves {@code /metrics} and {@code /health}; null for nowhere. */
   public NodeHttpOptions getMetrics() {
     return metrics;
@@ -185,6 +232,13 @@ public class ClusterOptions {
     if (role == null) {
       throw new IllegalArgumentException("a role is required");
     }
+    boolean anyTls = busTlsCert != null || busTlsKey != null || busTlsCa != null;
+    if (anyTls && !isBusTls()) {
+      // Half a TLS setup would silently leave the bus plain (or fail at the first peer): refuse it at start.
+      throw new IllegalArgumentException("event bus TLS needs all three of certificate, key and CA (got "
+          + (busTlsCert == null ? "no" : "a") + " certificate, " + (busTlsKey == null ? "no" : "a") + " key, "
+          + (busTlsCa == null ? "no" : "a") + " CA)");
+    }
     return this;
   }
 
@@ -199,6 +253,9 @@ public class ClusterOptions {
         .put("publicHost", publicHost)
         .put("members", new JsonArray(new ArrayList<>(members)))
         .put("busPort", busPort)
+        .put("busTlsCert", busTlsCert)
+        .put("busTlsKey", busTlsKey)
+        .put("busTlsCa", busTlsCa)
         .put("metrics", metrics == null ? null : metrics.toJson());
   }
 
@@ -208,6 +265,19 @@ public class ClusterOptions {
           + ", was " + port);
     }
     return port;
+  }
+
+  /** Null or blank clears; anything else must be a readable file, checked now rather than at the first peer. */
+  private static String checkReadable(String what, String path) {
+    if (path == null || path.isBlank()) {
+      return null;
+    }
+    Path file = Path.of(path);
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new IllegalArgumentException(what + " '" + path + "' is not a readable file"
+          + (Files.exists(file) ? "" : " (it does not exist; make one with the 'certs' command)"));
+    }
+    return path;
   }
 
   private static void checkMember(String member) {

@@ -3,8 +3,11 @@ package io.clusterchat.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ClusterOptionsTest {
 
@@ -29,5 +32,27 @@ class ClusterOptionsTest {
         .setMembers(List.of("10.0.0.1")).setBusPort(6000);
 
     assertThat(new ClusterOptions(options).toJson()).isEqualTo(options.toJson());
+  }
+
+  @Test
+  void busTlsTakesReadableFilesAllThreeOrNone(@TempDir Path dir) throws Exception {
+    Path cert = Files.writeString(dir.resolve("node.pem"), "cert");
+    Path key = Files.writeString(dir.resolve("node-key.pem"), "key");
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "ca");
+    ClusterOptions options = new ClusterOptions().setNodeId("gw-1").setRole(NodeRole.GATEWAY);
+
+    assertThatThrownBy(() -> options.setBusTlsCert(dir.resolve("missing.pem").toString()))
+        .hasMessageContaining("event bus TLS certificate").hasMessageContaining("not a readable file")
+        .hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> options.setBusTlsCa(dir.toString())).hasMessageContaining("event bus TLS CA");
+    assertThat(options.isBusTls()).isFalse();
+
+    options.setBusTlsCert(cert.toString()).setBusTlsKey(key.toString());
+    assertThatThrownBy(options::validate).hasMessageContaining("all three").hasMessageContaining("no CA");
+
+    options.setBusTlsCa(ca.toString());
+    assertThat(options.validate().isBusTls()).isTrue();
+    assertThat(new ClusterOptions(options).toJson()).isEqualTo(options.toJson());
+    assertThat(options.toJson().getString("busTlsCa")).isEqualTo(ca.toString());
   }
 }
