@@ -127,6 +127,20 @@ class AuthServiceTest {
         })));
   }
 
+  /** A registration whose asker (the gateway) has already given up is refused 503, and nothing is stored. */
+  @Test
+  void aRegistrationPastItsAskersDeadlineIsRefusedAndNotStored(VertxTestContext ctx) {
+    long passed = System.currentTimeMillis() - 1;
+    startStore()
+        .compose(v -> expectFailure(request(AuthService.REGISTER,
+            new AuthService.Register("late", "bj", PASSWORD, CLIENT, passed).toJson()), 503, null))
+        .compose(v -> register("late", PASSWORD))
+        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+          assertThat(reply).isEqualTo(new JsonObject().put("address", "late@bj"));
+          ctx.completeNow();
+        })));
+  }
+
   @Test
   void refusesATakenName(VertxTestContext ctx) {
     startStore()

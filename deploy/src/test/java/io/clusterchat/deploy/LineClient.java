@@ -19,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 final class LineClient implements AutoCloseable {
 
   private static final int READ_TIMEOUT_MILLIS = 15_000;
+  private static final int UNAVAILABLE_RETRIES = 10;
+  private static final long UNAVAILABLE_PAUSE_MILLIS = 1_000;
 
   private final Socket socket;
   private final BufferedReader in;
@@ -40,6 +42,21 @@ final class LineClient implements AutoCloseable {
 
   String hello() {
     return hello;
+  }
+
+  /** {@link #call}, again after a pause while the answer is {@code ERR 503}, a few times at most. */
+  String callRetryingUnavailable(String line) throws IOException {
+    String reply = call(line);
+    for (int i = 0; i < UNAVAILABLE_RETRIES && reply.startsWith("ERR 503 "); i++) {
+      try {
+        Thread.sleep(UNAVAILABLE_PAUSE_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+      reply = call(line);
+    }
+    return reply;
   }
 
   /** Sends one line and returns the next line received. */
@@ -93,10 +110,13 @@ final class LineClient implements AutoCloseable {
     return Msg.parse(read());
   }
 
-  /** Registers and logs in; returns the LOGIN reply's words. */
+  /**
+   * Registers and logs in; returns the LOGIN reply's words. A 503 (a cold or busy cluster; it means nothing was
+   * stored) is retried a few times, as a client would.
+   */
   String[] registerAndLogin(String name, String password) throws IOException {
-    assertThat(call("REGISTER " + name + " " + password)).startsWith("OK REGISTER ");
-    String reply = call("LOGIN " + name + " " + password);
+    assertThat(callRetryingUnavailable("REGISTER " + name + " " + password)).startsWith("OK REGISTER ");
+    String reply = callRetryingUnavailable("LOGIN " + name + " " + password);
     assertThat(reply).startsWith("OK LOGIN ");
     return reply.split(" ");
   }

@@ -1,5 +1,7 @@
 package io.clusterchat.bus;
 
+import static io.clusterchat.bus.BusFields.optionalNumber;
+import static io.clusterchat.bus.BusFields.putIfPresent;
 import static io.clusterchat.bus.BusFields.string;
 
 import io.vertx.core.json.JsonObject;
@@ -33,21 +35,29 @@ public final class AuthService {
   private static final String CLIENT = "client";
   private static final String TOKEN = "token";
   private static final String ADDRESS = "address";
+  private static final String DEADLINE = "deadline";
 
   private AuthService() {
   }
 
   /**
    * A new account's name and region (lower-case, valid), its password, and the client's IP address (registrations
-   * are limited per address).
+   * are limited per address); optionally the asker's deadline (wall-clock ms since the epoch), past which nothing
+   * may be stored because the asker will have answered its client 503.
    */
-  public record Register(String name, String region, String password, String client) {
+  public record Register(String name, String region, String password, String client, Long deadline) {
+    public Register(String name, String region, String password, String client) {
+      this(name, region, password, client, null);
+    }
+
     public JsonObject toJson() {
-      return new JsonObject().put(NAME, name).put(REGION, region).put(PASSWORD, password).put(CLIENT, client);
+      return putIfPresent(new JsonObject().put(NAME, name).put(REGION, region).put(PASSWORD, password)
+          .put(CLIENT, client), DEADLINE, deadline);
     }
 
     public static Register fromJson(JsonObject json) {
-      return new Register(string(json, NAME), string(json, REGION), string(json, PASSWORD), string(json, CLIENT));
+      return new Register(string(json, NAME), string(json, REGION), string(json, PASSWORD), string(json, CLIENT),
+          optionalNumber(json, DEADLINE));
     }
   }
 

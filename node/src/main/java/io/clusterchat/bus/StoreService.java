@@ -71,7 +71,7 @@ public final class StoreService {
   private static final String TO = "to";
   private static final String TEXT = "text";
   private static final String CLIENT_ID = "clientId";
-  private static final String BUDGET = "budget";
+  private static final String DEADLINE = "deadline";
   private static final String MSG = "msg";
   private static final String SEQ = "seq";
   private static final String TS = "ts";
@@ -86,22 +86,23 @@ public final class StoreService {
   }
 
   /**
-   * A new account: its address and its password hash (PHC string); optionally the most milliseconds the store may
-   * take from receiving it to committing it: past that it is refused 503, unwritten, because the asker has given up
-   * and told its client that nothing was stored.
+   * A new account: its address and its password hash (PHC string); optionally a deadline (wall-clock ms since the
+   * epoch) past which the store must not commit it: it is refused 503, unwritten, because by then the asker has
+   * given up and told its client that nothing was stored. Wall-clock, not a duration, so that time the request
+   * spent on its way (a connection being set up, a queue) counts too; hosts keep their clocks in step (NTP).
    */
-  public record AccountCreate(String address, String hash, Long budgetMillis) {
+  public record AccountCreate(String address, String hash, Long deadline) {
     /** An account to create, with no time limit. */
     public AccountCreate(String address, String hash) {
       this(address, hash, null);
     }
 
     public JsonObject toJson() {
-      return putIfPresent(new JsonObject().put(ADDRESS, address).put(HASH, hash), BUDGET, budgetMillis);
+      return putIfPresent(new JsonObject().put(ADDRESS, address).put(HASH, hash), DEADLINE, deadline);
     }
 
     public static AccountCreate fromJson(JsonObject json) {
-      return new AccountCreate(string(json, ADDRESS), string(json, HASH), optionalNumber(json, BUDGET));
+      return new AccountCreate(string(json, ADDRESS), string(json, HASH), optionalNumber(json, DEADLINE));
     }
   }
 

@@ -23,9 +23,14 @@ public final class ClusterCounters {
   private final Vertx vertx;
   private final IMap<String, Integer> map;
 
-  public ClusterCounters(Vertx vertx, HazelcastInstance hazelcast) {
+  private ClusterCounters(Vertx vertx, IMap<String, Integer> map) {
     this.vertx = vertx;
-    this.map = hazelcast.getMap(MAP);
+    this.map = map;
+  }
+
+  /** The cluster's counters; getting the map's proxy may wait for the cluster, so it is got on a worker. */
+  public static Future<ClusterCounters> create(Vertx vertx, HazelcastInstance hazelcast) {
+    return vertx.executeBlocking(() -> new ClusterCounters(vertx, hazelcast.<String, Integer>getMap(MAP)));
   }
 
   /** The key's count in its current window; 0 when it has none. */

@@ -52,6 +52,8 @@ public class AuthVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
   private static final int DUMMY_PASSWORD_BYTES = 24;
+  private static final String WARM_UP_USER = "warm-up@auth";
+  private static final String WARM_UP_CLIENT = "127.0.0.1";
   /**
    * Logins that may wait for a thread, per thread: about a second of hashing at most, well inside a gateway's
    * timeout; enough for a crowd behind one address logging in at once.
@@ -67,10 +69,11 @@ public class AuthVerticle extends VerticleBase {
    */
   private static final long REGISTER_BUDGET_MILLIS = 2_000;
   /**
-   * Taken off the store's budget for a registration, so that the store refuses it (unwritten) a little before this
-   * node stops waiting for the answer: whatever the store says after this node's timeout was not a write.
+   * Taken off the deadlines a registration is written under, so that the store refuses it (unwritten) a little
+   * before this node, or the gateway, stops waiting for the answer; it also covers that much clock skew between
+   * hosts.
    */
-  private static final long STORE_BUDGET_MARGIN_MILLIS = 250;
+  private static final long DEADLINE_MARGIN_MILLIS = 250;
   /**
    * The longest textual IP address: INET6_ADDRSTRLEN (46) plus a zone of at most IFNAMSIZ (16) characters; a
    * longer "client" is not an address.
@@ -104,12 +107,20 @@ public class AuthVerticle extends VerticleBase {
     registers = new HashLane("register", vertx.createSharedWorkerExecutor(REGISTER_POOL, registerThreads),
         registerThreads * (1 + REGISTER_WAIT_PER_THREAD), MAX_HASH_WAIT_MILLIS);
     storeDelivery = new DeliveryOptions().setSendTimeout(options.getStoreTimeoutMillis());
-    limiter = new LoginLimiter(new ClusterCounters(vertx, hazelcast), new LoginLimiter.Policy(
-        options.getUserFailureLimit(), options.getUserFailureWindowMillis(), options.getClientFailureLimit(),
-        options.getClientFailureWindowMillis(), options.getRegisterLimit(), AuthOptions.REGISTER_WINDOW_MILLIS));
-    return logins.submit(() -> hasher.hash(randomPassword()))
+    LoginLimiter.Policy policy = new LoginLimiter.Policy(options.getUserFailureLimit(),
+        options.getUserFailureWindowMillis(), options.getClientFailureLimit(), options.getClientFailureWindowMillis(),
+        options.getRegisterLimit(), AuthOptions.REGISTER_WINDOW_MILLIS);
+    return ClusterCounters.create(vertx, hazelcast)
+        .compose(counters -> {
+          limiter = new LoginLimiter(counters, policy);
+          // Warm every path a first request takes (the counters' partitions, the token code), so that the first
+          // REGISTER or LOGIN on a cold node is not the one that runs out of time.
+          return limiter.check(WARM_UP_USER, WARM_UP_CLIENT);
+        })
+        .compose(verdict -> logins.submit(() -> hasher.hash(randomPassword())))
         .compose(dummy -> {
           dummyHash = dummy;
+          tokens.claims(tokens.issue(WARM_UP_USER, 0, System.currentTimeMillis()), System.currentTimeMillis());
           return listen();
         })
         // Key ids, never secrets: which key signs and which verify is what an operator checks during a rotation.
@@ -162,12 +173,26 @@ public class AuthVerticle extends VerticleBase {
     limiter.register(client)
         .compose(counted -> counted ? registers.submit(() -> hasher.hash(password))
             : Future.failedFuture(new TooMany()))
-        .compose(hash -> monotonicMillis() - receivedAt > REGISTER_BUDGET_MILLIS
-            ? Future.failedFuture(new HashLane.Full("register"))
-            : store(StoreService.ACCOUNT_CREATE, new StoreService.AccountCreate(address, hash,
-                Math.max(0, options.getStoreTimeoutMillis() - STORE_BUDGET_MARGIN_MILLIS)).toJson()))
+        .compose(hash -> {
+          long storeDeadline = storeDeadline(request.deadline());
+          return monotonicMillis() - receivedAt > REGISTER_BUDGET_MILLIS
+              || System.currentTimeMillis() >= storeDeadline
+              ? Future.failedFuture(new HashLane.Full("register"))
+              : store(StoreService.ACCOUNT_CREATE, new StoreService.AccountCreate(address, hash, storeDeadline)
+                  .toJson());
+        })
         .onSuccess(reply -> message.reply(new AuthService.Registered(address).toJson()))
         .onFailure(failure -> failRegister(message, failure));
+  }
+
+  /**
+   * The wall-clock time from which the store must not write a registration: before this node's own store timeout
+   * ends, and before the asker's deadline (the gateway's, when it sent one), each less a margin.
+   */
+  private long storeDeadline(Long askerDeadline) {
+    long own = System.currentTimeMillis() + options.getStoreTimeoutMillis();
+    long deadline = askerDeadline == null ? own : Math.min(own, askerDeadline);
+    return deadline - DEADLINE_MARGIN_MILLIS;
   }
 
   /** The address has registered too often in the current window. */

@@ -47,13 +47,13 @@ class LoginLimiterTest {
   }
 
   @BeforeEach
-  void freshCounters() {
+  void freshCounters() throws Exception {
     hazelcast.getMap(ClusterCounters.MAP).clear();
     limiter = limiter(WINDOW);
   }
 
-  private static LoginLimiter limiter(long window) {
-    return new LoginLimiter(new ClusterCounters(vertx, hazelcast),
+  private static LoginLimiter limiter(long window) throws Exception {
+    return new LoginLimiter(await(ClusterCounters.create(vertx, hazelcast)),
         new LoginLimiter.Policy(USER_LIMIT, window, CLIENT_LIMIT, window, REGISTER_LIMIT, window));
   }
 

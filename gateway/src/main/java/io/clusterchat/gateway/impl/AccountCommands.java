@@ -35,8 +35,9 @@ final class AccountCommands {
   private Future<ServerFrame> registerUser(ClientConnection connection, Request request) {
     String name = UserAddress.name(request.string("name"));
     String password = checkPassword(request.string("password"));
+    // The gateway answers 503 when its request times out: nothing may be stored from then on.
     AuthService.Register register = new AuthService.Register(name, options.getRegion(), password,
-        connection.remoteHost());
+        connection.remoteHost(), System.currentTimeMillis() + options.getRequestTimeoutMillis());
     return backend.request(AuthService.REGISTER, register.toJson()).map(AuthService.Registered::fromJson)
         .map(registered -> {
           String address = registered.address();

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.concurrent.TimeUnit;
 
 /** Account creation and lookup. Blocking: runs on worker threads. */
 public final class AccountQueries {
@@ -21,7 +20,7 @@ public final class AccountQueries {
   private static final String RAISE_GENERATION =
       "UPDATE accounts SET token_generation = token_generation + 1 WHERE address = ?";
 
-  static final String TOO_LATE = "not written: the request outlived its budget";
+  static final String TOO_LATE = "not written: past the request's deadline";
 
   private final Database database;
 
@@ -29,20 +28,18 @@ public final class AccountQueries {
     this.database = database;
   }
 
-  /** An account to create, and the {@link System#nanoTime()} past which it must not be written. */
-  public record Create(StoreService.AccountCreate request, long deadlineNanos) {
-    /** The request as received now: its budget, if any, starts counting now. */
-    public static Create received(StoreService.AccountCreate request) {
-      Long budget = request.budgetMillis();
-      if (budget != null && budget < 0) {
-        throw new BusContractException("budget must not be negative");
+  /** An account to create, and the wall-clock time (ms) from which it must not be written. */
+  public record Create(StoreService.AccountCreate request, long deadline) {
+    public static Create of(StoreService.AccountCreate request) {
+      Long deadline = request.deadline();
+      if (deadline != null && deadline < 0) {
+        throw new BusContractException("deadline must not be negative");
       }
-      long now = System.nanoTime();
-      return new Create(request, budget == null ? Long.MAX_VALUE : now + TimeUnit.MILLISECONDS.toNanos(budget));
+      return new Create(request, deadline == null ? Long.MAX_VALUE : deadline);
     }
 
     boolean late() {
-      return deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0;
+      return System.currentTimeMillis() >= deadline;
     }
   }
 

@@ -50,7 +50,7 @@ public class StoreVerticle extends VerticleBase {
     AccountQueries accounts = new AccountQueries(database);
     InboxQueries inboxes = new InboxQueries(database);
     return Future.all(List.of(
-        serve(StoreService.ACCOUNT_CREATE, json -> AccountQueries.Create.received(
+        serve(StoreService.ACCOUNT_CREATE, json -> AccountQueries.Create.of(
             StoreService.AccountCreate.fromJson(json)), accounts::create,
             StoreService.AccountCreated::toJson),
         serve(StoreService.ACCOUNT_GET, StoreService.AccountGet::fromJson, accounts::get,
