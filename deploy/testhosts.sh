@@ -53,7 +53,8 @@ ns_of() {
   echo "cch$k"
 }
 
-exists() { ip netns list | awk '{print $1}' | grep -qx "$1"; }
+# No 'cmd | grep -q' here: with pipefail, grep quitting early (SIGPIPE to cmd) would read as "no match".
+exists() { grep -qx "$1" <<< "$(ip netns list | awk '{print $1}')"; }
 
 host_ns() {
   local ns
@@ -68,7 +69,7 @@ our_namespaces() { ip netns list | awk '{print $1}' | grep -E '^cch[0-9]+$' || t
 check_route() {
   local addr=$1 route
   route=$(ip route get "$addr" 2>/dev/null || true)
-  echo "$route" | grep -q " dev $bridge " || die "refusing: $addr is not routed through $bridge (ip route get: ${route:-none})"
+  [[ "$route" == *" dev $bridge "* ]] || die "refusing: $addr is not routed through $bridge (ip route get: ${route:-none})"
 }
 
 check() {
@@ -89,8 +90,8 @@ up() {
     die "test hosts are up already (or were left behind): run '$0 down' first"
   fi
   # 10.0.0.0/24 must be nobody's network on this machine before we take it.
-  if ip -4 addr show | grep -q "inet $prefix\." || [ -n "$(ip route show "$prefix.0/24")" ] \
-     || ip route show | grep -qE "^$prefix\."; then
+  if grep -q "inet $prefix\." <<< "$(ip -4 addr show)" || [ -n "$(ip route show "$prefix.0/24")" ] \
+     || grep -qE "^$prefix\." <<< "$(ip route show)"; then
     die "refusing: $prefix.0/24 is in use on this machine already"
   fi
   mkdir -p "$home"
@@ -132,9 +133,10 @@ run() {
   if ours "$(cat "$dir/$name.pid" 2>/dev/null || true)" "$ns"; then
     die "$name is running on $ns already (pid $(cat "$dir/$name.pid"))"
   fi
-  # ip netns exec, setsid and bash all exec: the pid recorded is the command's own.
+  # The log exists once this returns; ip netns exec, setsid and bash all exec: the pid recorded is the command's own.
+  : > "$dir/$name.log"
   ip netns exec "$ns" setsid bash -c 'cd "$1" && shift && exec "$@"' _ "$dir" "$@" \
-    > "$dir/$name.log" 2>&1 < /dev/null &
+    >> "$dir/$name.log" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" > "$dir/$name.pid"
   echo "$pid"
@@ -245,7 +247,8 @@ status() {
   if ! ip link show "$bridge" > /dev/null 2>&1; then echo "no test hosts (bridge $bridge absent)"; return 1; fi
   for ns in $(our_namespaces | sort -V); do
     k=${ns#cch}; any=1
-    state=$(ip -o link show "ccv$k" 2>/dev/null | grep -q 'state UP' && echo up || echo cut)
+    state=cut
+    if grep -q 'state UP' <<< "$(ip -o link show "ccv$k" 2>/dev/null)"; then state=up; fi
     echo "$ns $prefix.$k link $state"
     for f in $(ls "$home/$ns"/*.pid 2>/dev/null || true); do
       pid=$(cat "$f")
