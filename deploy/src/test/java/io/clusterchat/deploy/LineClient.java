@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,15 @@ final class LineClient implements AutoCloseable {
 
   LineClient(int port) throws IOException {
     this(port, "127.0.0.1");
+  }
+
+  /** A client of a gateway elsewhere (a test host), connecting from this machine's address towards it. */
+  LineClient(InetSocketAddress gateway) throws IOException {
+    socket = new Socket(gateway.getAddress(), gateway.getPort());
+    socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+    in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    out = socket.getOutputStream();
+    hello = in.readLine();
   }
 
   /** A client connecting from {@code localAddress} (any of 127.0.0.0/8): a client address of its own. */
