@@ -126,7 +126,7 @@ final class GatewayCommand implements Callable<Integer> {
   public Integer call() {
     GatewayOptions options = gatewayOptions();
     return NodeRunner.run(Launcher.clusterOptions(spec, cluster, NodeRole.GATEWAY, region),
-        options.getShutdownGraceMillis(), node -> Gateway.deploy(node.vertx(), options).onSuccess(gateway ->
+        options.getShutdownGraceMillis(), node -> Gateway.deploy(node, options).onSuccess(gateway ->
             gateway.drained().onSuccess(moved -> exitDrained(options.getNodeId(), moved))));
   }
 

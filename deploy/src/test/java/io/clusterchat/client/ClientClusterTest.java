@@ -67,8 +67,8 @@ class ClientClusterTest {
     ClusterNode auth = node("auth-1", NodeRole.AUTH_NODE, null, false);
     await(AuthNode.deploy(auth, new AuthOptions().setTokenSecret(TOKEN_SECRET)
         .setRegisterLimit(REGISTER_LIMIT)));
-    bj = await(Gateway.deploy(node("gw-bj-1", NodeRole.GATEWAY, "bj", false).vertx(), gatewayOptions("gw-bj-1", "bj")));
-    sh = await(Gateway.deploy(node("gw-sh-1", NodeRole.GATEWAY, "sh", false).vertx(), gatewayOptions("gw-sh-1", "sh")));
+    bj = await(Gateway.deploy(node("gw-bj-1", NodeRole.GATEWAY, "bj", false), gatewayOptions("gw-bj-1", "bj")));
+    sh = await(Gateway.deploy(node("gw-sh-1", NodeRole.GATEWAY, "sh", false), gatewayOptions("gw-sh-1", "sh")));
     clientVertx = Vertx.vertx();
   }
 

@@ -49,7 +49,7 @@ class ClusterMembershipTest {
     await(Coordinator.deploy(coordinator, new CoordinatorOptions().setHttpPort(0).setAdminToken("membership-test-admin-token")));
     ClusterNode sessionStore = start("ss-1", NodeRole.SESSION_STORE, null, false);
     ClusterNode gateway = start("gw-bj-1", NodeRole.GATEWAY, "bj", false);
-    await(Gateway.deploy(gateway.vertx(), new GatewayOptions().setNodeId("gw-bj-1").setRegion("bj")
+    await(Gateway.deploy(gateway, new GatewayOptions().setNodeId("gw-bj-1").setRegion("bj")
         .setHost(TestClusters.HOST).setPort(0).setEchoPort(0).setInstances(1)));
     ClusterNode auth = start("auth-1", NodeRole.AUTH_NODE, null, false);
 

@@ -74,7 +74,7 @@ final class ControlCluster implements AutoCloseable {
   Gateway gateway(String nodeId, String region) throws Exception {
     ClusterNode node = node(nodeId, NodeRole.GATEWAY, region, false);
     gatewayNodes.put(nodeId, node);
-    Gateway gateway = await(Gateway.deploy(node.vertx(), new GatewayOptions().setNodeId(nodeId).setRegion(region)
+    Gateway gateway = await(Gateway.deploy(node, new GatewayOptions().setNodeId(nodeId).setRegion(region)
         .setHost(TestClusters.HOST).setPort(0).setEchoPort(0).setInstances(2)
         .setRequestTimeoutMillis(TestChatCluster.REQUEST_TIMEOUT_MILLIS)));
     awaitUntil("gateway " + nodeId + " in /api/cluster", () -> gatewayState(nodeId) != null);

@@ -163,7 +163,7 @@ class DashboardBrowserTest {
 
   private Gateway gateway(String nodeId) throws Exception {
     ClusterNode node = node(nodeId, NodeRole.GATEWAY, "bj", false);
-    return TestChatCluster.await(Gateway.deploy(node.vertx(), new GatewayOptions().setNodeId(nodeId).setRegion("bj")
+    return TestChatCluster.await(Gateway.deploy(node, new GatewayOptions().setNodeId(nodeId).setRegion("bj")
         .setHost(TestClusters.HOST).setPort(0).setEchoPort(0).setInstances(1)));
   }
 

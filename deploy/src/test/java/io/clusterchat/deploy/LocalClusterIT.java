@@ -31,6 +31,12 @@ class LocalClusterIT extends LocalClusterScenario {
   }
 
   @Test
+  @Order(7)
+  void aFrozenGatewayLeavesNoZombieClientsAndServesAgain() throws Exception {
+    new LocalFreezeScenario(this).run();
+  }
+
+  @Test
   @Order(2)
   void classicTutorialClientsGetStampedEchoes() throws Exception {
     for (String client : List.of("tsTclnt.py", "tsUclnt.py")) {

@@ -66,7 +66,7 @@ class NodeMetricsTest {
     ClusterNode auth = start("auth-1", NodeRole.AUTH_NODE, null, false);
     await(AuthNode.deploy(auth, new AuthOptions().setTokenSecret(TOKEN_SECRET).setRegisterLimit(TestChatCluster.TEST_REGISTER_LIMIT)));
     ClusterNode gateway = start("gw-bj-1", NodeRole.GATEWAY, "bj", false);
-    await(Gateway.deploy(gateway.vertx(), new GatewayOptions().setNodeId("gw-bj-1").setRegion("bj")
+    await(Gateway.deploy(gateway, new GatewayOptions().setNodeId("gw-bj-1").setRegion("bj")
         .setHost(TestClusters.HOST).setPort(0).setEchoPort(0).setInstances(1)));
     for (ClusterNode node : nodes) {
       ports.put(node.options().getNodeId(), await(NodeRunner.deployHttp(node,

@@ -65,16 +65,30 @@ final class TestChatCluster implements AutoCloseable {
     await(AuthNode.deploy(auth, authTweak.apply(new AuthOptions().setTokenSecret(TOKEN_SECRET)
         .setRegisterLimit(TEST_REGISTER_LIMIT))));
     gatewayBj = node("gw-bj-1", NodeRole.GATEWAY, "bj", false);
-    bj = await(Gateway.deploy(gatewayBj.vertx(), gatewayOptions("gw-bj-1", "bj")));
+    bj = await(Gateway.deploy(gatewayBj, gatewayOptions("gw-bj-1", "bj")));
     gatewaySh = node("gw-sh-1", NodeRole.GATEWAY, "sh", false);
-    sh = await(Gateway.deploy(gatewaySh.vertx(), gatewayOptions("gw-sh-1", "sh")));
+    sh = await(Gateway.deploy(gatewaySh, gatewayOptions("gw-sh-1", "sh")));
     return this;
   }
 
   /** Starts one more gateway, with options of its own (e.g. limits a test needs smaller). */
   Gateway startGateway(String nodeId, String region, UnaryOperator<GatewayOptions> tweak) throws Exception {
     ClusterNode node = node(nodeId, NodeRole.GATEWAY, region, false);
-    return await(Gateway.deploy(node.vertx(), tweak.apply(gatewayOptions(nodeId, region))));
+    return await(Gateway.deploy(node, tweak.apply(gatewayOptions(nodeId, region))));
+  }
+
+  /**
+   * Starts one more data member that joins through {@code via}'s member port (so it finds the cluster even after
+   * the seed is gone), with the session-store's services on it when {@code serving}.
+   */
+  ClusterNode startDataMember(String nodeId, ClusterNode via, boolean serving) throws Exception {
+    ClusterNode node = await(ClusterNode.start(cluster.node(nodeId, NodeRole.SESSION_STORE, null, false)
+        .setMembers(List.of(TestClusters.HOST + ":" + via.options().getPort()))));
+    nodes.add(node);
+    if (serving) {
+      await(SessionStore.deploy(node, new SessionStoreOptions()));
+    }
+    return node;
   }
 
   /** Starts a persistence-node on the cluster's H2 file (again, after {@link #stop(ClusterNode)}). */

@@ -1,6 +1,8 @@
 package io.clusterchat.gateway;
 
+import io.clusterchat.cluster.ClusterNode;
 import io.clusterchat.gateway.impl.GatewayBusVerticle;
+import io.clusterchat.gateway.impl.GatewayClusterVerticle;
 import io.clusterchat.gateway.impl.GatewayVerticle;
 import io.clusterchat.gateway.impl.EchoServiceVerticle;
 import io.clusterchat.gateway.impl.GatewayReportVerticle;
@@ -35,7 +37,19 @@ public final class Gateway {
     this.registry = ConnectionRegistry.create(vertx, options);
   }
 
-  /** Deploys the gateway's verticles on {@code vertx}; completes once every port is bound. */
+  /**
+   * Deploys a gateway on a cluster node: its verticles, and the watch that lets its clients go when it is cut off
+   * from the cluster and keeps the session registry true to its connections ({@link GatewayClusterVerticle}).
+   */
+  public static Future<Gateway> deploy(ClusterNode node, GatewayOptions options) {
+    return deploy(node.vertx(), options).compose(gateway -> node.vertx()
+        .deployVerticle(new GatewayClusterVerticle(node.view(), gateway.registry)).map(id -> gateway));
+  }
+
+  /**
+   * Deploys the gateway's verticles on {@code vertx}; completes once every port is bound. Without a cluster node
+   * nothing watches the cluster for it: for a gateway on a Vert.x of its own (tests of the protocol alone).
+   */
   public static Future<Gateway> deploy(Vertx vertx, GatewayOptions options) {
     Gateway gateway = new Gateway(vertx, new GatewayOptions(options).validate());
     int port = gateway.options.getPort();
@@ -77,6 +91,16 @@ public final class Gateway {
   /** Live client connections on this node. */
   public int connections() {
     return registry.size();
+  }
+
+  /** True while the gateway sees no data member of the cluster: it has let its clients go and accepts none. */
+  public boolean isIsolated() {
+    return registry.isIsolated();
+  }
+
+  /** Reasserts of its sessions to the registry completed since the gateway started. */
+  public long sessionsReasserted() {
+    return registry.sessionsReasserted();
   }
 
   /** True once a drain began: new connections are refused. */

@@ -36,7 +36,7 @@ class GatewayMetricsTest {
     seed = await(ClusterNode.start(cluster.node("ss-seed-1", NodeRole.SESSION_STORE, null, true)));
     node = await(ClusterNode.start(cluster.node(TestGateways.NODE_ID, NodeRole.GATEWAY, TestGateways.REGION,
         false)));
-    gateway = await(Gateway.deploy(node.vertx(), TestGateways.options()));
+    gateway = await(Gateway.deploy(node, TestGateways.options()));
     NodeHttpVerticle http = new NodeHttpVerticle(new NodeHttpOptions().setHost(TestClusters.HOST));
     await(node.vertx().deployVerticle(http));
     metricsPort = http.actualPort();

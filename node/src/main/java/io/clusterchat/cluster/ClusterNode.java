@@ -46,6 +46,8 @@ public final class ClusterNode {
    * a user or client address (under 200 bytes), so this bounds the counters at some tens of MB per member.
    */
   public static final int COUNTERS_MAX_ENTRIES_PER_MEMBER = 200_000;
+  /** How often a member split from the cluster tries to merge back. */
+  public static final int MERGE_DELAY_SECONDS = 5;
   /** A member silent this long is declared dead. */
   public static final int MAX_NO_HEARTBEAT_SECONDS = 5;
   /** The name of the cluster-membership check in {@link NodeHealth}. */
@@ -142,6 +144,10 @@ public final class ClusterNode {
     // A crashed node must leave the cluster (and its sessions the registry) within seconds, not Hazelcast's 60 s.
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(MAX_NO_HEARTBEAT_SECONDS));
+    // A member cut off (or frozen) and declared dead looks for the cluster again within seconds, not Hazelcast's
+    // default 5 minutes then every 2: until it merges back, a gateway's clients cannot be served.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(MERGE_DELAY_SECONDS));
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(MERGE_DELAY_SECONDS));
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(options.getPort()).setPortAutoIncrement(false);

@@ -3,6 +3,7 @@ package io.clusterchat.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -23,9 +24,16 @@ public final class ClusterView {
   private final HazelcastInstance hazelcast;
   private final List<Consumer<ClusterMember>> joinListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<ClusterMember>> leaveListeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> mergeListeners = new CopyOnWriteArrayList<>();
 
   ClusterView(HazelcastInstance hazelcast) {
     this.hazelcast = hazelcast;
+    hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        LOG.info("merged back into the cluster after a split; {} members now", members().size());
+        mergeListeners.forEach(Runnable::run);
+      }
+    });
     hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
@@ -56,5 +64,18 @@ public final class ClusterView {
 
   public void onLeave(Consumer<ClusterMember> listener) {
     leaveListeners.add(listener);
+  }
+
+  /**
+   * Called when this node merged back into the cluster after a split (it was cut off, or frozen, long enough to be
+   * declared gone): whatever the others dropped of it meanwhile must be told again.
+   */
+  public void onMerge(Runnable listener) {
+    mergeListeners.add(listener);
+  }
+
+  /** Whether this node sees a data member (session-store or coordinator): without one there is no event bus. */
+  public boolean seesDataMember() {
+    return members().stream().anyMatch(member -> member.role() != null && member.role().dataMember());
   }
 }

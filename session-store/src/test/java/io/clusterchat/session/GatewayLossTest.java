@@ -71,9 +71,9 @@ class GatewayLossTest {
     // Old enough to sweep at start; young enough to be spared by it, then dropped by a periodic sweep.
     long youngSince = now - SessionSweepVerticle.SWEEP_GRACE_MILLIS + 2_000;
     map.put("old@bj", Session.encode(List.of(
-        new Session("gw-bj-1", "c-old", "bj", now - AN_HOUR_MILLIS, goneMember),
-        new Session("gw-sh-1", "c-live", "sh", now - AN_HOUR_MILLIS, liveMember))));
-    map.put("young@bj", Session.encode(List.of(new Session("gw-bj-1", "c-young", "bj", youngSince, goneMember))));
+        new Session("gw-bj-1", "c-old", "bj", now - AN_HOUR_MILLIS, goneMember, 0),
+        new Session("gw-sh-1", "c-live", "sh", now - AN_HOUR_MILLIS, liveMember, 0))));
+    map.put("young@bj", Session.encode(List.of(new Session("gw-bj-1", "c-young", "bj", youngSince, goneMember, 0))));
 
     await(SessionStore.deploy(store, new SessionStoreOptions().setSweepIntervalMillis(SWEEP_INTERVAL_MILLIS)));
 

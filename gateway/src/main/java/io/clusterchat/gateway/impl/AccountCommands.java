@@ -1,7 +1,6 @@
 package io.clusterchat.gateway.impl;
 
 import io.clusterchat.bus.AuthService;
-import io.clusterchat.bus.SessionService;
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.protocol.Command;
@@ -65,9 +64,7 @@ final class AccountCommands {
   private Future<ServerFrame> bind(ClientConnection connection, Command command, AuthService.Granted granted) {
     String address = granted.address();
     String token = granted.token();
-    SessionService.Bind session = new SessionService.Bind(address, options.getNodeId(), connection.id(),
-        options.getRegion());
-    return backend.request(SessionService.BIND, session.toJson())
+    return registry.sessions().bind(connection.id(), address)
         .compose(bound -> backend.request(StoreService.INBOX_CURSOR, new StoreService.InboxCursor(address).toJson()))
         .map(StoreService.Cursor::fromJson)
         .map(cursor -> {

@@ -2,7 +2,6 @@ package io.clusterchat.gateway.impl;
 
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.gateway.GatewayOptions;
-import io.clusterchat.bus.SessionService;
 import io.clusterchat.protocol.ByeReason;
 import io.clusterchat.protocol.ServerFrame;
 import io.vertx.core.Context;
@@ -14,8 +13,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The live connections of one gateway node, across its server verticle instances. Connection ids are
@@ -23,15 +20,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectionRegistry {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ConnectionRegistry.class);
-
   private final GatewayOptions options;
   private final Commands commands;
-  private final Backend backend;
+  private final SessionSync sessions;
   private final GatewayCounters counters;
   private final AtomicLong sequence = new AtomicLong();
   /** Once set, never cleared: a drained gateway leaves the cluster rather than take clients again. */
   private final AtomicBoolean draining = new AtomicBoolean();
+  /** Set while the gateway sees no data member of the cluster: it serves nobody until it is back. */
+  private final AtomicBoolean isolated = new AtomicBoolean();
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
   /**
    * The connections of each event loop (server verticle context): each loop's idle sweep visits its own
@@ -41,10 +38,11 @@ public final class ConnectionRegistry {
   /** Logged-in connections by user address: where a pushed message goes on this node. */
   private final Map<String, Set<ClientConnection>> byUser = new ConcurrentHashMap<>();
 
-  private ConnectionRegistry(GatewayOptions options, Commands commands, Backend backend, GatewayCounters counters) {
+  private ConnectionRegistry(GatewayOptions options, Commands commands, SessionSync sessions,
+      GatewayCounters counters) {
     this.options = options;
     this.commands = commands;
-    this.backend = backend;
+    this.sessions = sessions;
     this.counters = counters;
   }
 
@@ -53,7 +51,8 @@ public final class ConnectionRegistry {
     Backend backend = new Backend(vertx, options.getRequestTimeoutMillis());
     Commands commands = new Commands();
     GatewayCounters counters = new GatewayCounters();
-    ConnectionRegistry registry = new ConnectionRegistry(options, commands, backend, counters);
+    SessionSync sessions = new SessionSync(vertx, backend, options.getNodeId(), options.getRegion());
+    ConnectionRegistry registry = new ConnectionRegistry(options, commands, sessions, counters);
     PresenceCommands presence = new PresenceCommands(options, backend);
     presence.register(commands);
     new AccountCommands(options, backend, registry).register(commands);
@@ -62,14 +61,14 @@ public final class ConnectionRegistry {
   }
 
   /**
-   * Wraps a newly accepted socket; call on its event loop. While draining the socket is closed at once (the
-   * listener stays bound: closing a Vert.x NetServer would close the connections being moved too); the client's
-   * next attempt goes through dispatch, which no longer names this gateway.
+   * Wraps a newly accepted socket; call on its event loop. While draining or cut off from the cluster the socket is
+   * closed at once (the listener stays bound: closing a Vert.x NetServer would close the connections being moved
+   * too); the client's next attempt goes through dispatch, which no longer names this gateway.
    *
    * @return the connection, or null when refused
    */
   public ClientConnection accept(NetSocket socket) {
-    if (draining.get()) {
+    if (draining.get() || isolated.get()) {
       socket.close();
       return null;
     }
@@ -106,10 +105,48 @@ public final class ConnectionRegistry {
     }
   }
 
-  /** Tells the session-store a session ended; a failure leaves it for the store's own sweep. */
+  /** Tells the session-store a session ended; one it cannot be told now is reasserted until it can. */
   void unbind(String connectionId, String user) {
-    backend.request(SessionService.UNBIND, new SessionService.Unbind(user, connectionId).toJson())
-        .onFailure(e -> LOG.warn("session {} of {} not unbound: {}", connectionId, user, e.toString()));
+    sessions.unbind(connectionId, user);
+  }
+
+  /** This gateway's side of the session registry: binds, unbinds, reasserts. */
+  SessionSync sessions() {
+    return sessions;
+  }
+
+  /** Sends the registry the whole truth about this gateway's sessions (see {@link SessionSync}). */
+  public void reassertSessions(String why) {
+    sessions.reassert(why);
+  }
+
+  /** Reasserts of the sessions completed since the gateway started. */
+  public long sessionsReasserted() {
+    return sessions.reasserted();
+  }
+
+  /**
+   * The gateway sees no data member: it has been cut off from the cluster (or frozen, and declared gone). It stops
+   * accepting and says {@code BYE shutdown} to every client, which reconnects through dispatch to a gateway the
+   * cluster can reach, rather than stay connected to one nobody can send to. False if it was already isolated.
+   */
+  public boolean isolate() {
+    if (!isolated.compareAndSet(false, true)) {
+      return false;
+    }
+    for (ClientConnection connection : connections.values()) {
+      connection.context().runOnContext(v -> connection.closeWith(ByeReason.SHUTDOWN, null));
+    }
+    return true;
+  }
+
+  /** Back in the cluster: accepts clients again. False if it was not isolated. */
+  public boolean rejoin() {
+    return isolated.compareAndSet(true, false);
+  }
+
+  public boolean isIsolated() {
+    return isolated.get();
   }
 
   /** Pushes a stored message to every connection of its recipient on this node. */

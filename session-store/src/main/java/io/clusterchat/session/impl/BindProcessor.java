@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Adds a session to a user's entry, atomically on the key's partition. A session with the same connection id is
- * replaced, so a repeated bind is harmless. Deterministic (the bind time comes with the processor), so Hazelcast
- * can apply the same processor to the synchronous backup.
+ * replaced (keeping its first bind time), so a repeated bind, or a gateway's reassert, is harmless. Deterministic
+ * (the bind time comes with the processor), so Hazelcast can apply the same processor to the synchronous backup.
  */
 public final class BindProcessor implements EntryProcessor<String, String, Boolean> {
 
@@ -25,11 +25,19 @@ public final class BindProcessor implements EntryProcessor<String, String, Boole
   @Override
   public Boolean process(Map.Entry<String, String> entry) {
     List<Session> sessions = Session.decode(entry.getValue());
+    Session bound = session;
+    for (Session existing : sessions) {
+      if (existing.connection().equals(session.connection())) {
+        // The higher round wins: a bind sent before a reassert round began may arrive after the round told it.
+        bound = new Session(session.gateway(), session.connection(), session.region(), existing.since(),
+            session.member(), Math.max(existing.round(), session.round()));
+      }
+    }
     sessions.removeIf(existing -> existing.connection().equals(session.connection()));
     if (sessions.size() >= maxSessions) {
       return Boolean.FALSE;
     }
-    sessions.add(session);
+    sessions.add(bound);
     entry.setValue(Session.encode(sessions));
     return Boolean.TRUE;
   }

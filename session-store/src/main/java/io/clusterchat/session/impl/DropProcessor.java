@@ -18,16 +18,22 @@ public final class DropProcessor implements EntryProcessor<String, String, Integ
   private final String deadMember;
   private final HashSet<String> liveMembers;
   private final long bornBefore;
+  /** With {@link #staleOf}: the gateway member whose sessions of rounds below {@link #round} go. */
+  private final String reassertingMember;
+  private final long round;
 
-  private DropProcessor(String deadMember, Set<String> liveMembers, long bornBefore) {
+  private DropProcessor(String deadMember, Set<String> liveMembers, long bornBefore, String reassertingMember,
+      long round) {
     this.deadMember = deadMember;
     this.liveMembers = liveMembers == null ? null : new HashSet<>(liveMembers);
     this.bornBefore = bornBefore;
+    this.reassertingMember = reassertingMember;
+    this.round = round;
   }
 
   /** Drops the sessions bound through the gateway that was Hazelcast member {@code memberId}. */
   public static DropProcessor ofMember(String memberId) {
-    return new DropProcessor(memberId, null, 0);
+    return new DropProcessor(memberId, null, 0, null, 0);
   }
 
   /**
@@ -35,7 +41,15 @@ public final class DropProcessor implements EntryProcessor<String, String, Integ
    * ones may belong to a gateway that joined after the member list was read.
    */
   public static DropProcessor notIn(Set<String> liveMembers, long bornBefore) {
-    return new DropProcessor(null, liveMembers, bornBefore);
+    return new DropProcessor(null, liveMembers, bornBefore, null, 0);
+  }
+
+  /**
+   * Drops the sessions of the live gateway member {@code memberId} that were not told again in its reassert
+   * {@code round}: they ended and their unbind was lost.
+   */
+  public static DropProcessor staleOf(String memberId, long round) {
+    return new DropProcessor(null, null, 0, memberId, round);
   }
 
   @Override
@@ -55,6 +69,9 @@ public final class DropProcessor implements EntryProcessor<String, String, Integ
   }
 
   private boolean dead(Session session) {
+    if (reassertingMember != null) {
+      return reassertingMember.equals(session.member()) && session.round() < round;
+    }
     if (deadMember != null) {
       return deadMember.equals(session.member());
     }

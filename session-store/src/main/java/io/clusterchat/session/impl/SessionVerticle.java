@@ -41,7 +41,8 @@ public class SessionVerticle extends VerticleBase {
     return Future.all(
         serve(SessionService.BIND, this::bind),
         serve(SessionService.UNBIND, this::unbind),
-        serve(SessionService.LOOKUP, this::lookup));
+        serve(SessionService.LOOKUP, this::lookup),
+        serve(SessionService.REASSERT, this::reassert));
   }
 
   private Future<Void> serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
@@ -80,7 +81,8 @@ public class SessionVerticle extends VerticleBase {
       return Future.failedFuture(new RequestFailure(ErrorCode.UNAVAILABLE,
           "gateway " + gateway + " is not a live gateway of the cluster"));
     }
-    Session session = new Session(gateway, connection, region, System.currentTimeMillis(), member.memberId());
+    Session session = new Session(gateway, connection, region, System.currentTimeMillis(), member.memberId(),
+        request.round());
     return registry.bind(user, session, options.getMaxSessionsPerUser()).compose(bound -> bound
         ? Future.succeededFuture(new JsonObject())
         : Future.failedFuture(new RequestFailure(ErrorCode.TOO_MANY_REQUESTS,
@@ -92,6 +94,38 @@ public class SessionVerticle extends VerticleBase {
     String user = Requests.field(request.user(), "user");
     String connection = Requests.field(request.connection(), "connection");
     return registry.unbind(user, connection).map(nothing -> new JsonObject());
+  }
+
+  /**
+   * One page of a gateway's reassert: binds every session at the page's round (no session limit: these sessions are
+   * live, the limit was checked when each was first bound); the last page then drops the gateway's sessions of
+   * earlier rounds.
+   */
+  private Future<JsonObject> reassert(JsonObject body) {
+    SessionService.Reassert request = Requests.read(() -> SessionService.Reassert.fromJson(body));
+    String gateway = Requests.field(request.gateway(), "gateway");
+    String region = Requests.field(request.region(), "region");
+    ClusterMember member = liveGateway(gateway);
+    if (member == null) {
+      return Future.failedFuture(new RequestFailure(ErrorCode.UNAVAILABLE,
+          "gateway " + gateway + " is not a live gateway of the cluster"));
+    }
+    long now = System.currentTimeMillis();
+    List<Future<Boolean>> binds = new ArrayList<>(request.sessions().size());
+    for (SessionService.Live live : request.sessions()) {
+      Session session = new Session(gateway, Requests.field(live.connection(), "connection"), region, now,
+          member.memberId(), request.round());
+      binds.add(registry.bind(Requests.field(live.user(), "user"), session, Integer.MAX_VALUE));
+    }
+    Future<Integer> dropped = Future.all(binds).compose(bound -> request.last()
+        ? registry.drop(DropProcessor.staleOf(member.memberId(), request.round()))
+        : Future.succeededFuture(0));
+    return dropped.map(count -> {
+      if (count > 0) {
+        LOG.info("dropped {} ended sessions of gateway {} (reassert round {})", count, gateway, request.round());
+      }
+      return new JsonObject();
+    });
   }
 
   private Future<JsonObject> lookup(JsonObject body) {

@@ -1,0 +1,79 @@
+package io.clusterchat.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusterchat.cluster.ClusterNode;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 12's ghost sessions: the session registry converges on the truth of the gateways' connections within
+ * seconds, whatever was lost with a session-store: an unbind that could not be delivered is reasserted until the
+ * registry holds it, and a gateway tells the registry its sessions again when a data member leaves.
+ */
+class SessionTruthTest {
+
+  private static final String PW = "s3cret-pass";
+  private static final long CONVERGE_MILLIS = 20_000;
+  private static final long POLL_MILLIS = 250;
+
+  private TestChatCluster cluster;
+  /** A data member with no services: holds the cluster's maps while session-stores come and go. */
+  private ClusterNode keeper;
+
+  @BeforeEach
+  void start(@TempDir Path dataDir) throws Exception {
+    cluster = new TestChatCluster(dataDir).start();
+    keeper = cluster.startDataMember("keeper-1", cluster.sessionStore, false);
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  /** kill -9 of the session-store, a user QUITs meanwhile, a session-store is back: WHO shows the user offline. */
+  @Test
+  void aQuitWhileNoSessionStoreAnswersLeavesNoGhost() throws Exception {
+    try (LineClient alice = new LineClient(cluster.bj.port()); LineClient bob = new LineClient(cluster.sh.port())) {
+      alice.registerAndLogin("alice", PW);
+      bob.registerAndLogin("bob", PW);
+      assertThat(bob.call("WHO alice@bj")).isEqualTo("OK WHO alice@bj online bj");
+      cluster.crash(cluster.sessionStore);
+      assertThat(alice.call("QUIT")).isEqualTo("OK QUIT");
+      cluster.startDataMember("session-store-2", keeper, true);
+      assertEventually(bob, "WHO alice@bj", "OK WHO alice@bj offline");
+    }
+  }
+
+  /** A session the registry lost (a bind gone with a dying member) is told again once a data member leaves. */
+  @Test
+  void aLostSessionIsToldAgainWhenADataMemberLeaves() throws Exception {
+    try (LineClient alice = new LineClient(cluster.bj.port()); LineClient bob = new LineClient(cluster.sh.port())) {
+      alice.registerAndLogin("alice", PW);
+      bob.registerAndLogin("bob", PW);
+      keeper.clusterManager().getHazelcastInstance().getMap(ClusterNode.SESSIONS_MAP).delete("alice@bj");
+      assertThat(bob.call("WHO alice@bj")).isEqualTo("OK WHO alice@bj offline");
+      long before = cluster.bj.sessionsReasserted();
+      cluster.crash(keeper);
+      assertEventually(bob, "WHO alice@bj", "OK WHO alice@bj online bj");
+      assertThat(cluster.bj.sessionsReasserted()).isGreaterThan(before);
+      assertThat(bob.call("SEND alice@bj still there?")).startsWith("OK SEND ");
+      assertThat(alice.readMsg().text()).isEqualTo("still there?");
+    }
+  }
+
+  private static void assertEventually(LineClient client, String request, String expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONVERGE_MILLIS);
+    String reply = client.call(request);
+    while (!expected.equals(reply) && System.nanoTime() < deadline) {
+      Thread.sleep(POLL_MILLIS);
+      reply = client.call(request);
+    }
+    assertThat(reply).as(request + " within " + CONVERGE_MILLIS + " ms").isEqualTo(expected);
+  }
+}
