@@ -7,6 +7,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.KubernetesConfig;
 import com.hazelcast.config.TcpIpConfig;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The Hazelcast configuration a node gets from its options. */
@@ -50,6 +51,28 @@ class ClusterNodeTest {
     join.verify();
     assertThat(config.getProperty("hazelcast.local.localAddress")).isEqualTo("10.244.1.7");
     assertThat(config.getNetworkConfig().getPort()).isEqualTo(5801);
+  }
+
+  /**
+   * A node starts with Kubernetes discovery on (no Kubernetes here): Hazelcast takes the config at start (one join
+   * method, the discovery strategy found) and its DNS lookup of "localhost" gives this host, a cluster of one. That
+   * several pods find each other is not tested here.
+   */
+  @Test
+  void aNodeJoinsThroughKubernetesDnsDiscovery() throws Exception {
+    TestClusters cluster = new TestClusters();
+    ClusterOptions options = cluster.node("ss-k8s", NodeRole.SESSION_STORE, null, true)
+        .setJoin(ClusterJoin.KUBERNETES).setKubernetesServiceDns("localhost");
+
+    ClusterNode node = ClusterNode.start(options).toCompletionStage().toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+    try {
+      assertThat(node.clusterManager().getHazelcastInstance().getConfig().getNetworkConfig().getJoin()
+          .getKubernetesConfig().isEnabled()).isTrue();
+      assertThat(node.view().members()).hasSize(1);
+    } finally {
+      node.closeAndWait(30_000);
+    }
   }
 
   @Test
