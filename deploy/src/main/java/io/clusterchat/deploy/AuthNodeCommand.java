@@ -25,6 +25,9 @@ final class AuthNodeCommand implements Callable<Integer> {
   @Mixin
   ClusterMixin cluster;
 
+  @Mixin
+  LogMixin log;
+
   @Option(names = "--token-secret", paramLabel = "SECRET",
       description = "The key that signs tokens (key id 'default'), at least 32 characters, the same on every "
           + "auth-node. This or --token-keys is required; prefer the CLUSTERCHAT_TOKEN_SECRET environment variable "

@@ -1,5 +1,6 @@
 package io.clusterchat.deploy;
 
+import io.clusterchat.cluster.ClusterJoin;
 import io.clusterchat.cluster.ClusterOptions;
 import io.clusterchat.cluster.NodeRole;
 import io.clusterchat.metrics.NodeHttpOptions;
@@ -22,6 +23,17 @@ final class ClusterMixin {
       description = "Seed members to join through (TCP/IP, never multicast), comma-separated; list the data members "
           + "(session-store, coordinator). Default: ${DEFAULT-VALUE}.")
   List<String> members;
+
+  @Option(names = "--cluster-join", paramLabel = "tcp|kubernetes", defaultValue = "tcp",
+      description = "How this node finds its peers: tcp, through --cluster-members; or kubernetes, Hazelcast's "
+          + "Kubernetes discovery through the headless Service named by --kubernetes-service-dns (every member then "
+          + "uses the same --cluster-port). Default: ${DEFAULT-VALUE}.")
+  String join;
+
+  @Option(names = "--kubernetes-service-dns", paramLabel = "NAME",
+      description = "With --cluster-join kubernetes: the DNS name of the headless Service selecting every "
+          + "clusterchat pod, e.g. clusterchat-cluster.chat.svc.cluster.local.")
+  String kubernetesServiceDns;
 
   @Option(names = "--cluster-host", paramLabel = "ADDRESS", defaultValue = ClusterOptions.DEFAULT_HOST,
       description = "The address of this host that cluster peers connect to; Hazelcast and the event bus bind it. "
@@ -80,6 +92,8 @@ final class ClusterMixin {
         .setRegion(region)
         .setClusterName(clusterName)
         .setMembers(members)
+        .setJoin(ClusterJoin.fromWireName(join))
+        .setKubernetesServiceDns(kubernetesServiceDns)
         .setHost(host)
         .setPort(port)
         .setPublicHost(publicHost)

@@ -83,7 +83,11 @@ final class ConfigDefaults implements IDefaultValueProvider {
     if (!argSpec.isOption()) {
       return null;
     }
-    String key = key((OptionSpec) argSpec);
+    return value(key((OptionSpec) argSpec));
+  }
+
+  /** The value of option {@code key} (its name without {@code --}) from the environment, else the file; or null. */
+  String value(String key) {
     String fromEnv = environment.get(ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('-', '_'));
     if (fromEnv != null) {
       return fromEnv;

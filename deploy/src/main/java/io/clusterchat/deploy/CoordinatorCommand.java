@@ -23,6 +23,9 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Mixin
   ClusterMixin cluster;
 
+  @Mixin
+  LogMixin log;
+
   @Option(names = "--http-host", paramLabel = "ADDRESS", defaultValue = CoordinatorOptions.DEFAULT_HTTP_HOST,
       description = "The address of the HTTP API. Default: ${DEFAULT-VALUE}.")
   String httpHost;

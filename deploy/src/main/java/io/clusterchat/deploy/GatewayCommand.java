@@ -28,6 +28,9 @@ final class GatewayCommand implements Callable<Integer> {
   @Mixin
   ClusterMixin cluster;
 
+  @Mixin
+  LogMixin log;
+
   @Option(names = "--region", paramLabel = "REGION",
       description = "The region this gateway serves, e.g. bj (" + Limits.REGION_PATTERN + "). Required.")
   String region;

@@ -39,7 +39,15 @@ public final class Launcher implements Runnable {
   public static void main(String[] args) {
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     System.setProperty("java.net.preferIPv4Stack", "true");
-    int code = run(args, System.getenv());
+    Map<String, String> environment = System.getenv();
+    // Before anything makes a logger (building the command line does): logback reads these once, at its start.
+    try {
+      LogSettings.resolve(args, ConfigDefaults.load(args, environment)).forEach(System::setProperty);
+    } catch (IllegalArgumentException e) {
+      System.err.println("clusterchat: " + e.getMessage());
+      System.exit(USAGE);
+    }
+    int code = run(args, environment);
     if (code != 0) {
       System.exit(code);
     }
@@ -58,6 +66,8 @@ public final class Launcher implements Runnable {
     ConfigDefaults defaults;
     try {
       defaults = ConfigDefaults.load(args, environment);
+      // Applied by main before logging starts; checked here too, so that a bad value is a usage error everywhere.
+      LogSettings.resolve(args, defaults);
     } catch (IllegalArgumentException e) {
       err.println("clusterchat: " + e.getMessage());
       return null;

@@ -37,6 +37,7 @@ final class NodeRunner {
    * @return 0 once ready, {@link #START_FAILED} if it could not start
    */
   static int run(ClusterOptions options, long graceMillis, Function<ClusterNode, Future<?>> deployRole) {
+    LogSettings.identify(options);
     ClusterNode node;
     try {
       node = ClusterNode.start(options).toCompletionStage().toCompletableFuture()

@@ -23,6 +23,9 @@ final class PersistenceNodeCommand implements Callable<Integer> {
   @Mixin
   ClusterMixin cluster;
 
+  @Mixin
+  LogMixin log;
+
   @Option(names = "--jdbc-url", paramLabel = "URL",
       description = "The database, e.g. jdbc:postgresql://db:5432/clusterchat. Default: an H2 file database under "
           + "--data-dir.")

@@ -23,6 +23,9 @@ final class SessionStoreCommand implements Callable<Integer> {
   @Mixin
   ClusterMixin cluster;
 
+  @Mixin
+  LogMixin log;
+
   @Option(names = "--session-sweep-interval", paramLabel = "DURATION", defaultValue = "30s",
       converter = DurationConverter.class,
       description = "How often sessions of gateways that are gone are swept. Default: ${DEFAULT-VALUE}.")

@@ -3,6 +3,7 @@ package io.clusterchat.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterchat.auth.TokenKey;
+import io.clusterchat.cluster.ClusterJoin;
 import io.clusterchat.cluster.ClusterOptions;
 import io.clusterchat.cluster.NodeRole;
 import io.clusterchat.gateway.GatewayOptions;
@@ -185,6 +186,26 @@ class LauncherTest {
     GatewayCommand onItsOwn = parse(Map.of(), "gateway", "--node-id", "gw-1", "--region", "bj",
         "--cluster-host", "127.0.0.2", "--metrics-host", "0.0.0.0", "--metrics-port", "9100");
     assertThat(onItsOwn.cluster.toOptions(NodeRole.GATEWAY, "bj").getMetrics().getHost()).isEqualTo("0.0.0.0");
+  }
+
+  @Test
+  void clusterJoinIsTcpOrKubernetesFromFlagsOrEnvironment() {
+    GatewayCommand tcp = parse(Map.of(), "gateway", "--node-id", "gw-1", "--region", "bj");
+    assertThat(tcp.cluster.toOptions(NodeRole.GATEWAY, "bj").getJoin()).isEqualTo(ClusterJoin.TCP);
+
+    Map<String, String> env = Map.of("CLUSTERCHAT_CLUSTER_JOIN", "kubernetes",
+        "CLUSTERCHAT_KUBERNETES_SERVICE_DNS", "clusterchat-cluster.chat.svc.cluster.local");
+    ClusterOptions kubernetes = parse(env, "gateway", "--node-id", "gw-1", "--region", "bj").cluster
+        .toOptions(NodeRole.GATEWAY, "bj");
+    assertThat(kubernetes.getJoin()).isEqualTo(ClusterJoin.KUBERNETES);
+    assertThat(kubernetes.getKubernetesServiceDns()).isEqualTo("clusterchat-cluster.chat.svc.cluster.local");
+
+    assertThat(execute(Map.of(), "session-store", "--node-id", "s-1", "--cluster-join", "kubernetes"))
+        .isEqualTo(USAGE);
+    assertThat(errors.toString()).contains("headless Service");
+    assertThat(execute(Map.of(), "session-store", "--node-id", "s-1", "--cluster-join", "multicast"))
+        .isEqualTo(USAGE);
+    assertThat(errors.toString()).contains("tcp or kubernetes");
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.kubernetes.KubernetesProperties;
 import io.clusterchat.metrics.NodeHealth;
 import io.clusterchat.metrics.NodeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -25,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A clustered Vert.x instance for one node: Hazelcast with TCP/IP join on an explicit member list (never
- * multicast), the configured cluster name and bind address, lite membership for roles that hold no data, and the
- * node's identity as member attributes so every peer can tell who joined or left.
+ * A clustered Vert.x instance for one node: Hazelcast with TCP/IP join on an explicit member list, or Kubernetes
+ * discovery through a headless Service (never multicast), the configured cluster name and bind address, lite
+ * membership for roles that hold no data, and the node's identity as member attributes so every peer can tell who
+ * joined or left.
  *
  * <p>Every node also gets its metrics ({@link NodeMetrics}: Vert.x's own, tagged with the node and role) and the
  * first of its readiness checks ({@link NodeHealth}: still a member of the cluster).
@@ -154,10 +156,7 @@ public final class ClusterNode {
     if (options.getPublicHost() != null) {
       network.setPublicAddress(options.getPublicHost() + ":" + options.getPort());
     }
-    JoinConfig join = network.getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(options.getMembers());
+    configureJoin(network.getJoin(), options);
 
     config.getMapConfig(SESSIONS_MAP).setBackupCount(1).setAsyncBackupCount(0);
     // Counters may lose a few counts with a member, never slow every login for a synchronous backup.
@@ -171,6 +170,25 @@ public final class ClusterNode {
       config.getMemberAttributeConfig().setAttribute(ClusterMember.ATTR_REGION, options.getRegion());
     }
     return config;
+  }
+
+  /**
+   * One way to find peers and no other: the TCP/IP member list, or Kubernetes discovery by the DNS name of a headless
+   * Service (every pod's address; the Service should publish not-ready addresses, since a pod only becomes ready
+   * once it has joined). Multicast and Hazelcast's auto-detection stay off in both modes.
+   */
+  private static void configureJoin(JoinConfig join, ClusterOptions options) {
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    if (options.getJoin() == ClusterJoin.KUBERNETES) {
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(true)
+          .setProperty(KubernetesProperties.SERVICE_DNS.key(), options.getKubernetesServiceDns())
+          .setProperty(KubernetesProperties.SERVICE_PORT.key(), String.valueOf(options.getPort()));
+    } else {
+      join.getKubernetesConfig().setEnabled(false);
+      join.getTcpIpConfig().setEnabled(true).setMembers(options.getMembers());
+    }
   }
 
   public ClusterOptions options() {

@@ -23,9 +23,14 @@ public class ClusterOptions {
   public static final List<String> DEFAULT_MEMBERS = List.of("127.0.0.1:5701");
   /** 0: the event bus picks a free port. */
   public static final int DEFAULT_BUS_PORT = 0;
+  /** A TCP/IP member list: nothing but the list is needed to join. */
+  public static final ClusterJoin DEFAULT_JOIN = ClusterJoin.TCP;
 
   private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
   private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  /** A DNS name: dot-separated labels of letters, digits and inner hyphens (RFC 1123), at most 253 characters. */
+  private static final Pattern DNS_NAME = Pattern.compile(
+      "(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\\.?");
   private static final int MAX_PORT = 65535;
 
   private String nodeId;
@@ -36,6 +41,8 @@ public class ClusterOptions {
   private int port = DEFAULT_PORT;
   private String publicHost;
   private List<String> members = new ArrayList<>(DEFAULT_MEMBERS);
+  private ClusterJoin join = DEFAULT_JOIN;
+  private String kubernetesServiceDns;
   private int busPort = DEFAULT_BUS_PORT;
   private String busTlsCert;
   private String busTlsKey;
@@ -54,6 +61,8 @@ public class ClusterOptions {
     this.port = other.port;
     this.publicHost = other.publicHost;
     this.members = new ArrayList<>(other.members);
+    this.join = other.join;
+    this.kubernetesServiceDns = other.kubernetesServiceDns;
     this.busPort = other.busPort;
     this.busTlsCert = other.busTlsCert;
     this.busTlsKey = other.busTlsKey;
@@ -159,6 +168,41 @@ public class ClusterOptions {
     return this;
   }
 
+  public ClusterJoin getJoin() {
+    return join;
+  }
+
+  /**
+   * How the node finds its peers: {@link ClusterJoin#TCP} (the default) through {@link #getMembers()}, or
+   * {@link ClusterJoin#KUBERNETES} through the headless Service {@link #getKubernetesServiceDns()}.
+   */
+  public ClusterOptions setJoin(ClusterJoin join) {
+    this.join = Objects.requireNonNull(join, "cluster join");
+    return this;
+  }
+
+  public String getKubernetesServiceDns() {
+    return kubernetesServiceDns;
+  }
+
+  /**
+   * The DNS name of the headless Service whose addresses are the cluster's pods, e.g.
+   * {@code clusterchat-cluster.chat.svc.cluster.local}; required with {@link ClusterJoin#KUBERNETES}. Null or blank
+   * clears it.
+   */
+  public ClusterOptions setKubernetesServiceDns(String name) {
+    if (name == null || name.isBlank()) {
+      this.kubernetesServiceDns = null;
+      return this;
+    }
+    if (!DNS_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("kubernetes service DNS must be a DNS name such as "
+          + "clusterchat-cluster.chat.svc.cluster.local, was '" + name + "'");
+    }
+    this.kubernetesServiceDns = name;
+    return this;
+  }
+
   public int getBusPort() {
     return busPort;
   }
@@ -232,6 +276,10 @@ public class ClusterOptions {
     if (role == null) {
       throw new IllegalArgumentException("a role is required");
     }
+    if (join == ClusterJoin.KUBERNETES && kubernetesServiceDns == null) {
+      throw new IllegalArgumentException("cluster join kubernetes needs the DNS name of the cluster's headless "
+          + "Service (kubernetes service DNS)");
+    }
     boolean anyTls = busTlsCert != null || busTlsKey != null || busTlsCa != null;
     if (anyTls && !isBusTls()) {
       // Half a TLS setup would silently leave the bus plain (or fail at the first peer): refuse it at start.
@@ -252,6 +300,8 @@ public class ClusterOptions {
         .put("port", port)
         .put("publicHost", publicHost)
         .put("members", new JsonArray(new ArrayList<>(members)))
+        .put("join", join.wireName())
+        .put("kubernetesServiceDns", kubernetesServiceDns)
         .put("busPort", busPort)
         .put("busTlsCert", busTlsCert)
         .put("busTlsKey", busTlsKey)

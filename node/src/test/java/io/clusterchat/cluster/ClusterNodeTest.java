@@ -3,8 +3,11 @@ package io.clusterchat.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.KubernetesConfig;
 import com.hazelcast.config.TcpIpConfig;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The Hazelcast configuration a node gets from its options. */
@@ -17,14 +20,59 @@ class ClusterNodeTest {
         .setClusterName("c1").setHost("10.1.2.3").setPort(5705)
         .setMembers(List.of("10.1.2.1:5701", "10.1.2.2")));
 
+    config.getNetworkConfig().getJoin().verify();
     TcpIpConfig tcp = config.getNetworkConfig().getJoin().getTcpIpConfig();
     assertThat(tcp.isEnabled()).isTrue();
     assertThat(tcp.getMembers()).containsExactly("10.1.2.1:5701", "10.1.2.2");
     assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
     assertThat(config.getNetworkConfig().getJoin().getAutoDetectionConfig().isEnabled()).isFalse();
+    assertThat(config.getNetworkConfig().getJoin().getKubernetesConfig().isEnabled()).isFalse();
     assertThat(config.getClusterName()).isEqualTo("c1");
     assertThat(config.getNetworkConfig().getPort()).isEqualTo(5705);
     assertThat(config.getProperty("hazelcast.local.localAddress")).isEqualTo("10.1.2.3");
+  }
+
+  @Test
+  void joinsByKubernetesDnsDiscoveryWithTcpIpOff() {
+    Config config = ClusterNode.hazelcastConfig(new ClusterOptions()
+        .setNodeId("ss-0").setRole(NodeRole.SESSION_STORE).setHost("10.244.1.7").setPort(5801)
+        .setJoin(ClusterJoin.KUBERNETES).setKubernetesServiceDns("clusterchat-cluster.chat.svc.cluster.local"));
+
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    KubernetesConfig kubernetes = join.getKubernetesConfig();
+    assertThat(kubernetes.isEnabled()).isTrue();
+    assertThat(kubernetes.getProperties())
+        .containsEntry("service-dns", "clusterchat-cluster.chat.svc.cluster.local")
+        .containsEntry("service-port", "5801");
+    assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+    assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+    assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
+    // Hazelcast refuses a config with two join methods on: its own check, as at a node's start.
+    join.verify();
+    assertThat(config.getProperty("hazelcast.local.localAddress")).isEqualTo("10.244.1.7");
+    assertThat(config.getNetworkConfig().getPort()).isEqualTo(5801);
+  }
+
+  /**
+   * A node starts with Kubernetes discovery on (no Kubernetes here): Hazelcast takes the config at start (one join
+   * method, the discovery strategy found) and its DNS lookup of "localhost" gives this host, a cluster of one. That
+   * several pods find each other is not tested here.
+   */
+  @Test
+  void aNodeJoinsThroughKubernetesDnsDiscovery() throws Exception {
+    TestClusters cluster = new TestClusters();
+    ClusterOptions options = cluster.node("ss-k8s", NodeRole.SESSION_STORE, null, true)
+        .setJoin(ClusterJoin.KUBERNETES).setKubernetesServiceDns("localhost");
+
+    ClusterNode node = ClusterNode.start(options).toCompletionStage().toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+    try {
+      assertThat(node.clusterManager().getHazelcastInstance().getConfig().getNetworkConfig().getJoin()
+          .getKubernetesConfig().isEnabled()).isTrue();
+      assertThat(node.view().members()).hasSize(1);
+    } finally {
+      node.closeAndWait(30_000);
+    }
   }
 
   @Test

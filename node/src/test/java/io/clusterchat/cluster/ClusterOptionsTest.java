@@ -29,9 +29,30 @@ class ClusterOptionsTest {
   void copiesEverySetting() {
     ClusterOptions options = new ClusterOptions().setNodeId("gw-1").setRole(NodeRole.GATEWAY).setRegion("bj")
         .setClusterName("x").setHost("10.0.0.5").setPort(5800).setPublicHost("1.2.3.4")
-        .setMembers(List.of("10.0.0.1")).setBusPort(6000);
+        .setMembers(List.of("10.0.0.1")).setBusPort(6000)
+        .setJoin(ClusterJoin.KUBERNETES).setKubernetesServiceDns("cc.chat.svc.cluster.local");
 
     assertThat(new ClusterOptions(options).toJson()).isEqualTo(options.toJson());
+    assertThat(options.toJson().getString("join")).isEqualTo("kubernetes");
+    assertThat(options.toJson().getString("kubernetesServiceDns")).isEqualTo("cc.chat.svc.cluster.local");
+  }
+
+  @Test
+  void kubernetesJoinNeedsTheHeadlessServicesDnsName() {
+    ClusterOptions options = new ClusterOptions().setNodeId("ss-0").setRole(NodeRole.SESSION_STORE);
+    assertThat(options.getJoin()).isEqualTo(ClusterJoin.TCP);
+
+    options.setJoin(ClusterJoin.KUBERNETES);
+    assertThatThrownBy(options::validate).hasMessageContaining("headless Service");
+    assertThatThrownBy(() -> options.setKubernetesServiceDns("bad name.svc")).hasMessageContaining("DNS name");
+    assertThatThrownBy(() -> options.setKubernetesServiceDns("-x.svc")).hasMessageContaining("DNS name");
+    assertThatThrownBy(() -> options.setJoin(null)).hasMessageContaining("cluster join");
+    assertThatThrownBy(() -> ClusterJoin.fromWireName("multicast")).hasMessageContaining("tcp or kubernetes");
+    assertThat(ClusterJoin.fromWireName("Kubernetes")).isEqualTo(ClusterJoin.KUBERNETES);
+
+    assertThat(options.setKubernetesServiceDns("clusterchat-cluster").validate().getKubernetesServiceDns())
+        .isEqualTo("clusterchat-cluster");
+    assertThat(options.setKubernetesServiceDns(" ").getKubernetesServiceDns()).isNull();
   }
 
   @Test
