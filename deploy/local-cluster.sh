@@ -2,9 +2,12 @@
 # Runs a whole clusterchat cluster on this machine, every role its own JVM on 127.0.0.1.
 #
 #   deploy/local-cluster.sh start    start every node; return once all have joined and the gateways accept
-#   deploy/local-cluster.sh stop     stop exactly the processes 'start' started (by process id)
+#   deploy/local-cluster.sh start --ha   the same with two of each back-end role that can run twice (coordinator,
+#                                    session-store, auth-node; one persistence-node): coordinator-2 answers on 8081
+#   deploy/local-cluster.sh stop     stop exactly the processes 'start' and the add-* commands started (by process id)
 #   deploy/local-cluster.sh status   list them
 #   deploy/local-cluster.sh add-gateway REGION   start one more gateway in REGION (scale out; stop stops it too)
+#   deploy/local-cluster.sh add-coordinator | add-session-store | add-auth   start one more node of that role
 #
 # Files go under the working directory (or CLUSTERCHAT_HOME): logs/<node>.log, run/<node>.pid, data/ (the embedded
 # H2 database, the auth-nodes' token-secret, admin-token: the bearer token of the coordinator's admin API and
@@ -26,7 +29,7 @@ logs=$home/logs
 run=$home/run
 data=$home/data
 off=${CLUSTERCHAT_PORT_OFFSET:-0}
-members=127.0.0.1:$((5701 + off)),127.0.0.1:$((5702 + off))
+seed_members=127.0.0.1:$((5701 + off)),127.0.0.1:$((5702 + off))
 tls=$data/bus-tls
 
 # node id | role | heap | cluster port | role flags. Data members (coordinator, session-store) first.
@@ -38,8 +41,10 @@ nodes=(
   "gw-bj-1|gateway|512m|$((5705 + off))|--region bj --host 127.0.0.1 --public-host 127.0.0.1 --port $((9001 + off)) --echo-port $((21567 + off)) --metrics-port $((9104 + off))"
   "gw-sh-1|gateway|512m|$((5706 + off))|--region sh --host 127.0.0.1 --public-host 127.0.0.1 --port $((9002 + off)) --echo-port 0 --metrics-port $((9105 + off))"
 )
-# Gateways added later ('add-gateway REGION') are kept as run/<id>.spec lines of the same shape.
+# Nodes added later (add-gateway, add-coordinator, ..., and the second ones of 'start --ha') are kept as
+# run/<id>.spec lines of the same shape.
 extra_specs() { cat "$run"/*.spec 2>/dev/null || true; }
+all_specs() { printf '%s\n' "${nodes[@]}"; extra_specs; }
 
 field() { echo "$1" | cut -d'|' -f"$2"; }
 
@@ -59,8 +64,11 @@ launch() {
   # The admin token reaches the coordinator only (other roles have no use for it).
   local admin_token=
   if [ "$role" = coordinator ]; then admin_token=${CLUSTERCHAT_ADMIN_TOKEN:-$(cat "$data/admin-token")}; fi
-  local cluster_name
+  local cluster_name members
   cluster_name=$(cat "$data/cluster-name")
+  # Every data member a node may join through: the fixed two, and any added (so a node started after both of
+  # those died still finds the cluster).
+  members=$seed_members$(extra_specs | awk -F'|' '$2 == "coordinator" || $2 == "session-store" { printf ",127.0.0.1:%s", $4 }')
   # The kept secret, unless CLUSTERCHAT_TOKEN_KEYS replaces it (key rotation): an auth-node takes one or the other.
   local token_secret=()
   if [ -z "${CLUSTERCHAT_TOKEN_KEYS:-}" ]; then
@@ -101,15 +109,24 @@ await_ready() {
 }
 
 start() {
+  local ha=0
+  case "${1:-}" in
+    --ha) ha=1 ;;
+    "") ;;
+    *) echo "usage: $0 start [--ha]" >&2; exit 2 ;;
+  esac
   [ -f "$jar" ] || { echo "no launcher jar at $jar: build it first with 'mvn -B -q -DskipTests package'" >&2; exit 1; }
   mkdir -p "$logs" "$run" "$data"
-  for spec in "${nodes[@]}"; do
+  while read -r spec; do
+    [ -n "$spec" ] || continue
     id=$(field "$spec" 1)
     if ours "$(pid_of "$id")" "$id"; then
       echo "node $id is already running (pid $(pid_of "$id")); run '$0 stop' first" >&2
       exit 1
     fi
-  done
+  done < <(all_specs)
+  # Nothing runs: added nodes left from a cluster that was not stopped are forgotten (start makes a new cluster).
+  rm -f "$run"/*.spec
   # The auth-nodes' token key: made once, kept with the data so tokens outlive a restart. Environment only, so
   # it shows in no process list.
   if [ ! -s "$data/token-secret" ]; then
@@ -131,29 +148,96 @@ start() {
     (umask 077; head -c 32 /dev/urandom | base64 | tr -d '\n/+=' > "$data/admin-token")
   fi
   echo "starting clusterchat on 127.0.0.1 (logs in $logs; admin token in $data/admin-token)"
-  # The data members first: the others join through them.
-  launch "${nodes[0]}"; launch "${nodes[1]}"
-  await_ready "${nodes[0]}" && await_ready "${nodes[1]}" || { stop >/dev/null; exit 1; }
-  for spec in "${nodes[@]:2}"; do launch "$spec"; done
-  for spec in "${nodes[@]:2}"; do await_ready "$spec" || { stop >/dev/null; exit 1; }; done
+  # The data members first: the others join through them. With --ha, the second coordinator and session-store
+  # among them, and a second auth-node with the rest (added nodes: run/<id>.spec, ports after the fixed ones).
+  local data_members=("${nodes[0]}" "${nodes[1]}") others=("${nodes[@]:2}")
+  if [ $ha = 1 ]; then
+    data_members+=("$(add_spec coordinator)" "$(add_spec session-store)")
+    others+=("$(add_spec auth-node)")
+  fi
+  for spec in "${data_members[@]}"; do launch "$spec"; done
+  for spec in "${data_members[@]}"; do await_ready "$spec" || { stop >/dev/null; exit 1; }; done
+  for spec in "${others[@]}"; do launch "$spec"; done
+  for spec in "${others[@]}"; do await_ready "$spec" || { stop >/dev/null; exit 1; }; done
   echo "clusterchat is up: gateways bj 127.0.0.1:$((9001 + off)) (echo service $((21567 + off))), sh 127.0.0.1:$((9002 + off)); coordinator http://127.0.0.1:$((8080 + off))/ (dashboard; admin token in $data/admin-token)"
+  if [ $ha = 1 ]; then
+    echo "high availability: coordinator-2 http://127.0.0.1:$(field "${data_members[2]}" 5 | grep -oE -- '--http-port [0-9]+' | awk '{print $2}')/, session-store-2, auth-2 (ports: '$0 status')"
+  fi
 }
 
-# Scales a region out by one gateway: the next free id of that region, the next ports after the fixed nodes.
-add_gateway() {
-  local region=${1:-} k n id spec
-  # Safe in a file name; the gateway itself checks that it is a region.
-  [[ "$region" =~ ^[a-z0-9-]+$ ]] || { echo "usage: $0 add-gateway REGION" >&2; exit 2; }
+# Writes the spec of one more node of ROLE (the next free id and ports) to run/ and prints it; starts nothing.
+add_spec() {
+  local spec
+  spec=$(new_spec "$1")
+  echo "$spec" > "$run/$(field "$spec" 1).spec"
+  echo "$spec"
+}
+
+# An added node's slot k: cluster port 5706+k and metrics port 9105+k, the first k no node has yet.
+next_slot() {
+  local k=1
+  while all_specs | cut -d'|' -f4 | grep -qx "$((5706 + k + off))"; do k=$((k + 1)); done
+  echo "$k"
+}
+
+# The first id PREFIX<n>, from n = FIRST on, that no node has.
+next_id() {
+  local prefix=$1 n=$2
+  while all_specs | grep -q "^$prefix$n|"; do n=$((n + 1)); done
+  echo "$prefix$n"
+}
+
+# The first port from FIRST on that no node's OPTION (--port, --http-port) has.
+next_port() {
+  local option=$1 port=$2
+  while all_specs | grep -qE -- "(^|[| ])$option $port( |$)"; do port=$((port + 1)); done
+  echo "$port"
+}
+
+# The spec line of one more node of ROLE (REGION for a gateway): the next free id and ports.
+new_spec() {
+  local role=$1 region=${2:-} k id
+  k=$(next_slot)
+  case "$role" in
+    gateway)
+      id=$(next_id "gw-$region-" 1)
+      echo "$id|gateway|512m|$((5706 + k + off))|--region $region --host 127.0.0.1 --public-host 127.0.0.1 --port $(next_port --port $((9003 + off))) --echo-port 0 --metrics-port $((9105 + k + off))" ;;
+    coordinator)
+      id=$(next_id coordinator- 2)
+      echo "$id|coordinator|256m|$((5706 + k + off))|--http-host 127.0.0.1 --http-port $(next_port --http-port $((8081 + off))) --metrics-port $((9105 + k + off))" ;;
+    session-store)
+      echo "$(next_id session-store- 2)|session-store|256m|$((5706 + k + off))|--metrics-port $((9105 + k + off))" ;;
+    auth-node)
+      echo "$(next_id auth- 2)|auth-node|256m|$((5706 + k + off))|--metrics-port $((9105 + k + off))" ;;
+  esac
+}
+
+# Starts one more node of ROLE (REGION for a gateway) in the running cluster and waits until it is ready.
+add_node() {
+  local role=$1 region=${2:-} spec id
   require_run_dir
-  k=$(( $(extra_specs | grep -c . || true) + 1 ))
-  n=1; while grep -q "^gw-$region-$n|" <(printf '%s\n' "${nodes[@]}"; extra_specs); do n=$((n + 1)); done
-  id=gw-$region-$n
-  spec="$id|gateway|512m|$((5706 + k + off))|--region $region --host 127.0.0.1 --public-host 127.0.0.1 --port $((9002 + k + off)) --echo-port 0 --metrics-port $((9105 + k + off))"
+  spec=$(new_spec "$role" "$region")
+  id=$(field "$spec" 1)
+  # The spec first, so stop and status know the node.
   echo "$spec" > "$run/$id.spec"
   launch "$spec"
   await_ready "$spec" || { rm -f "$run/$id.spec"; exit 1; }
-  echo "gateway $id (region $region) accepts on 127.0.0.1:$((9002 + k + off))"
+  case "$role" in
+    gateway) echo "gateway $id (region $region) accepts on 127.0.0.1:$(echo "$spec" | grep -oE -- '--port [0-9]+' | awk '{print $2}')" ;;
+    coordinator) echo "coordinator $id answers on http://127.0.0.1:$(echo "$spec" | grep -oE -- '--http-port [0-9]+' | awk '{print $2}')/" ;;
+    *) echo "$role $id joined the cluster" ;;
+  esac
 }
+
+# Scales a region out by one gateway: the next free id of that region, the next ports after the other nodes.
+add_gateway() {
+  local region=${1:-}
+  # Safe in a file name; the gateway itself checks that it is a region.
+  [[ "$region" =~ ^[a-z0-9-]+$ ]] || { echo "usage: $0 add-gateway REGION" >&2; exit 2; }
+  add_node gateway "$region"
+}
+
+data_role() { [ "$1" = coordinator ] || [ "$1" = session-store ]; }
 
 require_run_dir() {
   [ -d "$run" ] || { echo "no local cluster was started from $home (no run/ folder there): run this from the directory you started it in, or set CLUSTERCHAT_HOME" >&2; exit 1; }
@@ -161,10 +245,14 @@ require_run_dir() {
 
 stop() {
   require_run_dir
-  local order=() id pid i
-  # Gateways and the other lite members first, the data members last, so the cluster stays whole while it shrinks.
-  while read -r spec; do [ -n "$spec" ] && order+=("$(field "$spec" 1)"); done < <(extra_specs)
-  for ((i = ${#nodes[@]} - 1; i >= 0; i--)); do order+=("$(field "${nodes[$i]}" 1)"); done
+  local order=() id pid i spec
+  # Gateways and the other lite members first (added ones, then the fixed ones, newest first), the data members
+  # last in the same order, so the cluster stays whole while it shrinks.
+  local specs=()
+  while read -r spec; do [ -n "$spec" ] && specs+=("$spec"); done < <(extra_specs)
+  for ((i = ${#nodes[@]} - 1; i >= 0; i--)); do specs+=("${nodes[$i]}"); done
+  for spec in "${specs[@]}"; do data_role "$(field "$spec" 2)" || order+=("$(field "$spec" 1)"); done
+  for spec in "${specs[@]}"; do data_role "$(field "$spec" 2)" && order+=("$(field "$spec" 1)"); done
   for id in "${order[@]}"; do
     pid=$(pid_of "$id")
     if ours "$pid" "$id"; then
@@ -184,6 +272,15 @@ stop() {
   done
 }
 
+# A node's ports, e.g. "cluster 5707, http 8081, metrics 9106".
+ports() {
+  local spec=$1 listed
+  listed=$(field "$spec" 5 | grep -oE -- '--(port|http-port|echo-port|metrics-port) [1-9][0-9]*' \
+    | sed -e 's/^--port /client /' -e 's/^--http-port /http /' -e 's/^--echo-port /echo /' \
+      -e 's/^--metrics-port /metrics /' | paste -sd, - | sed 's/,/, /g')
+  echo "cluster $(field "$spec" 4)${listed:+, $listed}"
+}
+
 status() {
   require_run_dir
   local any=1 id pid spec
@@ -191,18 +288,22 @@ status() {
     [ -n "$spec" ] || continue
     id=$(field "$spec" 1); pid=$(pid_of "$id")
     if ours "$pid" "$id"; then
-      printf '%-16s %-17s pid %-8s running\n' "$id" "$(field "$spec" 2)" "$pid"; any=0
+      printf '%-16s %-17s pid %-8s %-56s running\n' "$id" "$(field "$spec" 2)" "$pid" "$(ports "$spec")"; any=0
     else
-      printf '%-16s %-17s %-12s stopped\n' "$id" "$(field "$spec" 2)" ""
+      printf '%-16s %-17s %-12s %-56s stopped\n' "$id" "$(field "$spec" 2)" "" "$(ports "$spec")"
     fi
   done < <(printf '%s\n' "${nodes[@]}"; extra_specs)
   return $any
 }
 
 case "${1:-}" in
-  start) start ;;
+  start) start "${2:-}" ;;
   stop) stop ;;
   status) status ;;
   add-gateway) add_gateway "${2:-}" ;;
-  *) echo "usage: $0 start|stop|status|add-gateway REGION" >&2; exit 2 ;;
+  add-coordinator) add_node coordinator ;;
+  add-session-store) add_node session-store ;;
+  add-auth) add_node auth-node ;;
+  *) echo "usage: $0 start [--ha]|stop|status|add-gateway REGION|add-coordinator|add-session-store|add-auth" >&2
+     exit 2 ;;
 esac

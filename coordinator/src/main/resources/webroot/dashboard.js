@@ -260,7 +260,13 @@
   function createNodeRow(n, gateway) {
     const row = el('tr', { 'data-node': n.node, 'data-role': n.role || '' });
     const cell = (name) => el('td', { class: name });
-    row.append(el('th', { scope: 'row', class: 'c-node' }, n.node), cell('c-region'));
+    const name = el('th', { scope: 'row', class: 'c-node' }, n.node);
+    if (n.role === 'coordinator') {
+      // The leading coordinator runs the cluster-wide jobs (drains); any coordinator answers.
+      name.append(' ', el('span', { class: 'leader-tag', title: 'runs the cluster-wide jobs (drains)', hidden: '' },
+        'leader'));
+    }
+    row.append(name, cell('c-region'));
     if (gateway) {
       row.append(cell('c-endpoint'), cell('c-connections num'));
     }
@@ -280,6 +286,10 @@
     text(row, '.c-uptime', formatUptime(n.uptime));
     text(row, '.c-address', n.address || DASH);
     setBadge(row.querySelector('.badge'), n.state);
+    const leader = row.querySelector('.leader-tag');
+    if (leader) {
+      leader.hidden = n.leader !== true;
+    }
     if (row.querySelector('.c-connections')) {
       row.dataset.connections = String(n.connections ?? 0);
       text(row, '.c-connections', n.connections == null ? DASH : n.connections.toLocaleString('en'));

@@ -1,12 +1,18 @@
 package io.clusterchat.coordinator;
 
-import io.clusterchat.coordinator.impl.GatewayRegistryVerticle;
-import io.clusterchat.coordinator.impl.CoordinatorHttpVerticle;
 import io.clusterchat.cluster.ClusterNode;
+import io.clusterchat.coordinator.impl.ClusterAdmin;
+import io.clusterchat.coordinator.impl.CoordinatorBusVerticle;
+import io.clusterchat.coordinator.impl.CoordinatorHttpVerticle;
 import io.clusterchat.coordinator.impl.GatewayRegistry;
+import io.clusterchat.coordinator.impl.GatewayRegistryVerticle;
 import io.vertx.core.Future;
 
-/** A coordinator node's verticles: the gateway registry ({@link GatewayRegistryVerticle}) and the HTTP API. */
+/**
+ * A coordinator node's verticles: the gateway registry ({@link GatewayRegistryVerticle}), its part among the
+ * coordinators ({@link CoordinatorBusVerticle}: drains run on the leading one) and the HTTP API. Any number of
+ * coordinators may run; each answers dispatch and the admin API.
+ */
 public final class Coordinator {
 
   private final CoordinatorHttpVerticle http;
@@ -24,8 +30,10 @@ public final class Coordinator {
       return Future.failedFuture(e);
     }
     GatewayRegistry registry = GatewayRegistry.create(own.getReportExpiryMillis());
-    CoordinatorHttpVerticle http = new CoordinatorHttpVerticle(node, own, registry);
+    ClusterAdmin admin = new ClusterAdmin(node, registry, own);
+    CoordinatorHttpVerticle http = new CoordinatorHttpVerticle(node, own, registry, admin);
     return node.vertx().deployVerticle(new GatewayRegistryVerticle(node, registry))
+        .compose(id -> node.vertx().deployVerticle(new CoordinatorBusVerticle(node, registry, admin)))
         .compose(id -> node.vertx().deployVerticle(http))
         .map(id -> new Coordinator(http));
   }

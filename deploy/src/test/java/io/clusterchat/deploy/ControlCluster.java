@@ -47,6 +47,7 @@ final class ControlCluster implements AutoCloseable {
   private final CoordinatorOptions coordinatorOptions;
   private final List<ClusterNode> nodes = new ArrayList<>();
   private final Map<String, ClusterNode> gatewayNodes = new LinkedHashMap<>();
+  private final Map<String, ClusterNode> coordinatorNodes = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   ClusterNode coordinatorNode;
   Coordinator coordinator;
@@ -68,6 +69,17 @@ final class ControlCluster implements AutoCloseable {
     coordinatorNode = node("coordinator", NodeRole.COORDINATOR, null, false);
     coordinator = await(Coordinator.deploy(coordinatorNode, coordinatorOptions));
     return this;
+  }
+
+  /** Starts one more coordinator (the first is {@code coordinator}); its HTTP API on a port of its own. */
+  Coordinator addCoordinator(String nodeId) throws Exception {
+    ClusterNode node = node(nodeId, NodeRole.COORDINATOR, null, false);
+    coordinatorNodes.put(nodeId, node);
+    return await(Coordinator.deploy(node, coordinatorOptions));
+  }
+
+  ClusterNode coordinatorNode(String nodeId) {
+    return coordinatorNodes.get(nodeId);
   }
 
   /** Starts a gateway node and waits until dispatch knows it (its first report is in). */
@@ -98,11 +110,20 @@ final class ControlCluster implements AutoCloseable {
   }
 
   Reply get(String path, String token) throws IOException, InterruptedException {
-    return send(request(path, token).GET().build());
+    return get(coordinator.httpPort(), path, token);
+  }
+
+  /** A GET to the coordinator HTTP API on {@code port} (any coordinator of the cluster). */
+  Reply get(int port, String path, String token) throws IOException, InterruptedException {
+    return send(request(port, path, token).GET().build());
   }
 
   Reply post(String path, String token, JsonObject body) throws IOException, InterruptedException {
-    return send(request(path, token).header("content-type", "application/json")
+    return post(coordinator.httpPort(), path, token, body);
+  }
+
+  Reply post(int port, String path, String token, JsonObject body) throws IOException, InterruptedException {
+    return send(request(port, path, token).header("content-type", "application/json")
         .POST(body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body.encode())).build());
   }
@@ -136,8 +157,8 @@ final class ControlCluster implements AutoCloseable {
     return TestClusters.HOST + ":" + coordinator.httpPort();
   }
 
-  private HttpRequest.Builder request(String path, String token) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://" + coordinatorUrl() + path))
+  private HttpRequest.Builder request(int port, String path, String token) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://" + TestClusters.HOST + ":" + port + path))
         .timeout(Duration.ofSeconds(10));
     if (token != null) {
       builder.header("Authorization", "Bearer " + token);

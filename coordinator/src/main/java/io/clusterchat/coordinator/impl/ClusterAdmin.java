@@ -1,5 +1,6 @@
 package io.clusterchat.coordinator.impl;
 
+import io.clusterchat.bus.CoordinatorService;
 import io.clusterchat.bus.GatewayService;
 import io.clusterchat.bus.SessionService;
 import io.clusterchat.bus.StoreService;
@@ -42,8 +43,8 @@ public final class ClusterAdmin {
   public sealed interface DrainStart {
   }
 
-  /** Started: the gateway moves its clients to these targets. */
-  public record Started(String node, List<GatewayEntry> targets) implements DrainStart {
+  /** Started: the gateway moves its clients to these targets (node ids). */
+  public record Started(String node, List<String> targets) implements DrainStart {
   }
 
   /** No live gateway of this id. */
@@ -54,7 +55,12 @@ public final class ClusterAdmin {
   public record Refused(String reason) implements DrainStart {
   }
 
+  /** The leading coordinator did not answer (leadership moving): nothing was done. */
+  public record Unavailable(String reason) implements DrainStart {
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(ClusterAdmin.class);
+  private static final int NOT_FOUND = 404;
   private static final int CONFLICT = 409;
 
   private final Vertx vertx;
@@ -72,8 +78,9 @@ public final class ClusterAdmin {
   }
 
   /**
-   * {@code {"nodes":[...],"regions":{...},"rates":{...}}}: every member of the cluster with its status (asked of each
-   * node, in parallel) and, for gateways, its latest load report.
+   * {@code {"nodes":[...],"regions":{...},"rates":{...},"leader":id,"answeredBy":id}}: every member of the cluster
+   * with its status (asked of each node, in parallel) and, for gateways, its latest load report; the leading
+   * coordinator, and the coordinator that answered.
    */
   public Future<JsonObject> overview() {
     List<ClusterMember> members = new ArrayList<>(node.view().members());
@@ -85,10 +92,11 @@ public final class ClusterAdmin {
       statuses.add(vertx.eventBus().<JsonObject>request(NodeStatusVerticle.address(member.nodeId()),
           new JsonObject(), request).map(Message::body).otherwise((JsonObject) null));
     }
+    String leader = node.view().leader(NodeRole.COORDINATOR).map(ClusterMember::nodeId).orElse(null);
     return Future.join(statuses).transform(done -> {
       JsonArray nodes = new JsonArray();
       for (int i = 0; i < members.size(); i++) {
-        nodes.add(describe(members.get(i), statuses.get(i).result()));
+        nodes.add(describe(members.get(i), statuses.get(i).result(), leader));
       }
       GatewayRegistry.Rates rates = registry.rates();
       return Future.succeededFuture(new JsonObject()
@@ -96,11 +104,13 @@ public final class ClusterAdmin {
           .put("regions", regions())
           .put("rates", new JsonObject()
               .put("sendsPerSecond", rates.sendsPerSecond())
-              .put("deliveriesPerSecond", rates.deliveriesPerSecond())));
+              .put("deliveriesPerSecond", rates.deliveriesPerSecond()))
+          .put("leader", leader)
+          .put("answeredBy", node.options().getNodeId()));
     });
   }
 
-  private JsonObject describe(ClusterMember member, JsonObject status) {
+  private JsonObject describe(ClusterMember member, JsonObject status, String leader) {
     JsonObject described = new JsonObject()
         .put("node", member.nodeId())
         .put("role", member.role() == null ? null : member.role().wireName())
@@ -111,6 +121,9 @@ public final class ClusterAdmin {
         .put("connections", null)
         .put("uptime", status == null ? null : status.getLong("uptime"))
         .put("state", status == null ? UNREACHABLE : UP);
+    if (member.role() == NodeRole.COORDINATOR) {
+      described.put("leader", member.nodeId().equals(leader));
+    }
     if (member.role() == NodeRole.GATEWAY) {
       GatewayEntry gateway = registry.get(member.nodeId()).orElse(null);
       if (gateway != null) {
@@ -143,10 +156,46 @@ public final class ClusterAdmin {
   }
 
   /**
-   * Starts draining {@code gatewayNode}: its clients go to the other accepting gateways of its region. Returns at
-   * once; the drain runs on and its outcome is logged.
+   * Starts draining {@code gatewayNode}, on the leading coordinator: here if this node leads, else asked of the
+   * leader, so two drains ordered through two coordinators at once are still checked one after the other (neither
+   * can take away the other's last target). Completes once the drain has started; the drain runs on and its outcome
+   * is logged by the leader.
    */
-  public DrainStart drain(String gatewayNode) {
+  public Future<DrainStart> drain(String gatewayNode) {
+    ClusterMember leader = node.view().leader(NodeRole.COORDINATOR).orElse(null);
+    if (leader == null || leader.memberId().equals(node.view().local().memberId())) {
+      return Future.succeededFuture(drainHere(gatewayNode));
+    }
+    DeliveryOptions ask = new DeliveryOptions(request)
+        .addHeader(CoordinatorService.ACTION, CoordinatorService.DRAIN);
+    return vertx.eventBus().<JsonObject>request(CoordinatorService.address(leader.nodeId()),
+            new CoordinatorService.DrainGateway(gatewayNode).toJson(), ask)
+        .map(reply -> {
+          CoordinatorService.DrainStarted started = CoordinatorService.DrainStarted.fromJson(reply.body());
+          return (DrainStart) new Started(started.node(), started.targets());
+        })
+        .recover(e -> Future.succeededFuture(leaderRefused(leader, gatewayNode, e)));
+  }
+
+  private static DrainStart leaderRefused(ClusterMember leader, String gatewayNode, Throwable e) {
+    if (e instanceof ReplyException reply && reply.failureCode() == NOT_FOUND) {
+      return new UnknownGateway(gatewayNode);
+    }
+    if (e instanceof ReplyException reply && reply.failureCode() == CONFLICT) {
+      return new Refused(reply.getMessage());
+    }
+    LOG.warn("drain of gateway {}: the leading coordinator {} did not take it: {}", gatewayNode, leader.nodeId(),
+        e.toString());
+    return new Unavailable("the leading coordinator " + leader.nodeId() + " did not take the drain ("
+        + e.getMessage() + "); retry shortly");
+  }
+
+  /**
+   * Starts draining {@code gatewayNode} from this coordinator, which must lead: its clients go to the other accepting
+   * gateways of its region. Every coordinator hears at once that the gateway is out of dispatch. Synchronized: the
+   * check and the mark are one step, whichever context asks.
+   */
+  public synchronized DrainStart drainHere(String gatewayNode) {
     GatewayEntry gateway = registry.get(gatewayNode).orElse(null);
     if (gateway == null) {
       return new UnknownGateway(gatewayNode);
@@ -161,6 +210,8 @@ public final class ClusterAdmin {
           + ": start another one first");
     }
     registry.markDraining(gatewayNode);
+    vertx.eventBus().publish(CoordinatorService.DRAIN_MARK, new CoordinatorService.DrainMark(gatewayNode, true)
+        .toJson());
     List<GatewayService.Target> to = new ArrayList<>();
     targets.forEach(target -> to.add(new GatewayService.Target(target.host(), target.port())));
     JsonObject body = new GatewayService.Drain(to, options.getDrainBatchSize(),
@@ -175,9 +226,13 @@ public final class ClusterAdmin {
           LOG.warn("drain of gateway {} failed: {}", gatewayNode, e.toString());
           if (!(e instanceof ReplyException reply && reply.failureCode() == CONFLICT)) {
             registry.unmarkDraining(gatewayNode);
+            vertx.eventBus().publish(CoordinatorService.DRAIN_MARK,
+                new CoordinatorService.DrainMark(gatewayNode, false).toJson());
           }
         });
-    return new Started(gatewayNode, targets);
+    List<String> targetNodes = new ArrayList<>();
+    targets.forEach(target -> targetNodes.add(target.node()));
+    return new Started(gatewayNode, targetNodes);
   }
 
   /**

@@ -45,18 +45,19 @@ public class CoordinatorHttpVerticle extends VerticleBase {
   private final ClusterNode node;
   private final CoordinatorOptions options;
   private final GatewayRegistry registry;
-  private ClusterAdmin admin;
+  private final ClusterAdmin admin;
   private HttpServer server;
 
-  public CoordinatorHttpVerticle(ClusterNode node, CoordinatorOptions options, GatewayRegistry registry) {
+  public CoordinatorHttpVerticle(ClusterNode node, CoordinatorOptions options, GatewayRegistry registry,
+                                 ClusterAdmin admin) {
     this.node = node;
     this.options = options;
     this.registry = registry;
+    this.admin = admin;
   }
 
   @Override
   public Future<?> start() {
-    admin = new ClusterAdmin(node, registry, options);
     Router router = Router.router(vertx);
     // First of all: no ambiguous framing, and the browser headers on every answer (API and dashboard alike).
     router.route().handler(routing -> {
@@ -123,18 +124,20 @@ public class CoordinatorHttpVerticle extends VerticleBase {
     });
   }
 
+  /** Run by the leading coordinator, whichever coordinator the request came to. */
   private void drain(RoutingContext routing) {
-    ClusterAdmin.DrainStart start = admin.drain(routing.pathParam("node"));
-    if (start instanceof ClusterAdmin.Started started) {
-      JsonArray targets = new JsonArray();
-      started.targets().forEach(target -> targets.add(target.node()));
-      json(routing, ACCEPTED, new JsonObject().put("node", started.node()).put("state", GatewayEntry.DRAINING)
-          .put("targets", targets));
-    } else if (start instanceof ClusterAdmin.UnknownGateway unknown) {
-      json(routing, NOT_FOUND, error("no live gateway " + unknown.node()));
-    } else {
-      json(routing, CONFLICT, error(((ClusterAdmin.Refused) start).reason()));
-    }
+    admin.drain(routing.pathParam("node")).onSuccess(start -> {
+      if (start instanceof ClusterAdmin.Started started) {
+        json(routing, ACCEPTED, new JsonObject().put("node", started.node()).put("state", GatewayEntry.DRAINING)
+            .put("targets", new JsonArray(started.targets())));
+      } else if (start instanceof ClusterAdmin.UnknownGateway unknown) {
+        json(routing, NOT_FOUND, error("no live gateway " + unknown.node()));
+      } else if (start instanceof ClusterAdmin.Unavailable unavailable) {
+        json(routing, UNAVAILABLE, error(unavailable.reason()));
+      } else {
+        json(routing, CONFLICT, error(((ClusterAdmin.Refused) start).reason()));
+      }
+    });
   }
 
   /** Body {@code {"text":s,"region":s?}}: to every gateway, or those of one region. */

@@ -53,8 +53,12 @@ public final class GatewayRegistry {
   private final long expiryMillis;
   private final LongSupplier clockMillis;
   private final Map<String, GatewayEntry> gateways = new ConcurrentHashMap<>();
-  /** Nodes the coordinator told to drain: their reports may say accepting until the drain request reaches them. */
-  private final Set<String> drainRequested = ConcurrentHashMap.newKeySet();
+  /**
+   * Nodes told to drain (by this coordinator or, through a drain mark, by the leader), with when: their reports may
+   * say accepting until the drain request reaches them. A mark older than the expiry while the gateway still reports
+   * accepting is dropped: that drain never reached it (its coordinator died between the mark and the request).
+   */
+  private final Map<String, Long> drainRequested = new ConcurrentHashMap<>();
   private final Set<String> knownRegions = ConcurrentHashMap.newKeySet();
 
   /** @param clockMillis a monotonic clock in milliseconds (tests pass their own) */
@@ -89,9 +93,12 @@ public final class GatewayRegistry {
     drainRequested.remove(node);
   }
 
-  /** Takes a gateway out of dispatch now, before its own reports say it is draining. */
+  /**
+   * Takes a gateway out of dispatch now, before its own reports say it is draining; the mark holds until a report
+   * says draining, or for the report expiry.
+   */
   public void markDraining(String node) {
-    drainRequested.add(node);
+    drainRequested.put(node, clockMillis.getAsLong());
     gateways.computeIfPresent(node, (key, entry) -> entry.withState(GatewayEntry.DRAINING));
   }
 
@@ -166,7 +173,7 @@ public final class GatewayRegistry {
   }
 
   private GatewayEntry withRates(GatewayEntry fresh, GatewayEntry previous) {
-    GatewayEntry entry = drainRequested.contains(fresh.node()) ? fresh.withState(GatewayEntry.DRAINING) : fresh;
+    GatewayEntry entry = drainMarked(fresh) ? fresh.withState(GatewayEntry.DRAINING) : fresh;
     if (previous == null || previous.startedAt() != fresh.startedAt()) {
       return entry;
     }
@@ -178,6 +185,19 @@ public final class GatewayRegistry {
         entry.state(), entry.sends(), entry.deliveries(), entry.startedAt(), entry.receivedAtMillis(),
         Math.max(0, (fresh.sends() - previous.sends()) / seconds),
         Math.max(0, (fresh.deliveries() - previous.deliveries()) / seconds), 0);
+  }
+
+  /** Whether a drain mark overrides this report's state; drops a mark the report shows has done its work or lapsed. */
+  private boolean drainMarked(GatewayEntry fresh) {
+    Long markedAt = drainRequested.get(fresh.node());
+    if (markedAt == null) {
+      return false;
+    }
+    if (!fresh.accepting() || fresh.receivedAtMillis() - markedAt >= expiryMillis) {
+      drainRequested.remove(fresh.node(), markedAt);
+      return false;
+    }
+    return true;
   }
 
   private GatewayEntry parse(JsonObject json) {

@@ -54,6 +54,19 @@ class GatewayRegistryTest {
     assertThat(registry.dispatch("bj")).isInstanceOf(GatewayRegistry.NoneLive.class);
   }
 
+  /** A drain that never reached its gateway (its coordinator died right after the mark) does not hold forever. */
+  @Test
+  void aDrainMarkLapsesWhenTheGatewayKeepsReportingAcceptingPastTheExpiry() {
+    registry.report(report("gw-bj-1", "bj", 0, "accepting"));
+    registry.markDraining("gw-bj-1");
+    now.addAndGet(EXPIRY - 1);
+    registry.report(report("gw-bj-1", "bj", 0, "accepting"));
+    assertThat(registry.dispatch("bj")).isInstanceOf(GatewayRegistry.NoneLive.class);
+    now.addAndGet(1);
+    registry.report(report("gw-bj-1", "bj", 0, "accepting"));
+    assertThat(found("bj")).isEqualTo("gw-bj-1");
+  }
+
   @Test
   void ratesComeFromSuccessiveReports() {
     registry.report(report("gw-bj-1", "bj", 0, "accepting").put("sends", 100).put("deliveries", 50));

@@ -1,0 +1,202 @@
+package io.clusterchat.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code deploy/local-cluster.sh start --ha}: two coordinators, two session-stores and two auth-nodes. Both
+ * coordinators answer dispatch and name the same leader; kill -9 of the leading coordinator, then of a
+ * session-store, leaves dispatch, LOGIN and SEND working within 5 s; {@code stop} leaves no process behind.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalClusterHaIT {
+
+  private static final int PORT_OFFSET = 22_000;
+  private static final int GATEWAY_BJ = 9001 + PORT_OFFSET;
+  private static final int GATEWAY_SH = 9002 + PORT_OFFSET;
+  private static final int COORDINATOR = 8080 + PORT_OFFSET;
+  private static final int COORDINATOR_2 = 8081 + PORT_OFFSET;
+  private static final long TAKEOVER_CEILING_MILLIS = 5_000;
+  private static final long ATTEMPT_PAUSE_MILLIS = 200;
+  private static final String PW = "s3cret-pass";
+  private static final long SCRIPT_TIMEOUT_SECONDS = 300;
+
+  private final Script script = new Script();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final List<Long> pids = new ArrayList<>();
+  private Path home;
+  private String adminToken;
+  private int sends;
+
+  @BeforeAll
+  void start(@TempDir Path workDir) throws Exception {
+    home = workDir;
+    LocalClusterScenario.Result started = script.run(home, PORT_OFFSET, "start", "--ha");
+    assertThat(started.exitCode()).as(started.output()).isZero();
+    assertThat(started.output()).contains("coordinator-2 http://127.0.0.1:" + COORDINATOR_2 + "/");
+    try (Stream<Path> files = Files.list(home.resolve("run"))) {
+      for (Path pidFile : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".pid"))::iterator) {
+        pids.add(Long.parseLong(Files.readString(pidFile).trim()));
+      }
+    }
+    adminToken = Files.readString(home.resolve("data").resolve("admin-token")).trim();
+  }
+
+  @AfterAll
+  void stopEvenIfATestFailed() throws Exception {
+    if (Files.isDirectory(home.resolve("run"))) {
+      script.run(home, PORT_OFFSET, "stop");
+    }
+  }
+
+  @Test
+  @Order(1)
+  void twoOfEveryBackEndRoleRunAndBothCoordinatorsAnswer() throws Exception {
+    assertThat(pids).hasSize(9);
+    String status = script.run(home, PORT_OFFSET, "status").output();
+    assertThat(status).contains("coordinator-2", "session-store-2", "auth-2", "http " + COORDINATOR_2)
+        .doesNotContain("stopped");
+    for (int port : List.of(COORDINATOR, COORDINATOR_2)) {
+      // The gateways' first load reports reach the coordinators a second or so after the script returns.
+      for (int i = 0; i < 50 && dispatch(port, "bj") != 200; i++) {
+        Thread.sleep(ATTEMPT_PAUSE_MILLIS);
+      }
+      assertThat(dispatch(port, "bj")).isEqualTo(200);
+      JsonObject cluster = cluster(port);
+      assertThat(cluster.getString("leader")).isEqualTo("coordinator");
+    }
+    try (LineClient alice = new LineClient(GATEWAY_BJ); LineClient bob = new LineClient(GATEWAY_SH)) {
+      alice.registerAndLogin("alice", PW);
+      bob.registerAndLogin("bob", PW);
+      assertThat(alice.call("SEND bob@sh hello")).startsWith("OK SEND ");
+      assertThat(bob.readMsg().text()).isEqualTo("hello");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void killingTheLeadingCoordinatorLeavesDispatchLoginAndSendWithinFiveSeconds() throws Exception {
+    long took = killAndRecover("coordinator", COORDINATOR_2);
+    assertThat(took).as("ms from kill -9 to dispatch, LOGIN and SEND").isLessThanOrEqualTo(TAKEOVER_CEILING_MILLIS);
+    assertThat(cluster(COORDINATOR_2).getString("leader")).isEqualTo("coordinator-2");
+  }
+
+  @Test
+  @Order(3)
+  void killingASessionStoreLeavesDispatchLoginAndSendWithinFiveSeconds() throws Exception {
+    long took = killAndRecover("session-store-1", COORDINATOR_2);
+    assertThat(took).as("ms from kill -9 to dispatch, LOGIN and SEND").isLessThanOrEqualTo(TAKEOVER_CEILING_MILLIS);
+  }
+
+  @Test
+  @Order(9)
+  void stopLeavesNoProcessBehind() throws Exception {
+    LocalClusterScenario.Result stopped = script.run(home, PORT_OFFSET, "stop");
+    assertThat(stopped.exitCode()).as(stopped.output()).isZero();
+    for (long pid : pids) {
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid).isFalse();
+    }
+    assertThat(script.run(home, PORT_OFFSET, "status").output()).doesNotContain("running");
+  }
+
+  /** kill -9 of a node by the pid in run/; then the milliseconds until dispatch, a new LOGIN and a SEND all work. */
+  private long killAndRecover(String node, int coordinatorPort) throws Exception {
+    long pid = Long.parseLong(Files.readString(home.resolve("run").resolve(node + ".pid")).trim());
+    ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+    assertThat(new ProcessBuilder("kill", "-9", String.valueOf(pid)).start().waitFor()).isZero();
+    long killedAt = System.nanoTime();
+    for (int i = 0; i < 50 && process.isAlive(); i++) {
+      Thread.sleep(ATTEMPT_PAUSE_MILLIS / 2);
+    }
+    long ceiling = killedAt + TimeUnit.MILLISECONDS.toNanos(TAKEOVER_CEILING_MILLIS * 2);
+    List<String> failures = new ArrayList<>();
+    while (System.nanoTime() < ceiling) {
+      String failure = dispatchLoginAndSend(coordinatorPort);
+      if (failure == null) {
+        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+        System.out.println("kill -9 of " + node + ": dispatch, LOGIN and SEND after " + took + " ms; failed before: "
+            + failures);
+        return took;
+      }
+      failures.add(failure);
+      Thread.sleep(ATTEMPT_PAUSE_MILLIS);
+    }
+    throw new AssertionError("after kill -9 of " + node + ", never dispatch, LOGIN and SEND: " + failures);
+  }
+
+  /** Null when all three worked, else what failed. */
+  private String dispatchLoginAndSend(int coordinatorPort) {
+    try {
+      int dispatched = dispatch(coordinatorPort, "bj");
+      if (dispatched != 200) {
+        return "dispatch " + dispatched;
+      }
+      try (LineClient alice = new LineClient(GATEWAY_BJ)) {
+        String login = alice.call("LOGIN alice@bj " + PW);
+        if (!login.startsWith("OK LOGIN ")) {
+          return login;
+        }
+        String sent = alice.call("SEND bob@sh after a kill " + ++sends);
+        return sent.startsWith("OK SEND ") ? null : sent;
+      }
+    } catch (IOException | RuntimeException e) {
+      return e.toString();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return e.toString();
+    }
+  }
+
+  private int dispatch(int port, String region) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/dispatch?region=" + region))
+        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private JsonObject cluster(int port) throws IOException, InterruptedException {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/api/cluster")).header("Authorization", "Bearer " + adminToken)
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return new JsonObject(response.body());
+  }
+
+  /** Runs local-cluster.sh the way {@link LocalClusterScenario} does, with this test's offset and no extra env. */
+  private static final class Script {
+    LocalClusterScenario.Result run(Path home, int offset, String... command) throws Exception {
+      List<String> line = new ArrayList<>(List.of("bash", Path.of("local-cluster.sh").toAbsolutePath().toString()));
+      line.addAll(List.of(command));
+      ProcessBuilder builder = new ProcessBuilder(line).directory(home.toFile()).redirectErrorStream(true);
+      builder.environment().putAll(Map.of("CLUSTERCHAT_PORT_OFFSET", String.valueOf(offset),
+          "CLUSTERCHAT_JAR", LocalClusterScenario.jar().toString()));
+      Process process = builder.start();
+      process.getOutputStream().close();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(SCRIPT_TIMEOUT_SECONDS, TimeUnit.SECONDS)).as(line + ": " + output).isTrue();
+      return new LocalClusterScenario.Result(process.exitValue(), output);
+    }
+  }
+}
