@@ -42,7 +42,11 @@ final class LocalFreezeScenario {
       } finally {
         signal("CONT", pid);
       }
+      long thawed = System.nanoTime();
       String seen = carol.poll(BYE_WAIT_MILLIS);
+      System.out.printf("frozen gateway: %s %d ms after the thaw%n",
+          seen == null ? "carol still connected" : "carol got '" + seen + "'",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - thawed));
       if (seen != null) {
         assertThat(seen).as("what carol's frozen gateway says once thawed").isEqualTo("BYE shutdown");
       } else {
