@@ -5,6 +5,7 @@ import io.clusterchat.bus.CoordinatorService;
 import io.clusterchat.cluster.ClusterMember;
 import io.clusterchat.cluster.ClusterNode;
 import io.clusterchat.cluster.NodeRole;
+import io.clusterchat.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -21,9 +22,6 @@ import org.slf4j.LoggerFactory;
 public class CoordinatorBusVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorBusVerticle.class);
-  private static final int NOT_FOUND = 404;
-  private static final int CONFLICT = 409;
-  private static final int UNAVAILABLE = 503;
 
   private final ClusterNode node;
   private final GatewayRegistry registry;
@@ -72,18 +70,18 @@ public class CoordinatorBusVerticle extends VerticleBase {
     // Checked as the request arrives: a coordinator that no longer leads must not run a second drain beside the
     // new leader's.
     if (!node.view().leads()) {
-      message.fail(UNAVAILABLE, "coordinator " + node.options().getNodeId() + " does not lead");
+      message.fail(ErrorCode.UNAVAILABLE.code(), "coordinator " + node.options().getNodeId() + " does not lead");
       return;
     }
     ClusterAdmin.DrainStart start = admin.drainHere(gateway);
     if (start instanceof ClusterAdmin.Started started) {
       message.reply(new CoordinatorService.DrainStarted(started.node(), started.targets()).toJson());
     } else if (start instanceof ClusterAdmin.UnknownGateway) {
-      message.fail(NOT_FOUND, "no live gateway " + gateway);
+      message.fail(ErrorCode.NOT_FOUND.code(), "no live gateway " + gateway);
     } else if (start instanceof ClusterAdmin.Refused refused) {
-      message.fail(CONFLICT, refused.reason());
+      message.fail(ErrorCode.CONFLICT.code(), refused.reason());
     } else {
-      message.fail(UNAVAILABLE, "drain of " + gateway + " not started");
+      message.fail(ErrorCode.UNAVAILABLE.code(), "drain of " + gateway + " not started");
     }
   }
 
