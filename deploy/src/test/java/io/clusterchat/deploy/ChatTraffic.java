@@ -105,17 +105,39 @@ final class ChatTraffic implements AutoCloseable {
     }
   }
 
-  /** For every sender, from {@code faultAt}: ms until its next acknowledged send; the largest of them. */
+  /**
+   * The longest time any sender went without an acknowledged SEND from {@code faultAt} on (from the fault, or from
+   * its last acknowledgement after it, to its next one): the takeover as the worst-placed client sees it. Steady
+   * traffic alone gives about the send period. -1 when a sender had no acknowledgement after the fault at all.
+   */
   long sendTakeoverMillis(long faultAt) {
     long worst = 0;
     for (Pair pair : pairs) {
-      long first = pair.acks.stream().mapToLong(Ack::ackedAt).filter(t -> t > faultAt).min().orElse(Long.MAX_VALUE);
-      if (first == Long.MAX_VALUE) {
+      long from = faultAt;
+      boolean any = false;
+      for (Ack ack : pair.acks) {
+        if (ack.ackedAt() > faultAt) {
+          worst = Math.max(worst, TimeUnit.NANOSECONDS.toMillis(ack.ackedAt() - from));
+          from = ack.ackedAt();
+          any = true;
+        }
+      }
+      if (!any) {
         return -1;
       }
-      worst = Math.max(worst, TimeUnit.NANOSECONDS.toMillis(first - faultAt));
     }
     return worst;
+  }
+
+  /** How many of the users are connected to each gateway now. */
+  Map<String, Integer> placement() {
+    Map<String, Integer> placed = new java.util.TreeMap<>();
+    for (Pair pair : pairs) {
+      for (User user : List.of(pair.sender, pair.recipient)) {
+        placed.merge(String.valueOf(user.gatewayNode), 1, Integer::sum);
+      }
+    }
+    return placed;
   }
 
   int acknowledged() {
@@ -378,6 +400,7 @@ final class ChatTraffic implements AutoCloseable {
     private String token;
     private Conn conn;
     volatile String gatewayRegion;
+    volatile String gatewayNode;
 
     User(String name, String region) {
       this.name = name;
@@ -500,6 +523,7 @@ final class ChatTraffic implements AutoCloseable {
       token = reply.getString("token");
       conn = c;
       gatewayRegion = c.region;
+      gatewayNode = c.node;
       return true;
     }
 
