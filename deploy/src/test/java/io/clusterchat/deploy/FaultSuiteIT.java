@@ -472,17 +472,24 @@ class FaultSuiteIT {
   /** From the fault on: ms until a coordinator dispatches bj to a gateway where a fresh LOGIN works. */
   private long probeDispatchAndLogin(long faultAt) throws Exception {
     long deadline = faultAt + TimeUnit.SECONDS.toNanos(PROBE_SECONDS);
+    List<String> failed = new ArrayList<>();
     while (System.nanoTime() < deadline) {
+      long at = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - faultAt);
       String reply = probe("LOGIN " + PROBE_USER + "@bj " + ChatTraffic.PASSWORD);
       if (reply != null && reply.startsWith("OK LOGIN ")) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - faultAt);
+        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - faultAt);
+        log("dispatch + LOGIN again after " + took + " ms; attempts that failed (ms after the fault: reply): "
+            + failed);
+        return took;
       }
+      failed.add(at + ": " + reply);
       Thread.sleep(100);
     }
+    log("dispatch + LOGIN never again; attempts: " + failed);
     return -1;
   }
 
-  /** Dispatch (either coordinator) for bj, connect, one request; its reply, or null. */
+  /** Dispatch (either coordinator) for bj, connect, one request; its reply, or what went wrong. */
   private String probe(String request) {
     for (String url : COORDINATOR_URLS) {
       InetSocketAddress to = ChatTraffic.dispatch(url, "bj");
@@ -501,10 +508,10 @@ class FaultSuiteIT {
         socket.getOutputStream().write("QUIT\n".getBytes(StandardCharsets.UTF_8));
         return reply;
       } catch (Exception e) {
-        return null;
+        return to.getHostString() + " " + e;
       }
     }
-    return null;
+    return "no dispatch";
   }
 
   /**
