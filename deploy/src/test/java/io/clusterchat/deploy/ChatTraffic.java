@@ -16,12 +16,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -685,15 +682,5 @@ final class ChatTraffic implements AutoCloseable {
         // closing anyway
       }
     }
-  }
-
-  /** Users' addresses, for tests. */
-  Collection<String> addresses() {
-    Set<String> all = new HashSet<>();
-    for (Pair pair : pairs) {
-      all.add(pair.sender.address());
-      all.add(pair.recipient.address());
-    }
-    return all;
   }
 }
