@@ -60,15 +60,15 @@ class MultiHostIT {
   private static final InetSocketAddress GATEWAY_SH = new InetSocketAddress("10.0.0.8", 9001);
   private static final String PW = "s3cret-pass";
   private static final long LINE_SECONDS = 120;
-  private static final long READY_SECONDS = 120;
+  private static final long BUSY_MINUTES = 15;
   private static final Pattern NODE_LINE = Pattern.compile(
       "-jar clusterchat\\.jar (coordinator|gateway|auth-node|session-store|persistence-node) .*--node-id (\\S+)",
       Pattern.DOTALL);
   private static final Pattern HOST_MARK = Pattern.compile("# host (10\\.0\\.0\\.[0-9]{1,3})");
   private static final String ADMIN_MARK = "# admin machine";
 
+  private HostCluster cluster;
   private TestHosts hosts;
-  private boolean upByUs;
   private Path work;
   private Path admin;
   private Path pgData;
@@ -88,12 +88,8 @@ class MultiHostIT {
     work = dir;
     // PostgreSQL (user postgres) keeps its data under here: it must be able to pass through.
     Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
-    hosts = new TestHosts(work.resolve("hosts"));
-    Result up = hosts.script("up", String.valueOf(HOSTS));
-    assertThat(up.exitCode()).as("testhosts.sh up (test hosts left over from an earlier run? then run "
-        + "'deploy/testhosts.sh down'): %s", up.output()).isZero();
-    upByUs = true;
-    hosts.checkRoutes();
+    cluster = HostCluster.up(work.resolve("hosts"), HOSTS, Duration.ofMinutes(BUSY_MINUTES));
+    hosts = cluster.hosts();
     arrangeJarAndScp();
     startPostgres();
     for (Block block : readmeBlocks()) {
@@ -106,17 +102,16 @@ class MultiHostIT {
 
   @AfterAll
   void downEvenIfATestFailed() throws Exception {
-    if (!upByUs) {
+    if (cluster == null) {
       return; // never take down test hosts someone else brought up
     }
     try {
-      printLogTails();
+      cluster.printLogTails();
       if (pgData != null && Files.isDirectory(pgData)) {
         asPostgres(List.of(pgBin("pg_ctl").toString(), "-D", pgData.toString(), "-m", "fast", "-t", "30", "stop"));
       }
     } finally {
-      Result down = hosts.script("down");
-      assertThat(down.exitCode()).as(down.output()).isZero();
+      cluster.close();
     }
   }
 
@@ -187,11 +182,7 @@ class MultiHostIT {
   /** The README's jar location, and scp over ssh: what a host of ours has in place of the real thing. */
   private void arrangeJarAndScp() throws IOException {
     admin = Files.createDirectories(work.resolve("admin"));
-    Path jar = LocalClusterScenario.jar();
-    Files.createSymbolicLink(admin.resolve("clusterchat.jar"), jar);
-    for (int k = 1; k <= HOSTS; k++) {
-      Files.createSymbolicLink(Files.createDirectories(hosts.dir("10.0.0." + k)).resolve("clusterchat.jar"), jar);
-    }
+    cluster.linkJar(admin);
     Path bin = Files.createDirectories(work.resolve("bin"));
     try (var scp = MultiHostIT.class.getResourceAsStream("/multihost/scp")) {
       Files.copy(scp, bin.resolve("scp"));
@@ -210,7 +201,7 @@ class MultiHostIT {
     hosts.must("run", DB_HOST, "postgres", "setpriv", "--reuid", "postgres", "--regid", "postgres", "--init-groups",
         pgBin("postgres").toString(), "-D", pgData.toString(), "-c", "listen_addresses=" + DB_HOST,
         "-c", "unix_socket_directories=" + pg, "-c", "port=5432");
-    awaitLog(DB_HOST, "postgres", "database system is ready to accept connections");
+    cluster.awaitLog(DB_HOST, "postgres", "database system is ready to accept connections");
   }
 
   private void runLine(String host, String line) throws Exception {
@@ -222,8 +213,7 @@ class MultiHostIT {
     } else if (node.find()) {
       String id = node.group(2);
       nodes.put(id, host);
-      long pid = hosts.start(host, id, line);
-      awaitLog(host, id, "node " + id + " (");
+      long pid = cluster.startNode(host, id, id, line);
       assertThat(ProcessHandle.of(pid).flatMap(p -> p.info().command())).as("the pid recorded is the JVM's")
           .hasValueSatisfying(command -> assertThat(command).endsWith("java"));
     } else {
@@ -237,22 +227,6 @@ class MultiHostIT {
 
   private static void expectZero(String line, Result result) {
     assertThat(result.exitCode()).as("README line\n%s\nprinted\n%s", line, result.output()).isZero();
-  }
-
-  /** Waits for a line containing {@code text} (a node's is "node ID (...) ready") or the process's end. */
-  private void awaitLog(String host, String name, String text) throws Exception {
-    Path log = hosts.log(host, name);
-    long pid = Long.parseLong(Files.readString(hosts.dir(host).resolve(name + ".pid")).trim());
-    long deadline = System.nanoTime() + Duration.ofSeconds(READY_SECONDS).toNanos();
-    Pattern ready = Pattern.compile(Pattern.quote(text) + (text.startsWith("node ") ? ".*\\) ready" : ""));
-    while (!ready.matcher(Files.readString(log)).find()) {
-      boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-      if (!alive || System.nanoTime() > deadline) {
-        throw new AssertionError(name + " on " + host + (alive ? " is not ready in time" : " exited") + "; its log:\n"
-            + tail(log));
-      }
-      Thread.sleep(200);
-    }
   }
 
   /** The README section's sh blocks, each marked with where it runs. */
@@ -366,20 +340,5 @@ class MultiHostIT {
   private void run(List<String> command) throws Exception {
     Result result = TestHosts.run(command, work, Map.of(), LINE_SECONDS);
     assertThat(result.exitCode()).as(command + ": " + result.output()).isZero();
-  }
-
-  private void printLogTails() throws IOException {
-    for (Map.Entry<String, String> node : nodes.entrySet()) {
-      System.out.println("---- " + node.getKey() + " on " + node.getValue() + "\n"
-          + tail(hosts.log(node.getValue(), node.getKey())));
-    }
-  }
-
-  private static String tail(Path log) throws IOException {
-    if (!Files.exists(log)) {
-      return "(no log)";
-    }
-    List<String> lines = Files.readAllLines(log);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
   }
 }

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The fault suite (FaultSuiteIT) on test hosts: a cluster in the HA layout on ten network-namespace hosts
+# (deploy/testhosts.sh), continuous traffic with idempotent retries, one fault per case, and a check of every inbox,
+# WHO and dispatch afterwards. Results: deploy/target/fault-suite.md (the table of docs/reliability.md).
+#
+#   deploy/faults.sh          the full set (every case, about 15 minutes)
+#   deploy/faults.sh short    the short set CI runs (3 cases)
+#
+# Needs Linux, root and iproute2 (as testhosts.sh), Java 17 and Maven with its cache. Takes the test hosts down at
+# the end, failed or not; waits (up to 15 minutes) while another run has them up.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+set=${1:-full}
+case "$set" in
+  full|short) ;;
+  *) echo "usage: $0 [full|short]" >&2; exit 2 ;;
+esac
+cd "$here/.."
+mvn -B ${MAVEN_OFFLINE:+-o} verify -pl deploy -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test=FaultSuiteIT -Dclusterchat.faults="$set" && status=0 || status=$?
+echo "results: $here/target/fault-suite.md (log: $here/target/failsafe-reports/io.clusterchat.deploy.FaultSuiteIT-output.txt)"
+exit $status
