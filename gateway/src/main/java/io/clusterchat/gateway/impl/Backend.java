@@ -79,9 +79,21 @@ final class Backend {
     }
   }
 
+  /**
+   * A request that is never sent twice, waiting {@code timeoutMillis} for its answer instead of the gateway's
+   * request timeout.
+   */
+  Future<JsonObject> requestWaiting(String address, JsonObject body, long timeoutMillis) {
+    return requestOnce(address, body, new DeliveryOptions().setSendTimeout(timeoutMillis));
+  }
+
   private Future<JsonObject> requestOnce(String address, JsonObject body) {
+    return requestOnce(address, body, delivery);
+  }
+
+  private Future<JsonObject> requestOnce(String address, JsonObject body, DeliveryOptions options) {
     long start = System.nanoTime();
-    return vertx.eventBus().<JsonObject>request(address, body, delivery)
+    return vertx.eventBus().<JsonObject>request(address, body, options)
         .onComplete(done -> meters.busRequest(address, System.nanoTime() - start, done.succeeded()))
         .map(Message::body);
   }
