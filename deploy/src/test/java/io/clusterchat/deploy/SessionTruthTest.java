@@ -2,8 +2,12 @@ package io.clusterchat.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterchat.bus.SessionService;
 import io.clusterchat.cluster.ClusterNode;
+import io.clusterchat.gateway.Gateway;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +24,8 @@ class SessionTruthTest {
   private static final String PW = "s3cret-pass";
   private static final long CONVERGE_MILLIS = 20_000;
   private static final long POLL_MILLIS = 250;
+  private static final long SLOW_TIMEOUT = 20_000;
+  private static final int WHOS = 6;
 
   private TestChatCluster cluster;
   /** A data member with no services: holds the cluster's maps while session-stores come and go. */
@@ -64,6 +70,38 @@ class SessionTruthTest {
       assertThat(cluster.bj.sessionsReasserted()).isGreaterThan(before);
       assertThat(bob.call("SEND alice@bj still there?")).startsWith("OK SEND ");
       assertThat(alice.readMsg().text()).isEqualTo("still there?");
+    }
+  }
+
+  /**
+   * A request a node took just before it died is sent again as soon as the node is gone, not left to time out:
+   * WHOs half of which go to a session-store that never answers are all answered once it dies, with a gateway whose
+   * own timeout (20 s) would otherwise have made them {@code ERR 503}.
+   */
+  @Test
+  void requestsHeldByANodeThatDiesAreSentAgain() throws Exception {
+    Gateway gateway = cluster.startGateway("gw-bj-9", "bj", options -> options.setRequestTimeoutMillis(SLOW_TIMEOUT));
+    ClusterNode sink = cluster.startDataMember("sink-1", keeper, false);
+    TestChatCluster.await(sink.vertx().eventBus().consumer(SessionService.LOOKUP, message -> { }).completion());
+    List<LineClient> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < WHOS; i++) {
+        LineClient client = new LineClient(gateway.port());
+        client.registerAndLogin("who" + i, PW);
+        clients.add(client);
+      }
+      for (LineClient client : clients) {
+        client.send("WHO who0@bj");
+      }
+      Thread.sleep(POLL_MILLIS);
+      cluster.crash(sink);
+      for (LineClient client : clients) {
+        assertThat(client.read()).isEqualTo("OK WHO who0@bj online bj");
+      }
+    } finally {
+      for (LineClient client : clients) {
+        client.close();
+      }
     }
   }
 

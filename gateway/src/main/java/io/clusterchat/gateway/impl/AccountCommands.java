@@ -15,6 +15,12 @@ import io.vertx.core.json.JsonObject;
 /** REGISTER, LOGIN and RESUME: auth-node for the account, session-store for the binding, store for the cursor. */
 final class AccountCommands {
 
+  /**
+   * How long past its own deadline the gateway waits for a REGISTER's answer: the auth-node and the store write
+   * nothing past the deadline (less a margin), so by the end of this wait a missing answer means nothing was stored.
+   */
+  static final long REGISTER_ANSWER_GRACE_MILLIS = 5_000;
+
   private final GatewayOptions options;
   private final Backend backend;
   private final ConnectionRegistry registry;
@@ -34,10 +40,14 @@ final class AccountCommands {
   private Future<ServerFrame> registerUser(ClientConnection connection, Request request) {
     String name = UserAddress.name(request.string("name"));
     String password = checkPassword(request.string("password"));
-    // The gateway answers 503 when its request times out: nothing may be stored from then on.
+    // Nothing may be stored past the deadline. The answer may take a while longer to come back (a reply over a
+    // connection still being set up), so the gateway waits past the deadline for it: its own 503, when that wait
+    // ends too, is the truth as well.
     AuthService.Register register = new AuthService.Register(name, options.getRegion(), password,
         connection.remoteHost(), System.currentTimeMillis() + options.getRequestTimeoutMillis());
-    return backend.request(AuthService.REGISTER, register.toJson()).map(AuthService.Registered::fromJson)
+    return backend.requestWaiting(AuthService.REGISTER, register.toJson(),
+            options.getRequestTimeoutMillis() + REGISTER_ANSWER_GRACE_MILLIS)
+        .map(AuthService.Registered::fromJson)
         .map(registered -> {
           String address = registered.address();
           return ServerFrame.ok(Command.REGISTER, address, () -> new JsonObject().put("address", address));

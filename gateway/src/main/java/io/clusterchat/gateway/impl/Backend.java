@@ -1,17 +1,42 @@
 package io.clusterchat.gateway.impl;
 
+import io.clusterchat.bus.AuthService;
+import io.clusterchat.bus.SessionService;
+import io.clusterchat.bus.StoreService;
+import io.clusterchat.cluster.NodeRole;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Requests to back-end nodes over the event bus, always with the gateway's request timeout: a node that is down
  * or slow fails the request (then {@code ERR 503} via {@link Failures}), never hangs it. Every request is timed
  * by address ({@code clusterchat_bus_request_seconds}), which also counts the gateway's stored SENDs.
+ *
+ * <p>A request that a node took just before it died gets no answer, and would only fail when the timeout ends,
+ * seconds after Hazelcast has told everyone the node is gone. So a request that is safe to send twice (reads, and
+ * writes that are idempotent: a session's bind or unbind, an ACK) is sent again at once when a node of a role that
+ * serves it leaves the cluster, and the first answer of any of its sends is the answer. Other requests (REGISTER,
+ * SEND) are never sent twice: their answers must say whether something was stored.
  */
 final class Backend {
+
+  /** The requests sent again when a node of one of these roles leaves the cluster while they are in flight. */
+  private static final Map<String, Set<NodeRole>> RESENT_ON_LOSS = resentOnLoss();
+  /** Sends of one request at most: the first, and two more for each of two losses. */
+  private static final int MAX_SENDS = 5;
+  private static final long RESEND_DELAY_MILLIS = 500;
+  private static final long RESEND_AGAIN_MILLIS = 2_000;
 
   private final Vertx vertx;
   private final DeliveryOptions delivery;
@@ -23,14 +48,113 @@ final class Backend {
     this.meters = GatewayMeters.of(vertx);
   }
 
+  private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
+
   Future<JsonObject> request(String address, JsonObject body) {
+    Set<NodeRole> servedBy = RESENT_ON_LOSS.get(address);
+    if (servedBy == null) {
+      return requestOnce(address, body);
+    }
+    InFlight request = new InFlight(address, body, servedBy);
+    inFlight.add(request);
+    request.send();
+    return request.answer.future().onComplete(done -> inFlight.remove(request));
+  }
+
+  /**
+   * A node of {@code role} left the cluster: the requests it may have taken with it are sent again, after a moment
+   * in which the event bus forgets the dead node's addresses (sent at once, a request could go to it again).
+   */
+  void nodeLeft(NodeRole role) {
+    List<InFlight> held = new ArrayList<>();
+    for (InFlight request : inFlight) {
+      if (request.servedBy.contains(role)) {
+        held.add(request);
+      }
+    }
+    if (!held.isEmpty()) {
+      // Once after a moment, and once more a little later should the first have gone to the dead node after all.
+      vertx.setTimer(RESEND_DELAY_MILLIS, id -> held.forEach(InFlight::send));
+      vertx.setTimer(RESEND_AGAIN_MILLIS, id -> held.forEach(InFlight::send));
+    }
+  }
+
+  /**
+   * A request that is never sent twice, waiting {@code timeoutMillis} for its answer instead of the gateway's
+   * request timeout.
+   */
+  Future<JsonObject> requestWaiting(String address, JsonObject body, long timeoutMillis) {
+    return requestOnce(address, body, new DeliveryOptions().setSendTimeout(timeoutMillis));
+  }
+
+  private Future<JsonObject> requestOnce(String address, JsonObject body) {
+    return requestOnce(address, body, delivery);
+  }
+
+  private Future<JsonObject> requestOnce(String address, JsonObject body, DeliveryOptions options) {
     long start = System.nanoTime();
-    return vertx.eventBus().<JsonObject>request(address, body, delivery)
+    return vertx.eventBus().<JsonObject>request(address, body, options)
         .onComplete(done -> meters.busRequest(address, System.nanoTime() - start, done.succeeded()))
         .map(Message::body);
   }
 
   void send(String address, JsonObject body, DeliveryOptions options) {
     vertx.eventBus().send(address, body, options);
+  }
+
+  /** A request that may be sent again; its answer is the first any of its sends gets. */
+  private final class InFlight {
+    private final String address;
+    private final JsonObject body;
+    private final Set<NodeRole> servedBy;
+    private final Promise<JsonObject> answer = Promise.promise();
+    private int sends;
+
+    InFlight(String address, JsonObject body, Set<NodeRole> servedBy) {
+      this.address = address;
+      this.body = body;
+      this.servedBy = servedBy;
+    }
+
+    void send() {
+      int number;
+      synchronized (this) {
+        if (sends >= MAX_SENDS || answer.future().isComplete()) {
+          return;
+        }
+        number = ++sends;
+      }
+      requestOnce(address, body).onComplete(result -> {
+        if (result.succeeded()) {
+          answer.tryComplete(result.result());
+        } else if (latest(number)) {
+          // An earlier send's failure (its node died, or its timeout ended) is not the answer while a later runs.
+          answer.tryFail(result.cause());
+        }
+      });
+    }
+
+    private synchronized boolean latest(int number) {
+      return number == sends;
+    }
+  }
+
+  private static Map<String, Set<NodeRole>> resentOnLoss() {
+    // Sessions live in the data members' maps: the loss of any data member may hold up a session request.
+    Set<NodeRole> sessions = EnumSet.of(NodeRole.SESSION_STORE, NodeRole.COORDINATOR);
+    Set<NodeRole> auth = EnumSet.of(NodeRole.AUTH_NODE);
+    Set<NodeRole> store = EnumSet.of(NodeRole.PERSISTENCE_NODE);
+    Map<String, Set<NodeRole>> resent = new HashMap<>();
+    for (String address : List.of(SessionService.BIND, SessionService.UNBIND, SessionService.LOOKUP,
+        SessionService.REASSERT)) {
+      resent.put(address, sessions);
+    }
+    resent.put(AuthService.LOGIN, auth);
+    resent.put(AuthService.RESUME, auth);
+    for (String address : List.of(StoreService.INBOX_CURSOR, StoreService.INBOX_SYNC, StoreService.INBOX_ACK,
+        StoreService.HISTORY, StoreService.ACCOUNT_EXISTS)) {
+      resent.put(address, store);
+    }
+    return Map.copyOf(resent);
   }
 }

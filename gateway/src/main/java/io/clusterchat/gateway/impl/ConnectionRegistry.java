@@ -1,6 +1,7 @@
 package io.clusterchat.gateway.impl;
 
 import io.clusterchat.bus.StoreService;
+import io.clusterchat.cluster.NodeRole;
 import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.protocol.ByeReason;
 import io.clusterchat.protocol.ServerFrame;
@@ -23,6 +24,7 @@ public final class ConnectionRegistry {
   private final GatewayOptions options;
   private final Commands commands;
   private final SessionSync sessions;
+  private final Backend backend;
   private final GatewayCounters counters;
   private final AtomicLong sequence = new AtomicLong();
   /** Once set, never cleared: a drained gateway leaves the cluster rather than take clients again. */
@@ -38,11 +40,12 @@ public final class ConnectionRegistry {
   /** Logged-in connections by user address: where a pushed message goes on this node. */
   private final Map<String, Set<ClientConnection>> byUser = new ConcurrentHashMap<>();
 
-  private ConnectionRegistry(GatewayOptions options, Commands commands, SessionSync sessions,
+  private ConnectionRegistry(GatewayOptions options, Commands commands, SessionSync sessions, Backend backend,
       GatewayCounters counters) {
     this.options = options;
     this.commands = commands;
     this.sessions = sessions;
+    this.backend = backend;
     this.counters = counters;
   }
 
@@ -52,7 +55,7 @@ public final class ConnectionRegistry {
     Commands commands = new Commands();
     GatewayCounters counters = new GatewayCounters();
     SessionSync sessions = new SessionSync(vertx, backend, options.getNodeId(), options.getRegion());
-    ConnectionRegistry registry = new ConnectionRegistry(options, commands, sessions, counters);
+    ConnectionRegistry registry = new ConnectionRegistry(options, commands, sessions, backend, counters);
     PresenceCommands presence = new PresenceCommands(options, backend);
     presence.register(commands);
     new AccountCommands(options, backend, registry).register(commands);
@@ -113,6 +116,11 @@ public final class ConnectionRegistry {
   /** This gateway's side of the session registry: binds, unbinds, reasserts. */
   SessionSync sessions() {
     return sessions;
+  }
+
+  /** A node of {@code role} left the cluster: requests it may have taken along are sent again ({@link Backend}). */
+  public void nodeLeft(NodeRole role) {
+    backend.nodeLeft(role);
   }
 
   /** Sends the registry the whole truth about this gateway's sessions (see {@link SessionSync}). */

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * {@link #ISOLATION_MILLIS} has been cut off or frozen and declared gone: it stops accepting and closes its clients
  * with {@code BYE shutdown} ({@link ConnectionRegistry#isolate()}), so none stays connected where nobody can reach
  * it, and it serves again once a data member is back. When a data member leaves, and after a merge, it reasserts
- * its sessions ({@link SessionSync}). Its readiness check ({@value #HEALTH_CHECK}) is down while it is isolated.
+ * its sessions ({@link SessionSync}); when any node leaves, requests it may have taken with it that are safe to send
+ * twice are sent again at once ({@link Backend}) rather than left to time out. Its readiness check
+ * ({@value #HEALTH_CHECK}) is down while it is isolated.
  */
 public class GatewayClusterVerticle extends VerticleBase {
 
@@ -63,9 +65,15 @@ public class GatewayClusterVerticle extends VerticleBase {
 
   /** Runs on a Hazelcast event thread. */
   private void memberLeft(ClusterMember member) {
-    if (!stopped && member.role() != null && member.role().dataMember()) {
-      context.runOnContext(v -> registry.reassertSessions("data member " + member.nodeId() + " left"));
+    if (stopped || member.role() == null) {
+      return;
     }
+    context.runOnContext(v -> {
+      registry.nodeLeft(member.role());
+      if (member.role().dataMember()) {
+        registry.reassertSessions("data member " + member.nodeId() + " left");
+      }
+    });
   }
 
   private void check() {
