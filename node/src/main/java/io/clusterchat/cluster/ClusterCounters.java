@@ -5,6 +5,8 @@ import com.hazelcast.map.IMap;
 import io.clusterchat.cluster.impl.CountProcessor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Counters in fixed time windows shared by every node of the cluster, kept in the Hazelcast map {@link #MAP} on the
@@ -19,6 +21,12 @@ public final class ClusterCounters {
 
   /** The Hazelcast map of every counter; configured in {@link ClusterNode#hazelcastConfig(ClusterOptions)}. */
   public static final String MAP = "clusterchat.counters";
+
+  /**
+   * The longest a counter call may take: Hazelcast would retry an operation on a partition without an owner for up
+   * to two minutes, and a login or registration must not wait for that; its caller answers 503 instead.
+   */
+  public static final long TIMEOUT_MILLIS = 2_000;
 
   private final Vertx vertx;
   private final IMap<String, Integer> map;
@@ -35,12 +43,12 @@ public final class ClusterCounters {
 
   /** The key's count in its current window; 0 when it has none. */
   public Future<Integer> count(String key) {
-    return HazelcastFutures.onContext(vertx, map.getAsync(key)).map(count -> count == null ? 0 : count);
+    return bounded(map.getAsync(key)).map(count -> count == null ? 0 : count);
   }
 
   /** Counts one for {@code key}; a window of {@code windowMillis} opens with the first count. The new count. */
   public Future<Integer> add(String key, long windowMillis) {
-    return HazelcastFutures.onContext(vertx, map.submitToKey(key, new CountProcessor(Integer.MAX_VALUE, windowMillis)));
+    return bounded(map.submitToKey(key, new CountProcessor(Integer.MAX_VALUE, windowMillis)));
   }
 
   /**
@@ -48,12 +56,16 @@ public final class ClusterCounters {
    * so callers on several nodes at once never get past the limit together.
    */
   public Future<Boolean> addBelow(String key, int limit, long windowMillis) {
-    return HazelcastFutures.onContext(vertx, map.submitToKey(key, new CountProcessor(limit, windowMillis)))
+    return bounded(map.submitToKey(key, new CountProcessor(limit, windowMillis)))
         .map(count -> count != CountProcessor.AT_LIMIT);
   }
 
   /** Forgets the key's count. */
   public Future<Void> reset(String key) {
-    return HazelcastFutures.onContext(vertx, map.removeAsync(key)).mapEmpty();
+    return bounded(map.removeAsync(key)).mapEmpty();
+  }
+
+  private <T> Future<T> bounded(CompletionStage<T> stage) {
+    return HazelcastFutures.onContext(vertx, stage).timeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
   }
 }
