@@ -4,6 +4,8 @@ import io.clusterchat.cluster.NodeRole;
 import io.clusterchat.persistence.PersistenceNode;
 import io.clusterchat.persistence.PersistenceOptions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,8 +15,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "persistence-node", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "The only process that writes the database: accounts, messages, inboxes, cursors, with group "
-        + "commit. Embedded H2 under --data-dir by default; PostgreSQL with --jdbc-url.")
+    description = "Writes the database: accounts, messages, inboxes, cursors, with group commit. The inboxes are "
+        + "split into shards; each persistence-node writes the shards whose lease it holds, and takes over those "
+        + "of a node that died. Embedded H2 under --data-dir by default; PostgreSQL with --jdbc-url.")
 final class PersistenceNodeCommand implements Callable<Integer> {
 
   @Spec
@@ -57,6 +60,21 @@ final class PersistenceNodeCommand implements Callable<Integer> {
           + "gateways' --request-timeout. Default: ${DEFAULT-VALUE}.")
   Duration appendDeadline;
 
+  @Option(names = "--shards", paramLabel = "N", defaultValue = "64",
+      description = "Shards of the store's inboxes, fixed when the store is created; the same on every "
+          + "persistence-node. Default: ${DEFAULT-VALUE}.")
+  int shards;
+
+  @Option(names = "--shard-db", paramLabel = "FIRST-LAST=URL",
+      description = "A range of shards kept in another database than --jdbc-url (repeatable; several ranges may "
+          + "share a database). The same map on every persistence-node.")
+  List<String> shardDatabases = new ArrayList<>();
+
+  @Option(names = "--writers", paramLabel = "N", defaultValue = "1",
+      description = "Append writers per database on this node, each with its own connection and group commit, "
+          + "sharing the node's shards. Default: ${DEFAULT-VALUE}.")
+  int writers;
+
   PersistenceOptions persistenceOptions() {
     try {
       PersistenceOptions options = new PersistenceOptions()
@@ -64,7 +82,9 @@ final class PersistenceNodeCommand implements Callable<Integer> {
           .setPoolSize(poolSize)
           .setBatchMaxSize(batchMaxSize)
           .setBatchMaxDelayMillis(batchMaxDelay.toMillis())
-          .setAppendDeadlineMillis(appendDeadline.toMillis());
+          .setAppendDeadlineMillis(appendDeadline.toMillis())
+          .setShards(shards)
+          .setWriters(writers);
       if (jdbcUrl != null) {
         options.setJdbcUrl(jdbcUrl);
       }
@@ -74,7 +94,11 @@ final class PersistenceNodeCommand implements Callable<Integer> {
       if (dbPassword != null) {
         options.setDbPassword(dbPassword);
       }
-      return options;
+      List<PersistenceOptions.ShardDatabase> map = new ArrayList<>();
+      for (String entry : shardDatabases) {
+        map.add(PersistenceOptions.ShardDatabase.parse(entry));
+      }
+      return options.setShardDatabases(map);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
@@ -84,6 +108,6 @@ final class PersistenceNodeCommand implements Callable<Integer> {
   public Integer call() {
     PersistenceOptions options = persistenceOptions();
     return NodeRunner.run(Launcher.clusterOptions(spec, cluster, NodeRole.PERSISTENCE_NODE, null), 0,
-        node -> PersistenceNode.deploy(node.vertx(), options));
+        node -> PersistenceNode.deploy(node, options));
   }
 }

@@ -94,7 +94,7 @@ final class TestChatCluster implements AutoCloseable {
   /** Starts a persistence-node on the cluster's H2 file (again, after {@link #stop(ClusterNode)}). */
   ClusterNode startPersistence() throws Exception {
     persistence = node("persistence-1", NodeRole.PERSISTENCE_NODE, null, false);
-    await(PersistenceNode.deploy(persistence.vertx(), new PersistenceOptions().setDataDir(dataDir.toString())));
+    await(PersistenceNode.deploy(persistence, new PersistenceOptions().setDataDir(dataDir.toString())));
     return persistence;
   }
 

@@ -9,13 +9,21 @@ import static io.clusterchat.bus.BusFields.putIfPresent;
 import static io.clusterchat.bus.BusFields.string;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.zip.CRC32;
 
 /**
  * The persistence-node's event-bus contract: the only way into the database. Each request and reply is a record
  * below, sent as the JSON object its {@code toJson()} makes and read back with its {@code fromJson}; failures are
  * {@code ReplyException}s whose failure code is the protocol error code (404, 409, 400; 503 for a database fault).
- * Addresses are load-balanced over the persistence-nodes.
+ * Addresses are load-balanced over the persistence-nodes, except appends, which only a shard's owner takes.
+ *
+ * <p><b>Shards.</b> Inboxes are split into a fixed number of shards by {@link #shardOf} of the recipient's
+ * address. Each shard has one writer at a time, the persistence-node holding its lease ({@code shard_leases} in the
+ * shard's database); appends go to that node's own address, {@link #appendAddressOf}, which {@link StoreRouter}
+ * finds from {@link #OWNERS} and the {@link #OWNER_CHANGED} broadcasts. Reads and every other write are served by
+ * any persistence-node.
  */
 public final class StoreService {
 
@@ -47,6 +55,31 @@ public final class StoreService {
    * no account, 503 (unwritten) when it waited past the append deadline.
    */
   public static final String MESSAGE_APPEND = "store.message.append";
+
+  /**
+   * The prefix of each persistence-node's own append address, {@link #appendAddressOf}: {@link Append} to
+   * {@link Appended} as {@link #MESSAGE_APPEND}, taken only for shards the node owns; any other fails
+   * {@link #MOVED}, nothing stored. {@link #MESSAGE_APPEND} (any node) forwards there.
+   */
+  public static final String NODE_APPEND_PREFIX = "store.node.append.";
+
+  /** Who owns which shard now, as the store's nodes last read their lease tables: nothing to {@link Owners}. */
+  public static final String OWNERS = "store.shard.owners";
+
+  /** Published by a persistence-node each time it takes or hands on a shard: {@link OwnerChanged}. */
+  public static final String OWNER_CHANGED = "store.shard.owner-changed";
+
+  /**
+   * Published by each persistence-node every second for the coordinators' dashboard: {@link ShardReport}, the
+   * shards it owns with their queue depth and commit latency.
+   */
+  public static final String SHARD_REPORT = "store.shard.report";
+
+  /**
+   * Failure code of an append sent to a node that does not own its shard (any more): nothing was stored; ask
+   * {@link #OWNERS} and send it again. Never reaches a client: a router that runs out of time answers 503.
+   */
+  public static final int MOVED = 421;
 
   /** Reads a user's inbox: {@link InboxSync} to {@link InboxPage}, items in seq order. */
   public static final String INBOX_SYNC = "store.inbox.sync";
@@ -81,8 +114,27 @@ public final class StoreService {
   private static final String ITEMS = "items";
   private static final String ACKED = "acked";
   private static final String LATEST = "latest";
+  private static final String SHARD = "shard";
+  private static final String SHARDS = "shards";
+  private static final String OWNER = "owner";
+  private static final String EPOCH = "epoch";
 
   private StoreService() {
+  }
+
+  /**
+   * The shard of an address (a recipient): CRC-32 of its UTF-8 bytes modulo the shard count. Stable across JVMs
+   * and releases: it decides where every stored message lives, so it never changes.
+   */
+  public static int shardOf(String address, int shards) {
+    CRC32 crc = new CRC32();
+    crc.update(address.getBytes(StandardCharsets.UTF_8));
+    return (int) (crc.getValue() % shards);
+  }
+
+  /** The append address of the persistence-node whose cluster member id is {@code memberId}. */
+  public static String appendAddressOf(String memberId) {
+    return NODE_APPEND_PREFIX + memberId;
   }
 
   /**
@@ -152,14 +204,86 @@ public final class StoreService {
     }
   }
 
-  /** A message to store: sender, recipient, text, and the sender's idempotency key (may be null). */
-  public record Append(String from, String to, String text, String clientId) {
+  /**
+   * A message to store: sender, recipient, text, the sender's idempotency key (may be null), and optionally a
+   * deadline (wall-clock ms since the epoch) past which the store must not commit it, as for {@link AccountCreate}.
+   */
+  public record Append(String from, String to, String text, String clientId, Long deadline) {
+    /** A message to store with no deadline of the asker's (the store's own append deadline still holds). */
+    public Append(String from, String to, String text, String clientId) {
+      this(from, to, text, clientId, null);
+    }
+
     public JsonObject toJson() {
-      return putIfPresent(new JsonObject().put(FROM, from).put(TO, to).put(TEXT, text), CLIENT_ID, clientId);
+      return putIfPresent(putIfPresent(new JsonObject().put(FROM, from).put(TO, to).put(TEXT, text),
+          CLIENT_ID, clientId), DEADLINE, deadline);
     }
 
     public static Append fromJson(JsonObject json) {
-      return new Append(string(json, FROM), string(json, TO), string(json, TEXT), optionalString(json, CLIENT_ID));
+      return new Append(string(json, FROM), string(json, TO), string(json, TEXT), optionalString(json, CLIENT_ID),
+          optionalNumber(json, DEADLINE));
+    }
+  }
+
+  /**
+   * A shard's owner: the cluster member id of the persistence-node holding its lease (null while nobody does, as
+   * during a hand-over), with the lease's epoch; a higher epoch is newer.
+   */
+  public record OwnerChanged(int shard, String owner, long epoch) {
+    public JsonObject toJson() {
+      return putIfPresent(new JsonObject().put(SHARD, shard).put(EPOCH, epoch), OWNER, owner);
+    }
+
+    public static OwnerChanged fromJson(JsonObject json) {
+      return new OwnerChanged(BusFields.integer(json, SHARD), optionalString(json, OWNER), number(json, EPOCH));
+    }
+  }
+
+  /**
+   * One owned shard's state on its owner: lease epoch, appends waiting or being written, commits so far and their
+   * mean and highest time over the last report interval (0 without commits).
+   */
+  public record ShardStatus(int shard, long epoch, long queue, long commits, double commitMillisMean,
+                            double commitMillisMax) {
+    public JsonObject toJson() {
+      return new JsonObject().put(SHARD, shard).put(EPOCH, epoch).put("queue", queue).put("commits", commits)
+          .put("commitMillisMean", commitMillisMean).put("commitMillisMax", commitMillisMax);
+    }
+
+    public static ShardStatus fromJson(JsonObject json) {
+      return new ShardStatus(BusFields.integer(json, SHARD), number(json, EPOCH), number(json, "queue"),
+          number(json, "commits"), json.getDouble("commitMillisMean", 0.0), json.getDouble("commitMillisMax", 0.0));
+    }
+  }
+
+  /**
+   * A persistence-node's report: its node id and cluster member id, the store's shard count, the databases it
+   * writes (URLs without passwords, with the shards each holds) and the shards it owns.
+   */
+  public record ShardReport(String node, String member, int shards, List<String> databases,
+                            List<ShardStatus> owned) {
+    public JsonObject toJson() {
+      return new JsonObject().put("node", node).put("member", member).put(SHARDS, shards)
+          .put("databases", new io.vertx.core.json.JsonArray(databases))
+          .put("owned", BusFields.array(owned, ShardStatus::toJson));
+    }
+
+    public static ShardReport fromJson(JsonObject json) {
+      List<String> databases = new java.util.ArrayList<>();
+      json.getJsonArray("databases", new io.vertx.core.json.JsonArray()).forEach(d -> databases.add(String.valueOf(d)));
+      return new ShardReport(string(json, "node"), string(json, "member"), BusFields.integer(json, SHARDS),
+          databases, list(json, "owned", ShardStatus::fromJson));
+    }
+  }
+
+  /** The shard count of the store and every shard's owner (index = shard). */
+  public record Owners(int shards, List<OwnerChanged> owners) {
+    public JsonObject toJson() {
+      return new JsonObject().put(SHARDS, shards).put(OWNER, BusFields.array(owners, OwnerChanged::toJson));
+    }
+
+    public static Owners fromJson(JsonObject json) {
+      return new Owners(BusFields.integer(json, SHARDS), list(json, OWNER, OwnerChanged::fromJson));
     }
   }
 

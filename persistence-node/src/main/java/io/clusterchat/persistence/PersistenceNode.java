@@ -1,16 +1,22 @@
 package io.clusterchat.persistence;
 
-import io.clusterchat.persistence.impl.StoreVerticle;
+import io.clusterchat.cluster.ClusterNode;
 import io.clusterchat.metrics.NodeHealth;
-import io.clusterchat.persistence.impl.Database;
+import io.clusterchat.persistence.impl.ShardDatabases;
+import io.clusterchat.persistence.impl.ShardKeeper;
+import io.clusterchat.persistence.impl.ShardLease;
+import io.clusterchat.persistence.impl.StorePeers;
+import io.clusterchat.persistence.impl.StoreVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
 
 /**
- * A persistence node: the only process that talks to the database. {@link #deploy} opens the connection pool,
- * migrates the schema (off the event loop) and deploys the {@link StoreVerticle} that serves the
- * {@link io.clusterchat.bus.StoreService} addresses; {@link #close} undeploys it and closes the pool. While it
- * runs, the node's readiness ({@link NodeHealth}) includes the {@value #DATABASE_CHECK} check: the database answers.
+ * A persistence node: one of the processes that talk to the database. {@link #deploy} opens the connection pools
+ * of the shard map's databases, migrates their schema (off the event loop) and deploys the {@link StoreVerticle}
+ * that serves the {@link io.clusterchat.bus.StoreService} addresses; its {@link ShardKeeper} takes this node's
+ * share of the shards' leases. {@link #close} hands them on, undeploys and closes the pools. While it runs, the
+ * node's readiness ({@link NodeHealth}) includes the {@value #DATABASE_CHECK} check: every database answers.
  */
 public final class PersistenceNode {
 
@@ -19,25 +25,52 @@ public final class PersistenceNode {
 
   private final Vertx vertx;
   private final PersistenceOptions options;
-  private final Database database;
+  private final ShardDatabases database;
+  private final StoreVerticle verticle;
   private final String deploymentId;
   /** The database check under way, shared by overlapping probes so a dead database ties up one worker only. */
   private Future<Void> ping;
 
-  private PersistenceNode(Vertx vertx, PersistenceOptions options, Database database, String deploymentId) {
+  private PersistenceNode(Vertx vertx, PersistenceOptions options, ShardDatabases database,
+                          StoreVerticle verticle, String deploymentId) {
     this.vertx = vertx;
     this.options = options;
     this.database = database;
+    this.verticle = verticle;
     this.deploymentId = deploymentId;
   }
 
-  /** Opens and migrates the database, then serves the store's addresses on {@code vertx}'s event bus. */
+  /**
+   * A persistence-node of a cluster: it shares the shards with the other persistence-nodes it sees, and takes
+   * over theirs when they die.
+   */
+  public static Future<PersistenceNode> deploy(ClusterNode node, PersistenceOptions options) {
+    return deploy(node.vertx(), options, StorePeers.of(node.view()));
+  }
+
+  /**
+   * A persistence-node that sees no other (a single node, tests, benchmarks): it takes every shard no live node
+   * holds.
+   */
   public static Future<PersistenceNode> deploy(Vertx vertx, PersistenceOptions options) {
+    return deploy(vertx, options, StorePeers.alone());
+  }
+
+  private static Future<PersistenceNode> deploy(Vertx vertx, PersistenceOptions options, StorePeers peers) {
     PersistenceOptions own = new PersistenceOptions(options);
-    return vertx.executeBlocking(() -> Database.open(own))
-        .compose(database -> vertx.deployVerticle(new StoreVerticle(own, database))
-            .map(id -> new PersistenceNode(vertx, own, database, id).registerHealthCheck())
-            .recover(failure -> closeDatabase(vertx, database).transform(closed -> Future.failedFuture(failure))));
+    return vertx.executeBlocking(() -> ShardDatabases.open(own))
+        .compose(databases -> {
+          StoreVerticle verticle = new StoreVerticle(own, databases, peers);
+          return vertx.deployVerticle(verticle)
+              .map(id -> new PersistenceNode(vertx, own, databases, verticle, id).registerHealthCheck())
+              .recover(failure -> closeDatabase(vertx, databases)
+                  .transform(closed -> Future.failedFuture(failure)));
+        });
+  }
+
+  /** The shards whose lease this node holds now, ascending. */
+  public List<Integer> heldShards() {
+    return verticle.keeper().held().stream().map(ShardLease::shard).sorted().toList();
   }
 
   public PersistenceOptions options() {
@@ -69,7 +102,7 @@ public final class PersistenceNode {
     return ping;
   }
 
-  private static Future<Void> closeDatabase(Vertx vertx, Database database) {
+  private static Future<Void> closeDatabase(Vertx vertx, ShardDatabases database) {
     return vertx.executeBlocking(() -> {
       database.close();
       return null;

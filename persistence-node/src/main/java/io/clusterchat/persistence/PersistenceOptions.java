@@ -1,7 +1,10 @@
 package io.clusterchat.persistence;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Everything a persistence node is configured with. Without a JDBC URL the node keeps an H2 file database under
@@ -21,6 +24,13 @@ public class PersistenceOptions {
   /** Below the gateways' default request timeout (5 s) by more than a slow commit takes. */
   public static final long DEFAULT_APPEND_DEADLINE_MILLIS = 3_000;
   private static final long MIN_APPEND_DEADLINE_MILLIS = 100;
+
+  /** Shards of a new store: enough to spread over many writers and databases later, few enough to watch. */
+  public static final int DEFAULT_SHARDS = 64;
+  public static final int MAX_SHARDS = 4096;
+  /** Append writers (threads, each with its own connection and group commit) per database on each node. */
+  public static final int DEFAULT_WRITERS = 1;
+  private static final int MAX_WRITERS = 64;
 
   /** The file name (without H2's {@code .mv.db}) of the embedded database inside the data directory. */
   public static final String H2_DATABASE_NAME = "clusterchat";
@@ -44,6 +54,9 @@ public class PersistenceOptions {
   private int maxPendingAppends = DEFAULT_MAX_PENDING_APPENDS;
   private long connectTimeoutMillis = DEFAULT_CONNECT_TIMEOUT_MILLIS;
   private long appendDeadlineMillis = DEFAULT_APPEND_DEADLINE_MILLIS;
+  private int shards = DEFAULT_SHARDS;
+  private int writers = DEFAULT_WRITERS;
+  private List<ShardDatabase> shardDatabases = List.of();
 
   public PersistenceOptions() {
   }
@@ -66,6 +79,13 @@ public class PersistenceOptions {
     setMaxPendingAppends(json.getInteger("maxPendingAppends", DEFAULT_MAX_PENDING_APPENDS));
     setConnectTimeoutMillis(json.getLong("connectTimeoutMillis", DEFAULT_CONNECT_TIMEOUT_MILLIS));
     setAppendDeadlineMillis(json.getLong("appendDeadlineMillis", DEFAULT_APPEND_DEADLINE_MILLIS));
+    setShards(json.getInteger("shards", DEFAULT_SHARDS));
+    setWriters(json.getInteger("writers", DEFAULT_WRITERS));
+    List<ShardDatabase> databases = new ArrayList<>();
+    for (Object entry : json.getJsonArray("shardDatabases", new JsonArray())) {
+      databases.add(ShardDatabase.parse(String.valueOf(entry)));
+    }
+    setShardDatabases(databases);
   }
 
   /** All settings; the password is included (it is needed to copy options), so never log this. */
@@ -80,7 +100,10 @@ public class PersistenceOptions {
         .put("batchMaxDelayMillis", batchMaxDelayMillis)
         .put("maxPendingAppends", maxPendingAppends)
         .put("appendDeadlineMillis", appendDeadlineMillis)
-        .put("connectTimeoutMillis", connectTimeoutMillis);
+        .put("connectTimeoutMillis", connectTimeoutMillis)
+        .put("shards", shards)
+        .put("writers", writers)
+        .put("shardDatabases", new JsonArray(shardDatabases.stream().map(ShardDatabase::toString).toList()));
   }
 
   /** The JDBC URL as configured, or {@code null} for the embedded H2 database under the data directory. */
@@ -93,12 +116,18 @@ public class PersistenceOptions {
    * default H2 file database under the data directory.
    */
   public PersistenceOptions setJdbcUrl(String jdbcUrl) {
-    if (jdbcUrl != null && !jdbcUrl.startsWith(H2_PREFIX) && !jdbcUrl.startsWith(POSTGRESQL_PREFIX)) {
-      throw new IllegalArgumentException("jdbc url must start with " + POSTGRESQL_PREFIX + " (PostgreSQL) or "
-          + H2_PREFIX + " (H2), was '" + jdbcUrl + "'");
+    if (jdbcUrl != null) {
+      checkJdbcUrl(jdbcUrl);
     }
     this.jdbcUrl = jdbcUrl;
     return this;
+  }
+
+  private static void checkJdbcUrl(String jdbcUrl) {
+    if (jdbcUrl == null || !jdbcUrl.startsWith(H2_PREFIX) && !jdbcUrl.startsWith(POSTGRESQL_PREFIX)) {
+      throw new IllegalArgumentException("jdbc url must start with " + POSTGRESQL_PREFIX + " (PostgreSQL) or "
+          + H2_PREFIX + " (H2), was '" + jdbcUrl + "'");
+    }
   }
 
   /** The URL the node connects to: the configured one, or the H2 file database under the data directory. */
@@ -232,6 +261,117 @@ public class PersistenceOptions {
     }
     this.appendDeadlineMillis = appendDeadlineMillis;
     return this;
+  }
+
+  public int getShards() {
+    return shards;
+  }
+
+  /**
+   * How many shards the store's inboxes are split into. Fixed when the store is created: every database records
+   * it, and a node configured otherwise refuses to start.
+   */
+  public PersistenceOptions setShards(int shards) {
+    this.shards = checkRange("shards", shards, 1, MAX_SHARDS);
+    checkShardDatabases(shardDatabases, shards);
+    return this;
+  }
+
+  public int getWriters() {
+    return writers;
+  }
+
+  /**
+   * Append writers per database on this node: each is a thread with a connection of its own that group-commits
+   * the appends of its share of the node's shards (shard modulo writers), in parallel with the others.
+   */
+  public PersistenceOptions setWriters(int writers) {
+    this.writers = checkRange("writers", writers, 1, MAX_WRITERS);
+    return this;
+  }
+
+  public List<ShardDatabase> getShardDatabases() {
+    return shardDatabases;
+  }
+
+  /**
+   * The shard map: which shards live in which database, when not all in the default one ({@link #getJdbcUrl}, or
+   * the embedded H2 file). Ranges must not overlap; shards no range names stay in the default database. Every
+   * persistence-node of a cluster must be given the same map.
+   */
+  public PersistenceOptions setShardDatabases(List<ShardDatabase> shardDatabases) {
+    List<ShardDatabase> copy = List.copyOf(shardDatabases);
+    checkShardDatabases(copy, shards);
+    this.shardDatabases = copy;
+    return this;
+  }
+
+  /** The database of {@code shard}: its range's URL, else the default. */
+  public String jdbcUrlOf(int shard) {
+    for (ShardDatabase database : shardDatabases) {
+      if (database.holds(shard)) {
+        return database.jdbcUrl();
+      }
+    }
+    return effectiveJdbcUrl();
+  }
+
+  private static void checkShardDatabases(List<ShardDatabase> databases, int shards) {
+    for (int i = 0; i < databases.size(); i++) {
+      ShardDatabase database = databases.get(i);
+      if (database.last() >= shards) {
+        throw new IllegalArgumentException("shard database " + database + " names shards beyond the "
+            + shards + " the store has (0.." + (shards - 1) + ")");
+      }
+      for (int j = 0; j < i; j++) {
+        if (databases.get(j).overlaps(database)) {
+          throw new IllegalArgumentException("shard databases " + databases.get(j) + " and " + database
+              + " overlap");
+        }
+      }
+    }
+  }
+
+  /**
+   * A range of shards and the database that holds them: {@code FIRST-LAST=URL} (or {@code N=URL} for one shard).
+   */
+  public record ShardDatabase(int first, int last, String jdbcUrl) {
+    public ShardDatabase {
+      if (first < 0 || last < first) {
+        throw new IllegalArgumentException("shard range " + first + "-" + last + " is empty or negative");
+      }
+      checkJdbcUrl(jdbcUrl);
+    }
+
+    /** Reads {@code FIRST-LAST=URL}. */
+    public static ShardDatabase parse(String text) {
+      int equals = text.indexOf('=');
+      if (equals < 1) {
+        throw new IllegalArgumentException("shard database must be FIRST-LAST=JDBC-URL, was '" + text + "'");
+      }
+      String range = text.substring(0, equals).trim();
+      int dash = range.indexOf('-');
+      try {
+        int first = Integer.parseInt(dash < 0 ? range : range.substring(0, dash).trim());
+        int last = dash < 0 ? first : Integer.parseInt(range.substring(dash + 1).trim());
+        return new ShardDatabase(first, last, text.substring(equals + 1).trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("shard range must be FIRST-LAST, was '" + range + "'");
+      }
+    }
+
+    boolean holds(int shard) {
+      return shard >= first && shard <= last;
+    }
+
+    boolean overlaps(ShardDatabase other) {
+      return first <= other.last && other.first <= last;
+    }
+
+    @Override
+    public String toString() {
+      return first + "-" + last + "=" + jdbcUrl;
+    }
   }
 
   private static int checkRange(String what, int value, int min, int max) {

@@ -2,7 +2,9 @@ package io.clusterchat.gateway.impl;
 
 import io.clusterchat.bus.AuthService;
 import io.clusterchat.bus.SessionService;
+import io.clusterchat.bus.StoreRouter;
 import io.clusterchat.bus.StoreService;
+import io.clusterchat.cluster.ClusterMember;
 import io.clusterchat.cluster.NodeRole;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -26,8 +28,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A request that a node took just before it died gets no answer, and would only fail when the timeout ends,
  * seconds after Hazelcast has told everyone the node is gone. So a request that is safe to send twice (reads, and
  * writes that are idempotent: a session's bind or unbind, an ACK) is sent again at once when a node of a role that
- * serves it leaves the cluster, and the first answer of any of its sends is the answer. Other requests (REGISTER,
- * SEND) are never sent twice: their answers must say whether something was stored.
+ * serves it leaves the cluster, and the first answer of any of its sends is the answer. REGISTER is never sent
+ * twice: its answer must say whether something was stored.
+ *
+ * <p>Appends go through a {@link StoreRouter} to the owner of the recipient's shard, and again to the next owner
+ * when the shard moved or its owner died (then only with a client id, which the store deduplicates). Each carries a
+ * wall-clock deadline {@value #APPEND_ANSWER_MARGIN_MILLIS} ms before the request timeout: the store commits
+ * nothing past it, so an append still unanswered at the timeout was not stored, as {@code ERR 503} says.
  */
 final class Backend {
 
@@ -37,16 +44,32 @@ final class Backend {
   private static final int MAX_SENDS = 5;
   private static final long RESEND_DELAY_MILLIS = 500;
   private static final long RESEND_AGAIN_MILLIS = 2_000;
+  /** Time kept between an append's store deadline and the gateway's timeout, for the reply's way back. */
+  static final long APPEND_ANSWER_MARGIN_MILLIS = 1_000;
 
   private final Vertx vertx;
+  private final long timeoutMillis;
   private final DeliveryOptions delivery;
   private final GatewayMeters meters;
+  private final StoreRouter store;
 
   Backend(Vertx vertx, long timeoutMillis) {
     this.vertx = vertx;
+    this.timeoutMillis = timeoutMillis;
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMillis);
     this.meters = GatewayMeters.of(vertx);
+    this.store = new StoreRouter(vertx);
   }
+
+  /** Stores a message in its recipient's shard: the {@link StoreService.Appended} JSON, or the failure. */
+  Future<JsonObject> append(String from, String to, String text, String clientId) {
+    long start = System.nanoTime();
+    long deadline = System.currentTimeMillis() + Math.max(0, timeoutMillis - APPEND_ANSWER_MARGIN_MILLIS);
+    return store.append(new StoreService.Append(from, to, text, clientId, deadline), timeoutMillis)
+        .onComplete(done -> meters.busRequest(StoreService.MESSAGE_APPEND, System.nanoTime() - start,
+            done.succeeded()));
+  }
+
 
   private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -65,7 +88,11 @@ final class Backend {
    * A node of {@code role} left the cluster: the requests it may have taken with it are sent again, after a moment
    * in which the event bus forgets the dead node's addresses (sent at once, a request could go to it again).
    */
-  void nodeLeft(NodeRole role) {
+  void nodeLeft(ClusterMember member) {
+    NodeRole role = member.role();
+    if (role == NodeRole.PERSISTENCE_NODE) {
+      store.memberLeft(member.memberId());
+    }
     List<InFlight> held = new ArrayList<>();
     for (InFlight request : inFlight) {
       if (request.servedBy.contains(role)) {

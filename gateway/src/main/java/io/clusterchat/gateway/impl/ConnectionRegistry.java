@@ -1,7 +1,7 @@
 package io.clusterchat.gateway.impl;
 
 import io.clusterchat.bus.StoreService;
-import io.clusterchat.cluster.NodeRole;
+import io.clusterchat.cluster.ClusterMember;
 import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.protocol.ByeReason;
 import io.clusterchat.protocol.ServerFrame;
@@ -118,9 +118,9 @@ public final class ConnectionRegistry {
     return sessions;
   }
 
-  /** A node of {@code role} left the cluster: requests it may have taken along are sent again ({@link Backend}). */
-  public void nodeLeft(NodeRole role) {
-    backend.nodeLeft(role);
+  /** A node left the cluster: requests it may have taken along are sent again ({@link Backend}). */
+  public void nodeLeft(ClusterMember member) {
+    backend.nodeLeft(member);
   }
 
   /** Sends the registry the whole truth about this gateway's sessions (see {@link SessionSync}). */

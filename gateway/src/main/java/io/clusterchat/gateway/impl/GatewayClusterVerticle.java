@@ -69,7 +69,7 @@ public class GatewayClusterVerticle extends VerticleBase {
       return;
     }
     context.runOnContext(v -> {
-      registry.nodeLeft(member.role());
+      registry.nodeLeft(member);
       if (member.role().dataMember()) {
         registry.reassertSessions("data member " + member.nodeId() + " left");
       }

@@ -44,8 +44,7 @@ final class MessageCommands {
     if (!Limits.isTextLength(text)) {
       throw new ProtocolException(ErrorCode.TOO_LARGE, Limits.textLengthRule());
     }
-    StoreService.Append append = new StoreService.Append(connection.user(), to, text, request.id());
-    return backend.request(StoreService.MESSAGE_APPEND, append.toJson()).map(StoreService.Appended::fromJson)
+    return backend.append(connection.user(), to, text, request.id()).map(StoreService.Appended::fromJson)
         .map(stored -> {
           counters.sent();
           if (!stored.duplicate()) {

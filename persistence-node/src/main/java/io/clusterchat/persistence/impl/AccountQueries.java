@@ -22,10 +22,11 @@ public final class AccountQueries {
 
   static final String TOO_LATE = "not written: past the request's deadline";
 
-  private final Database database;
+  private final ShardDatabases databases;
 
-  public AccountQueries(Database database) {
-    this.database = database;
+  /** Each account lives in the database of its address's shard, beside its inbox. */
+  public AccountQueries(ShardDatabases databases) {
+    this.databases = databases;
   }
 
   /** An account to create, and the wall-clock time (ms) from which it must not be written. */
@@ -51,6 +52,7 @@ public final class AccountQueries {
     StoreService.AccountCreate request = create.request();
     String address = RequestFields.address(request.address(), "address");
     String hash = RequestFields.string(request.hash(), "hash", MAX_HASH_CHARS);
+    Database database = databases.ofAddress(address);
     database.withConnection(connection -> {
       refuseIfLate(create);
       connection.setAutoCommit(false);
@@ -94,12 +96,13 @@ public final class AccountQueries {
   /** Whether the account exists, with its token generation; its hash is not read. */
   public StoreService.AccountExists exists(StoreService.AccountGet request) throws SQLException {
     String address = RequestFields.address(request.address(), "address");
-    return database.withConnection(connection -> generation(connection, address));
+    return databases.ofAddress(address).withConnection(connection -> generation(connection, address));
   }
 
   /** Raises the account's token generation: every token issued before is no longer good for RESUME. */
   public StoreService.AccountExists revokeTokens(StoreService.AccountGet request) throws SQLException {
     String address = RequestFields.address(request.address(), "address");
+    Database database = databases.ofAddress(address);
     return database.withConnection(connection -> {
       try (PreparedStatement update = connection.prepareStatement(RAISE_GENERATION)) {
         update.setString(1, address);
@@ -123,7 +126,7 @@ public final class AccountQueries {
   /** An account with its hash; 404 when there is no such account. */
   public StoreService.Account get(StoreService.AccountGet request) throws SQLException {
     String address = RequestFields.address(request.address(), "address");
-    return database.withConnection(connection -> {
+    return databases.ofAddress(address).withConnection(connection -> {
       try (PreparedStatement select = connection.prepareStatement(SELECT)) {
         select.setString(1, address);
         try (ResultSet row = select.executeQuery()) {

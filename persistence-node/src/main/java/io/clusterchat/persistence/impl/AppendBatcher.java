@@ -35,14 +35,18 @@ public final class AppendBatcher {
   private final Thread thread;
   private volatile boolean running = true;
 
-  public AppendBatcher(Database database, PersistenceOptions options, Context context) {
-    this.writer = new AppendWriter(database, StoreMeters.of(context.owner()));
+  /**
+   * A writer of {@code database} for this node ({@code owner}: its cluster member id), its thread named after
+   * {@code name}.
+   */
+  public AppendBatcher(Database database, PersistenceOptions options, Context context, String owner, String name) {
+    this.writer = new AppendWriter(database, StoreMeters.of(context.owner()), owner);
     this.context = context;
     this.queue = new ArrayBlockingQueue<>(options.getMaxPendingAppends());
     this.batchMaxSize = options.getBatchMaxSize();
     this.batchMaxDelayNanos = TimeUnit.MILLISECONDS.toNanos(options.getBatchMaxDelayMillis());
     this.appendDeadlineNanos = TimeUnit.MILLISECONDS.toNanos(options.getAppendDeadlineMillis());
-    this.thread = new Thread(this::run, "clusterchat-store-writer");
+    this.thread = new Thread(this::run, "clusterchat-store-writer-" + name);
     thread.setDaemon(true);
   }
 
@@ -53,7 +57,8 @@ public final class AppendBatcher {
   /** Queues an append; the future completes once its batch committed or failed. */
   public Future<StoreService.Appended> submit(PendingAppend append) {
     if (!running) {
-      return Future.failedFuture(StoreFailure.unavailable("store stopping"));
+      // Nothing stored: the router sends it to the shard's next owner.
+      return Future.failedFuture(StoreFailure.moved(append.lease.shard));
     }
     if (!queue.offer(append)) {
       return Future.failedFuture(StoreFailure.unavailable("store overloaded"));
@@ -61,14 +66,17 @@ public final class AppendBatcher {
     return append.future();
   }
 
-  /** Lets the writer finish its batch, then fails what is still queued. Blocks: call off the event loop. */
+  /**
+   * Lets the writer finish its batch, then fails what is still queued as moved (nothing stored). Blocks: call off
+   * the event loop.
+   */
   public void stop() throws InterruptedException {
     running = false;
     thread.join();
     List<PendingAppend> left = new ArrayList<>();
     queue.drainTo(left);
-    StoreFailure stopping = StoreFailure.unavailable("store stopping");
-    left.forEach(append -> append.fail(stopping));
+    // Nothing of these was stored: the router sends them to the shards' next owners.
+    left.forEach(append -> append.fail(StoreFailure.moved(append.lease.shard)));
     answer(left);
   }
 
@@ -121,7 +129,7 @@ public final class AppendBatcher {
     long now = System.nanoTime();
     List<PendingAppend> expired = new ArrayList<>();
     batch.removeIf(append -> {
-      boolean late = now - append.receivedNanos > appendDeadlineNanos;
+      boolean late = append.expired(now, appendDeadlineNanos);
       if (late) {
         expired.add(append);
       }

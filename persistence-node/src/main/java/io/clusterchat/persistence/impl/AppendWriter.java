@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,16 +20,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stores a batch of appends in one transaction: the heart of group commit. Used by the single append-writer
- * thread only, which is why its caches need no locks.
+ * Stores a batch of appends in one transaction: the heart of group commit. Used by one append-writer thread only,
+ * which is why the shards' caches it keeps in their {@link ShardLease}s need no locks.
  *
- * <p>Seqs: this node is the database's only writer, so each recipient's latest seq is cached (loaded from the
+ * <p>Fencing: the transaction also raises each written shard's {@code last_id} in its lease row, on the condition
+ * that the row still names this node and the lease's epoch. A node that lost the lease (another took it while this
+ * one was frozen or cut off) updates no row there, and the whole batch is rolled back: the appends of that shard
+ * fail {@link StoreService#MOVED}, nothing stored, and the others are stored again without them.
+ *
+ * <p>Seqs: a shard has one writer, so each recipient's latest seq is cached in its shard's lease (loaded from the
  * database on first use) and the next seqs of a batch are assigned in arrival order. The cache learns a batch's
  * seqs only after its commit and forgets the batch's recipients when it fails, so a failed batch leaves no gap.
  *
- * <p>Row ids are numbered here too, from the highest stored id, rather than asking for generated keys: the
+ * <p>Row ids come from the shard's own numbering ({@link MessageIds#next}), not from generated keys: the
  * PostgreSQL driver cannot send a batch that returns keys as one multi-row INSERT, and that costs an order of
- * magnitude of throughput. The id counter is forgotten with the seqs when a batch fails.
+ * magnitude of throughput.
  *
  * <p>Dedup: a batch is inserted optimistically; the UNIQUE (sender, client_id) constraint catches a retry of
  * something already stored, and then the batch is rolled back and stored again with a lookup of every client id.
@@ -37,15 +43,15 @@ import org.slf4j.LoggerFactory;
 final class AppendWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(AppendWriter.class);
-  private static final int LATEST_SEQ_CACHE_ENTRIES = 262_144;
-  private static final int RECENT_APPEND_ENTRIES = 16_384;
   /** Recipients looked up per query; bounds the statement's parameter count. */
   private static final int RECIPIENT_CHUNK = 100;
 
   private static final String INSERT = "INSERT INTO messages (id, sender, recipient, seq, ts_ms, body, client_id)"
       + " VALUES (?, ?, ?, ?, ?, ?, ?)";
-  private static final String SELECT_LAST_ID = "SELECT MAX(id) FROM messages";
-  private static final long UNKNOWN = -1;
+  private static final String FENCE = "UPDATE shard_leases SET last_id = ?, beat = beat + 1"
+      + " WHERE shard = ? AND epoch = ? AND owner = ?";
+  private static final String SELECT_LAST_ID = "SELECT last_id FROM shard_leases"
+      + " WHERE shard = ? AND epoch = ? AND owner = ?";
   private static final String SELECT_STORED = "SELECT id, recipient, seq, ts_ms, body FROM messages"
       + " WHERE sender = ? AND client_id = ?";
   private static final String SELECT_RECIPIENTS = "SELECT a.address,"
@@ -54,21 +60,29 @@ final class AppendWriter {
 
   private final Database database;
   private final StoreMeters meters;
-  private final Map<String, Long> latestSeqs = new LruMap<>(LATEST_SEQ_CACHE_ENTRIES);
-  private final Map<DedupKey, StoreService.Appended> recentAppends = new LruMap<>(RECENT_APPEND_ENTRIES);
+  /** This node's cluster member id: the owner its leases name. */
+  private final String owner;
   private long lastTimestamp;
-  private long lastId = UNKNOWN;
 
-  AppendWriter(Database database, StoreMeters meters) {
+  AppendWriter(Database database, StoreMeters meters, String owner) {
     this.database = database;
     this.meters = meters;
+    this.owner = owner;
   }
 
-  /** Decides every append of the batch: stored, duplicate, or failed. */
+  /** Decides every append of the batch: stored, duplicate, moved, or failed. */
   void write(List<PendingAppend> batch) {
     meters.batch(batch.size());
+    List<PendingAppend> live = new ArrayList<>(batch.size());
+    for (PendingAppend append : batch) {
+      if (append.lease.lost()) {
+        append.fail(StoreFailure.moved(append.lease.shard));
+      } else {
+        live.add(append);
+      }
+    }
     Map<PendingAppend, PendingAppend> copies = new IdentityHashMap<>();
-    List<PendingAppend> fresh = sortOut(batch, copies);
+    List<PendingAppend> fresh = sortOut(live, copies);
     if (!fresh.isEmpty()) {
       storeWithRetry(fresh);
     }
@@ -76,12 +90,12 @@ final class AppendWriter {
   }
 
   /** Answers retries known in memory; returns the appends to store, each client id once. */
-  private List<PendingAppend> sortOut(List<PendingAppend> batch, Map<PendingAppend, PendingAppend> copies) {
+  private static List<PendingAppend> sortOut(List<PendingAppend> batch, Map<PendingAppend, PendingAppend> copies) {
     Map<DedupKey, PendingAppend> firstByKey = new HashMap<>();
     List<PendingAppend> fresh = new ArrayList<>(batch.size());
     for (PendingAppend append : batch) {
       DedupKey key = append.dedupKey();
-      StoreService.Appended earlier = key == null ? null : recentAppends.get(key);
+      StoreService.Appended earlier = key == null ? null : append.lease.recentAppends.get(key);
       if (earlier != null) {
         append.succeed(earlier.asDuplicate());
       } else if (key == null || firstByKey.putIfAbsent(key, append) == null) {
@@ -102,52 +116,73 @@ final class AppendWriter {
   }
 
   private void storeWithRetry(List<PendingAppend> fresh) {
-    try {
-      timedStore(fresh, false);
-      return;
-    } catch (SQLException | RuntimeException e) {
-      forgetCounters(fresh);
-      if (!isUniqueViolation(e)) {
-        failAll(fresh, e);
+    List<PendingAppend> left = fresh;
+    boolean lookUpStored = false;
+    while (!left.isEmpty()) {
+      try {
+        timedStore(left, lookUpStored);
         return;
+      } catch (Fenced fenced) {
+        // A definite rollback: nothing of the batch was written, the caches were not touched.
+        fenced.lease.lose();
+        LOG.warn("shard {} was taken over (epoch {} is not the lease's any more): its appends are moved",
+            fenced.lease.shard, fenced.lease.epoch);
+        List<PendingAppend> others = new ArrayList<>(left.size());
+        for (PendingAppend append : left) {
+          if (append.lease == fenced.lease) {
+            append.fail(StoreFailure.moved(append.lease.shard));
+          } else {
+            others.add(append);
+          }
+        }
+        left = others;
+      } catch (SQLException | RuntimeException e) {
+        forgetCounters(left);
+        if (lookUpStored || !isUniqueViolation(e)) {
+          failAll(left, e);
+          return;
+        }
+        LOG.debug("append batch met a stored client id; storing it again with lookups: {}", e.getMessage());
+        lookUpStored = true;
       }
-      LOG.debug("append batch met a stored client id; storing it again with lookups: {}", e.getMessage());
-    }
-    try {
-      timedStore(fresh, true);
-    } catch (SQLException | RuntimeException e) {
-      forgetCounters(fresh);
-      failAll(fresh, e);
     }
   }
 
   /** {@link #store}, its time recorded when it committed. */
   private void timedStore(List<PendingAppend> appends, boolean lookUpStored) throws SQLException {
     long start = System.nanoTime();
-    store(appends, lookUpStored);
-    meters.committed(System.nanoTime() - start);
+    Set<ShardLease> written = store(appends, lookUpStored);
+    long nanos = System.nanoTime() - start;
+    meters.committed(nanos);
+    written.forEach(lease -> lease.committed(nanos));
   }
 
-  /** One transaction for the whole batch; commits and syncs before anything is answered. */
-  private void store(List<PendingAppend> appends, boolean lookUpStored) throws SQLException {
+  /**
+   * One transaction for the whole batch, fenced by the lease of every shard it writes; commits and syncs before
+   * anything is answered. Returns the leases of the shards written.
+   */
+  private Set<ShardLease> store(List<PendingAppend> appends, boolean lookUpStored) throws SQLException {
     appends.forEach(PendingAppend::undecide);
-    database.withConnection(connection -> {
+    return database.withConnection(connection -> {
       connection.setAutoCommit(false);
       try {
         if (lookUpStored) {
           answerStoredRetries(connection, appends);
         }
-        Map<String, Long> latest = latestSeqsOf(connection, undecidedRecipients(appends));
+        Map<String, Long> latest = latestSeqsOf(connection, appends);
         long timestamp = nextTimestamp();
         List<Row> rows = assignSeqs(appends, latest);
-        long firstId = lastId(connection) + 1;
-        insert(connection, rows, firstId, timestamp);
+        Map<ShardLease, Long> lastIds = assignIds(connection, rows);
+        insert(connection, rows, timestamp);
+        fence(connection, lastIds);
         connection.commit();
         database.makeDurable(connection);
-        latestSeqs.putAll(latest);
-        lastId = firstId + rows.size() - 1;
-        answerStored(rows, firstId, timestamp);
-        return null;
+        for (Row row : rows) {
+          row.append().lease.latestSeqs.put(row.append().to, row.seq());
+        }
+        lastIds.forEach((lease, lastId) -> lease.lastId = lastId);
+        answerStored(rows, timestamp);
+        return lastIds.keySet();
       } catch (SQLException | RuntimeException e) {
         Database.rollbackQuietly(connection);
         throw e;
@@ -155,8 +190,34 @@ final class AppendWriter {
     });
   }
 
-  /** An append to be inserted with the seq it was given. */
-  private record Row(PendingAppend append, long seq) {
+  /** An append to be inserted with the seq and row id it was given. */
+  private static final class Row {
+    private final PendingAppend append;
+    private final long seq;
+    private long id;
+
+    Row(PendingAppend append, long seq) {
+      this.append = append;
+      this.seq = seq;
+    }
+
+    PendingAppend append() {
+      return append;
+    }
+
+    long seq() {
+      return seq;
+    }
+  }
+
+  /** A commit refused by a shard's lease row: another node holds the shard now. */
+  private static final class Fenced extends RuntimeException {
+    private final ShardLease lease;
+
+    Fenced(ShardLease lease) {
+      super("fenced", null, false, false);
+      this.lease = lease;
+    }
   }
 
   /** Gives each append the next seq of its recipient, in arrival order; 404 for recipients without account. */
@@ -175,27 +236,63 @@ final class AppendWriter {
     return rows;
   }
 
-  /** The highest row id stored, from the database when this writer does not know it (yet, or any more). */
-  private long lastId(Connection connection) throws SQLException {
-    if (lastId == UNKNOWN) {
-      try (PreparedStatement select = connection.prepareStatement(SELECT_LAST_ID);
-          ResultSet row = select.executeQuery()) {
-        lastId = row.next() ? row.getLong(1) : 0;
+  /** Numbers the rows of each shard from its last id on; returns each written shard's new last id. */
+  private Map<ShardLease, Long> assignIds(Connection connection, List<Row> rows) throws SQLException {
+    Map<ShardLease, Long> lastIds = new LinkedHashMap<>();
+    for (Row row : rows) {
+      ShardLease lease = row.append().lease;
+      Long last = lastIds.get(lease);
+      if (last == null) {
+        last = lease.lastId == ShardLease.UNKNOWN_ID ? readLastId(connection, lease) : lease.lastId;
       }
+      row.id = MessageIds.next(last, lease.shards);
+      lastIds.put(lease, row.id);
     }
-    return lastId;
+    return lastIds;
   }
 
-  private static void insert(Connection connection, List<Row> rows, long firstId, long timestamp)
-      throws SQLException {
+  private long readLastId(Connection connection, ShardLease lease) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(SELECT_LAST_ID)) {
+      int index = 1;
+      select.setInt(index++, lease.shard);
+      select.setLong(index++, lease.epoch);
+      select.setString(index, owner);
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          throw new Fenced(lease);
+        }
+        return row.getLong(1);
+      }
+    }
+  }
+
+  /** The check that makes a stale writer harmless: each written shard's row must still be this lease's. */
+  private void fence(Connection connection, Map<ShardLease, Long> lastIds) throws SQLException {
+    List<ShardLease> leases = new ArrayList<>(lastIds.keySet());
+    // One order for every writer, so that two transactions never wait for each other's rows in a cycle.
+    leases.sort((a, b) -> Integer.compare(a.shard, b.shard));
+    try (PreparedStatement update = connection.prepareStatement(FENCE)) {
+      for (ShardLease lease : leases) {
+        int index = 1;
+        update.setLong(index++, lastIds.get(lease));
+        update.setInt(index++, lease.shard);
+        update.setLong(index++, lease.epoch);
+        update.setString(index, owner);
+        if (update.executeUpdate() != 1) {
+          throw new Fenced(lease);
+        }
+      }
+    }
+  }
+
+  private static void insert(Connection connection, List<Row> rows, long timestamp) throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
     try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-      long id = firstId;
       for (Row row : rows) {
         int insertIndex = 1;
-        insert.setLong(insertIndex++, id++);
+        insert.setLong(insertIndex++, row.id);
         insert.setString(insertIndex++, row.append().from);
         insert.setString(insertIndex++, row.append().to);
         insert.setLong(insertIndex++, row.seq());
@@ -208,25 +305,25 @@ final class AppendWriter {
     }
   }
 
-  private void answerStored(List<Row> rows, long firstId, long timestamp) {
-    for (int i = 0; i < rows.size(); i++) {
-      PendingAppend append = rows.get(i).append();
-      StoreService.Appended reply = new StoreService.Appended(MessageIds.of(firstId + i), rows.get(i).seq(),
-          timestamp, append.from, append.to, append.text, false);
+  private static void answerStored(List<Row> rows, long timestamp) {
+    for (Row row : rows) {
+      PendingAppend append = row.append();
+      StoreService.Appended reply = new StoreService.Appended(MessageIds.of(row.id), row.seq(), timestamp,
+          append.from, append.to, append.text, false);
       remember(append, reply);
       append.succeed(reply);
     }
   }
 
-  private void remember(PendingAppend append, StoreService.Appended reply) {
+  private static void remember(PendingAppend append, StoreService.Appended reply) {
     DedupKey key = append.dedupKey();
     if (key != null) {
-      recentAppends.put(key, reply);
+      append.lease.recentAppends.put(key, reply);
     }
   }
 
   /** The slow path after a unique violation: answers each append whose client id is already stored. */
-  private void answerStoredRetries(Connection connection, List<PendingAppend> appends) throws SQLException {
+  private static void answerStoredRetries(Connection connection, List<PendingAppend> appends) throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(SELECT_STORED)) {
       for (PendingAppend append : appends) {
         if (append.clientId == null) {
@@ -247,30 +344,28 @@ final class AppendWriter {
     }
   }
 
-  private static Set<String> undecidedRecipients(List<PendingAppend> appends) {
-    Set<String> recipients = new LinkedHashSet<>();
-    for (PendingAppend append : appends) {
-      if (!append.isDecided()) {
-        recipients.add(append.to);
-      }
-    }
-    return recipients;
-  }
-
-  /** Latest seq per recipient that has an account (from the cache, else the database); others are absent. */
-  private Map<String, Long> latestSeqsOf(Connection connection, Set<String> recipients) throws SQLException {
+  /**
+   * Latest seq per undecided append's recipient that has an account (from its shard's cache, else the
+   * database); recipients without account are absent.
+   */
+  private static Map<String, Long> latestSeqsOf(Connection connection, List<PendingAppend> appends)
+      throws SQLException {
     Map<String, Long> latest = new HashMap<>();
-    List<String> unknown = new ArrayList<>();
-    for (String recipient : recipients) {
-      Long cached = latestSeqs.get(recipient);
+    Set<String> unknown = new LinkedHashSet<>();
+    for (PendingAppend append : appends) {
+      if (append.isDecided() || latest.containsKey(append.to)) {
+        continue;
+      }
+      Long cached = append.lease.latestSeqs.get(append.to);
       if (cached != null) {
-        latest.put(recipient, cached);
+        latest.put(append.to, cached);
       } else {
-        unknown.add(recipient);
+        unknown.add(append.to);
       }
     }
-    for (int from = 0; from < unknown.size(); from += RECIPIENT_CHUNK) {
-      loadLatestSeqs(connection, unknown.subList(from, Math.min(unknown.size(), from + RECIPIENT_CHUNK)), latest);
+    List<String> toLoad = new ArrayList<>(unknown);
+    for (int from = 0; from < toLoad.size(); from += RECIPIENT_CHUNK) {
+      loadLatestSeqs(connection, toLoad.subList(from, Math.min(toLoad.size(), from + RECIPIENT_CHUNK)), latest);
     }
     return latest;
   }
@@ -296,10 +391,11 @@ final class AppendWriter {
     return lastTimestamp;
   }
 
-  private void forgetCounters(List<PendingAppend> appends) {
-    lastId = UNKNOWN;
+  /** After a failure whose outcome may be unknown (a commit cut off), the shards' counters are read again. */
+  private static void forgetCounters(List<PendingAppend> appends) {
     for (PendingAppend append : appends) {
-      latestSeqs.remove(append.to);
+      append.lease.lastId = ShardLease.UNKNOWN_ID;
+      append.lease.latestSeqs.remove(append.to);
     }
   }
 

@@ -30,21 +30,26 @@ public final class Database implements AutoCloseable {
   private static final String PG_REWRITE_BATCHES = "reWriteBatchedInserts";
   private static final String UNIQUE_VIOLATION = "23505";
   private static final String CONSTRAINT_VIOLATION_CLASS = "23";
-  /** The append writer's own connection, beside the pool size used by readers. */
-  private static final int WRITER_CONNECTIONS = 1;
+  /** The shard keeper's connection (leases), beside the readers' pool and one per append writer. */
+  private static final int KEEPER_CONNECTIONS = 1;
 
   private final HikariDataSource pool;
   private final boolean h2;
+  private final String name;
 
-  private Database(HikariDataSource pool, boolean h2) {
+  private Database(HikariDataSource pool, boolean h2, String name) {
     this.pool = pool;
     this.h2 = h2;
+    this.name = name;
   }
 
-  /** Opens the pool and runs pending Flyway migrations; fails with a message naming the database. */
-  public static Database open(PersistenceOptions options) {
-    String url = connectionUrl(options);
-    if (options.getJdbcUrl() == null) {
+  /**
+   * Opens a pool to {@code jdbcUrl} (one of the options' databases) and runs pending Flyway migrations; fails with
+   * a message naming the database.
+   */
+  public static Database open(PersistenceOptions options, String jdbcUrl) {
+    String url = connectionUrl(jdbcUrl);
+    if (options.getJdbcUrl() == null && jdbcUrl.equals(options.effectiveJdbcUrl())) {
       createDataDir(options.getDataDir());
     }
     HikariDataSource pool;
@@ -64,12 +69,12 @@ public final class Database implements AutoCloseable {
       throw new IllegalStateException("cannot migrate the database at " + redact(url) + ": " + e.getMessage(), e);
     }
     LOG.info("store database {} ready", redact(url));
-    return new Database(pool, url.startsWith(H2_PREFIX));
+    return new Database(pool, url.startsWith(H2_PREFIX), redact(jdbcUrl));
   }
 
   /** The URL connected to: the configured one plus the settings the store relies on, when absent. */
-  static String connectionUrl(PersistenceOptions options) {
-    String url = options.effectiveJdbcUrl();
+  static String connectionUrl(String configured) {
+    String url = configured;
     if (url.startsWith(H2_PREFIX)) {
       for (String setting : H2_SETTINGS) {
         String key = setting.substring(0, setting.indexOf('=') + 1);
@@ -91,7 +96,7 @@ public final class Database implements AutoCloseable {
     config.setJdbcUrl(url);
     config.setUsername(options.getDbUser());
     config.setPassword(options.getDbPassword());
-    config.setMaximumPoolSize(options.getPoolSize() + WRITER_CONNECTIONS);
+    config.setMaximumPoolSize(options.getPoolSize() + options.getWriters() + KEEPER_CONNECTIONS);
     config.setConnectionTimeout(options.getConnectTimeoutMillis());
     config.setValidationTimeout(options.getConnectTimeoutMillis());
     return config;
@@ -108,6 +113,11 @@ public final class Database implements AutoCloseable {
   /** Drops a password from a URL before it is logged. */
   private static String redact(String url) {
     return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  /** The database's URL without its password, for logs and the dashboard. */
+  public String name() {
+    return name;
   }
 
   /** Work done on one pooled connection. */

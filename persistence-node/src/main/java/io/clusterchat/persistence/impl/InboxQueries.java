@@ -7,7 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 
 /** Inbox reads (SYNC, HISTORY), the cursor, and ACK. Blocking: runs on worker threads. */
@@ -17,19 +17,20 @@ public final class InboxQueries {
   private static final String SELECT_LATEST = "SELECT MAX(seq) FROM messages WHERE recipient = ?";
   private static final String SELECT_INBOX = "SELECT seq, id, sender, ts_ms, body FROM messages"
       + " WHERE recipient = ? AND seq > ? ORDER BY seq LIMIT ?";
-  private static final String ONE_DIRECTION = "(SELECT id, sender, recipient, ts_ms, body FROM messages"
-      + " WHERE sender = ? AND recipient = ? ORDER BY id DESC LIMIT ?)";
-  private static final String SELECT_CONVERSATION = "SELECT id, sender, recipient, ts_ms, body FROM ("
-      + ONE_DIRECTION + " UNION ALL " + ONE_DIRECTION + ") conversation ORDER BY id DESC LIMIT ?";
-  private static final String SELECT_SELF_CONVERSATION = "SELECT id, sender, recipient, ts_ms, body FROM messages"
+  /** One direction of a conversation, newest first: within one recipient's shard, ids rise with commits. */
+  private static final String SELECT_ONE_DIRECTION = "SELECT id, sender, recipient, ts_ms, body FROM messages"
       + " WHERE sender = ? AND recipient = ? ORDER BY id DESC LIMIT ?";
+  /** Both directions merged, oldest first: by store time, then by id for messages of one millisecond. */
+  private static final Comparator<StoreService.HistoryItem> OLDEST_FIRST =
+      Comparator.comparingLong(StoreService.HistoryItem::ts).thenComparingLong(InboxQueries::rowIdOf);
   private static final String MOVE_CURSOR = "UPDATE cursors SET acked = ? WHERE address = ? AND acked < ?";
   private static final String INSERT_CURSOR = "INSERT INTO cursors (address, acked) VALUES (?, ?)";
 
-  private final Database database;
+  private final ShardDatabases databases;
 
-  public InboxQueries(Database database) {
-    this.database = database;
+  /** A user's inbox and cursor live in the database of its address's shard. */
+  public InboxQueries(ShardDatabases databases) {
+    this.databases = databases;
   }
 
   /**
@@ -39,7 +40,7 @@ public final class InboxQueries {
   public StoreService.InboxPage sync(StoreService.InboxSync request) throws SQLException {
     String user = RequestFields.address(request.user(), "user");
     int limit = RequestFields.limit(request.limit(), Limits.DEFAULT_SYNC_LIMIT, Limits.MAX_SYNC_LIMIT);
-    return database.withConnection(connection -> {
+    return databases.ofAddress(user).withConnection(connection -> {
       long acked = acked(connection, user);
       long after = RequestFields.nonNegative(request.after(), "after", acked);
       List<StoreService.InboxItem> items = inbox(connection, user, after, limit);
@@ -52,7 +53,7 @@ public final class InboxQueries {
   /** A user's cursor, both 0 for a user with nothing. */
   public StoreService.Cursor cursor(StoreService.InboxCursor request) throws SQLException {
     String user = RequestFields.address(request.user(), "user");
-    return database.withConnection(connection ->
+    return databases.ofAddress(user).withConnection(connection ->
         new StoreService.Cursor(acked(connection, user), latest(connection, user)));
   }
 
@@ -60,7 +61,7 @@ public final class InboxQueries {
   public StoreService.Acked ack(StoreService.InboxAck request) throws SQLException {
     String user = RequestFields.address(request.user(), "user");
     long seq = RequestFields.nonNegative(request.seq(), "seq", 0);
-    return database.withConnection(connection -> {
+    return databases.ofAddress(user).withConnection(connection -> {
       if (seq > latest(connection, user)) {
         throw StoreFailure.badRequest("seq beyond latest");
       }
@@ -69,41 +70,45 @@ public final class InboxQueries {
     });
   }
 
-  /** The last messages both ways, oldest first. */
+  /**
+   * The last messages both ways, oldest first. Each direction lives in its recipient's shard, perhaps in another
+   * database: the last {@code limit} of each are read and merged.
+   */
   public StoreService.HistoryPage history(StoreService.History request) throws SQLException {
     String user = RequestFields.address(request.user(), "user");
     String peer = RequestFields.address(request.peer(), "peer");
     int limit = RequestFields.limit(request.limit(), Limits.DEFAULT_HISTORY_LIMIT, Limits.MAX_HISTORY_LIMIT);
-    boolean self = user.equals(peer);
-    return database.withConnection(connection -> {
-      try (PreparedStatement select = connection.prepareStatement(
-          self ? SELECT_SELF_CONVERSATION : SELECT_CONVERSATION)) {
-        int selectIndex = 1;
-        select.setString(selectIndex++, user);
-        select.setString(selectIndex++, peer);
-        select.setInt(selectIndex++, limit);
-        if (!self) {
-          select.setString(selectIndex++, peer);
-          select.setString(selectIndex++, user);
-          select.setInt(selectIndex++, limit);
-          select.setInt(selectIndex++, limit);
+    List<StoreService.HistoryItem> items = new ArrayList<>(oneDirection(user, peer, limit));
+    if (!user.equals(peer)) {
+      items.addAll(oneDirection(peer, user, limit));
+    }
+    items.sort(OLDEST_FIRST);
+    return new StoreService.HistoryPage(List.copyOf(items.subList(Math.max(0, items.size() - limit),
+        items.size())));
+  }
+
+  private List<StoreService.HistoryItem> oneDirection(String sender, String recipient, int limit)
+      throws SQLException {
+    return databases.ofAddress(recipient).withConnection(connection -> {
+      List<StoreService.HistoryItem> items = new ArrayList<>();
+      try (PreparedStatement select = connection.prepareStatement(SELECT_ONE_DIRECTION)) {
+        int index = 1;
+        select.setString(index++, sender);
+        select.setString(index++, recipient);
+        select.setInt(index, limit);
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            items.add(new StoreService.HistoryItem(MessageIds.of(rows.getLong("id")), rows.getString("sender"),
+                rows.getString("recipient"), rows.getLong("ts_ms"), rows.getString("body")));
+          }
         }
-        return new StoreService.HistoryPage(newestFirstToOldestFirst(select));
       }
+      return items;
     });
   }
 
-  private static List<StoreService.HistoryItem> newestFirstToOldestFirst(PreparedStatement select)
-      throws SQLException {
-    List<StoreService.HistoryItem> items = new ArrayList<>();
-    try (ResultSet rows = select.executeQuery()) {
-      while (rows.next()) {
-        items.add(new StoreService.HistoryItem(MessageIds.of(rows.getLong("id")), rows.getString("sender"),
-            rows.getString("recipient"), rows.getLong("ts_ms"), rows.getString("body")));
-      }
-    }
-    Collections.reverse(items);
-    return items;
+  private static long rowIdOf(StoreService.HistoryItem item) {
+    return MessageIds.rowId(item.msg());
   }
 
   private static List<StoreService.InboxItem> inbox(Connection connection, String user, long after, int limit)

@@ -18,17 +18,22 @@ public final class PendingAppend {
   final String clientId;
   /** When the store took it ({@link System#nanoTime()}), for the append deadline. */
   final long receivedNanos = System.nanoTime();
+  /** The asker's deadline (wall-clock ms), or {@link Long#MAX_VALUE} for none. */
+  final long deadlineMillis;
   private final Promise<StoreService.Appended> promise = Promise.promise();
+  /** The lease of the shard it was admitted under. */
+  ShardLease lease;
 
   /** Set by the writer: either the reply or the failure. */
   private StoreService.Appended reply;
   private StoreFailure failure;
 
-  private PendingAppend(String from, String to, String text, String clientId) {
+  private PendingAppend(String from, String to, String text, String clientId, long deadlineMillis) {
     this.from = from;
     this.to = to;
     this.text = text;
     this.clientId = clientId;
+    this.deadlineMillis = deadlineMillis;
   }
 
   /** Checks an append; throws a 400 or 413 {@link StoreFailure} when bad. */
@@ -44,7 +49,16 @@ public final class PendingAppend {
     if (clientId != null && (clientId.isEmpty() || !Limits.isIdLength(clientId))) {
       throw StoreFailure.badRequest("bad clientId");
     }
-    return new PendingAppend(from, to, text, clientId);
+    Long deadline = request.deadline();
+    if (deadline != null && deadline < 0) {
+      throw StoreFailure.badRequest("deadline must not be negative");
+    }
+    return new PendingAppend(from, to, text, clientId, deadline == null ? Long.MAX_VALUE : deadline);
+  }
+
+  /** Whether it waited past the store's append deadline or its asker's own. */
+  boolean expired(long nowNanos, long appendDeadlineNanos) {
+    return nowNanos - receivedNanos > appendDeadlineNanos || System.currentTimeMillis() >= deadlineMillis;
   }
 
   /** The key retries are recognised by, or {@code null} when the client gave no id. */
@@ -83,8 +97,11 @@ public final class PendingAppend {
     failure = null;
   }
 
-  /** Answers the request; call on the verticle's context. */
+  /** Answers the request; call on the verticle's context, once. */
   void complete() {
+    if (lease != null) {
+      lease.answered();
+    }
     if (reply != null) {
       promise.complete(reply);
     } else {

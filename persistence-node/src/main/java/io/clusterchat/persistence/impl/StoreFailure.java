@@ -1,5 +1,6 @@
 package io.clusterchat.persistence.impl;
 
+import io.clusterchat.bus.StoreService;
 import io.clusterchat.protocol.ErrorCode;
 
 /**
@@ -9,11 +10,25 @@ import io.clusterchat.protocol.ErrorCode;
 public final class StoreFailure extends RuntimeException {
 
   private final ErrorCode code;
+  private final int failureCode;
 
   public StoreFailure(ErrorCode code, String reason) {
+    this(code, code.code(), reason);
+  }
+
+  private StoreFailure(ErrorCode code, int failureCode, String reason) {
     // No stack trace: these are answers to clients, not bugs.
     super(reason, null, false, false);
     this.code = code;
+    this.failureCode = failureCode;
+  }
+
+  /**
+   * An append for a shard this node does not own (any more): nothing stored; the router finds the owner and sends
+   * it again ({@link StoreService#MOVED}). A client never sees it; should it get through, it reads as 503.
+   */
+  public static StoreFailure moved(int shard) {
+    return new StoreFailure(ErrorCode.UNAVAILABLE, StoreService.MOVED, "shard " + shard + " is not owned here");
   }
 
   public static StoreFailure badRequest(String reason) {
@@ -37,6 +52,6 @@ public final class StoreFailure extends RuntimeException {
   }
 
   public int failureCode() {
-    return code.code();
+    return failureCode;
   }
 }

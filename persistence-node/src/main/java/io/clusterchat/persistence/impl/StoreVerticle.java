@@ -3,22 +3,33 @@ package io.clusterchat.persistence.impl;
 import io.clusterchat.bus.BusContractException;
 import io.clusterchat.bus.BusMessages;
 import io.clusterchat.persistence.PersistenceOptions;
+import io.clusterchat.protocol.ErrorCode;
+import io.clusterchat.bus.StoreRouter;
 import io.clusterchat.bus.StoreService;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves every {@link StoreService} address. Requests are parsed on the event loop; database work runs on a
- * worker pool (reads, ACKs, accounts) or on the append writer (group commit), never on the event loop. Failures
+ * worker pool (reads, ACKs, accounts) or on the append writers (group commit), never on the event loop. Failures
  * carry the protocol error code.
+ *
+ * <p>Appends: this node takes, on its own append address, those of the shards whose lease its {@link ShardKeeper}
+ * holds, each on the writer of its database and shard ({@code shard % writers}); any other is {@code MOVED}. The
+ * shared {@link StoreService#MESSAGE_APPEND} address is forwarded to the owner by a {@link StoreRouter}.
  */
 public class StoreVerticle extends VerticleBase {
 
@@ -26,13 +37,22 @@ public class StoreVerticle extends VerticleBase {
   private static final String WORKER_POOL = "clusterchat-store-db";
 
   private final PersistenceOptions options;
-  private final Database database;
+  private final ShardDatabases databases;
+  private final StorePeers peers;
   private WorkerExecutor workers;
-  private AppendBatcher appends;
+  private final Map<Database, List<AppendBatcher>> writers = new HashMap<>();
+  private ShardKeeper keeper;
+  private StoreRouter router;
 
-  public StoreVerticle(PersistenceOptions options, Database database) {
+  public StoreVerticle(PersistenceOptions options, ShardDatabases databases, StorePeers peers) {
     this.options = options;
-    this.database = database;
+    this.databases = databases;
+    this.peers = peers;
+  }
+
+  /** The keeper of this node's shards (for the node's metrics and tests). */
+  public ShardKeeper keeper() {
+    return keeper;
   }
 
   /** A store request answered from a worker thread. */
@@ -45,10 +65,20 @@ public class StoreVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     workers = vertx.createSharedWorkerExecutor(WORKER_POOL, options.getPoolSize());
-    appends = new AppendBatcher(database, options, context);
-    appends.start();
-    AccountQueries accounts = new AccountQueries(database);
-    InboxQueries inboxes = new InboxQueries(database);
+    for (Database database : databases.databases()) {
+      List<AppendBatcher> lanes = new ArrayList<>();
+      for (int lane = 0; lane < options.getWriters(); lane++) {
+        AppendBatcher writer = new AppendBatcher(database, options, context, peers.self(),
+            writers.size() + "-" + lane);
+        writer.start();
+        lanes.add(writer);
+      }
+      writers.put(database, lanes);
+    }
+    keeper = new ShardKeeper(vertx, databases, peers, lease -> { });
+    router = new StoreRouter(vertx);
+    AccountQueries accounts = new AccountQueries(databases);
+    InboxQueries inboxes = new InboxQueries(databases);
     return Future.all(List.of(
         serve(StoreService.ACCOUNT_CREATE, json -> AccountQueries.Create.of(
             StoreService.AccountCreate.fromJson(json)), accounts::create,
@@ -66,15 +96,24 @@ public class StoreVerticle extends VerticleBase {
             StoreService.Cursor::toJson),
         serve(StoreService.HISTORY, StoreService.History::fromJson, inboxes::history,
             StoreService.HistoryPage::toJson),
-        vertx.eventBus().consumer(StoreService.MESSAGE_APPEND, this::append).completion()));
+        vertx.eventBus().consumer(StoreService.appendAddressOf(peers.self()), this::append).completion(),
+        vertx.eventBus().consumer(StoreService.MESSAGE_APPEND, this::forward).completion(),
+        vertx.eventBus().consumer(StoreService.OWNERS, message -> message.reply(keeper.owners().toJson()))
+            .completion()))
+        .compose(ready -> keeper.start());
   }
 
   @Override
   public Future<?> stop() {
     return vertx.executeBlocking(() -> {
-      appends.stop();
+      for (List<AppendBatcher> lanes : writers.values()) {
+        for (AppendBatcher writer : lanes) {
+          writer.stop();
+        }
+      }
+      keeper.close();
       return null;
-    }).eventually(() -> workers.close());
+    }).eventually(() -> router.close()).eventually(() -> workers.close());
   }
 
   private <Q, R> Future<Void> serve(String address, Function<JsonObject, Q> decode, BlockingQuery<Q, R> query,
@@ -88,6 +127,7 @@ public class StoreVerticle extends VerticleBase {
     }).completion();
   }
 
+  /** An append for a shard this node should own: written by the shard's writer, or {@code MOVED}. */
   private void append(Message<Object> message) {
     StoreService.Append request = requestOf(message, StoreService.Append::fromJson);
     if (request == null) {
@@ -100,7 +140,41 @@ public class StoreVerticle extends VerticleBase {
       fail(message, e);
       return;
     }
-    appends.submit(append).map(StoreService.Appended::toJson).onComplete(result -> reply(message, result));
+    int shard = databases.shardOf(append.to);
+    ShardLease lease = keeper.lease(shard);
+    if (lease == null || !lease.admit()) {
+      fail(message, StoreFailure.moved(shard));
+      return;
+    }
+    append.lease = lease;
+    List<AppendBatcher> lanes = writers.get(lease.database);
+    lanes.get(shard % lanes.size()).submit(append).map(StoreService.Appended::toJson)
+        .onComplete(result -> reply(message, result));
+  }
+
+  /** An append sent to any node: checked here, stored by its shard's owner (perhaps this node). */
+  private void forward(Message<Object> message) {
+    StoreService.Append request = requestOf(message, StoreService.Append::fromJson);
+    if (request == null) {
+      return;
+    }
+    try {
+      PendingAppend.of(request);
+    } catch (StoreFailure e) {
+      fail(message, e);
+      return;
+    }
+    router.append(request, options.getAppendDeadlineMillis()).onComplete(result -> {
+      if (result.succeeded()) {
+        message.reply(result.result());
+      } else if (result.cause() instanceof ReplyException failure
+          && failure.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        message.fail(failure.failureCode() == StoreService.MOVED ? ErrorCode.UNAVAILABLE.code()
+            : failure.failureCode(), failure.getMessage());
+      } else {
+        fail(message, StoreFailure.unavailable("no store node took the append in time"));
+      }
+    });
   }
 
   /** The request's record, or {@code null} after failing the message when it is not of its contract's shape. */

@@ -46,13 +46,22 @@ class AppendBatcherTest {
   void appendsPastTheDeadlineFail503AndAreNotWritten() throws Exception {
     PersistenceOptions options = new PersistenceOptions().setDataDir(dataDir.toString())
         .setAppendDeadlineMillis(DEADLINE_MILLIS);
-    database = Database.open(options);
-    batcher = new AppendBatcher(database, options, vertx.getOrCreateContext());
+    // The asker's deadline counts too: an append whose gateway gave up is never written, however young.
+    database = Database.open(options, options.effectiveJdbcUrl());
+    batcher = new AppendBatcher(database, options, vertx.getOrCreateContext(), "member", "test");
+    ShardLease lease = new ShardLease(0, 1, database, 1, 0);
     // Queued while the writer is not running yet: by the time it starts, all are past their deadline.
     List<Future<StoreService.Appended>> appends = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      appends.add(batcher.submit(PendingAppend.of(new StoreService.Append("alice@bj", "bob@sh", "late " + i, null))));
+      PendingAppend append = PendingAppend.of(new StoreService.Append("alice@bj", "bob@sh", "late " + i, null));
+      append.lease = lease;
+      appends.add(batcher.submit(append));
     }
+    // Past the asker's own wall-clock deadline, though well within the store's.
+    PendingAppend askerGaveUp = PendingAppend.of(new StoreService.Append("alice@bj", "bob@sh", "given up", null,
+        System.currentTimeMillis() + DEADLINE_MILLIS / 2));
+    askerGaveUp.lease = lease;
+    appends.add(batcher.submit(askerGaveUp));
     Thread.sleep(2 * DEADLINE_MILLIS);
     batcher.start();
 

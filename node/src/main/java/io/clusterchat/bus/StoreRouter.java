@@ -1,0 +1,248 @@
+package io.clusterchat.bus;
+
+import io.clusterchat.protocol.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends appends to the persistence-node that owns the recipient's shard, and again to the next owner when a shard
+ * moves. The owner table comes from {@link StoreService#OWNERS} (asked when a shard's owner is unknown or turned
+ * an append away) and from the {@link StoreService#OWNER_CHANGED} broadcasts; an entry is replaced only by one of
+ * the same or a higher lease epoch.
+ *
+ * <p>An append is sent again only when it was certainly not stored: no node had the owner's address any more, the
+ * node answered {@link StoreService#MOVED}, or nobody owned the shard; or, for an append with a client id (which
+ * the store deduplicates), when its owner left the cluster while it was in flight. Everything else fails with the
+ * failure the send met, and an append still unplaced when its time is up fails 503: nothing was stored.
+ */
+public final class StoreRouter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StoreRouter.class);
+  /** Pause before sending again after the shard's owner was unknown or turned the append away. */
+  private static final long RETRY_MILLIS = 50;
+  /** Pause before sending an in-flight append again after its owner left: the new owner needs a moment. */
+  private static final long RESEND_AFTER_LOSS_MILLIS = 300;
+  private static final long OWNERS_TIMEOUT_MILLIS = 2_000;
+
+  private final Vertx vertx;
+  private final MessageConsumer<Object> changes;
+  private final Set<Attempt> inFlight = ConcurrentHashMap.newKeySet();
+  /** The owner table: shard count (0 while unknown), owner member id and lease epoch per shard. */
+  private int shards;
+  private String[] owners = new String[0];
+  private long[] epochs = new long[0];
+  private Future<Void> refreshing;
+
+  public StoreRouter(Vertx vertx) {
+    this.vertx = vertx;
+    this.changes = vertx.eventBus().consumer(StoreService.OWNER_CHANGED, this::ownerChanged);
+  }
+
+  /** Stops listening to owner changes. */
+  public Future<Void> close() {
+    return changes.unregister();
+  }
+
+  /**
+   * Stores {@code append} in its shard: the reply is the {@link StoreService.Appended} JSON, or a failure as the
+   * owner sent it; 503 when no owner took it within {@code timeoutMillis}.
+   */
+  public Future<JsonObject> append(StoreService.Append append, long timeoutMillis) {
+    Attempt attempt = new Attempt(append, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+    inFlight.add(attempt);
+    attempt.next();
+    return attempt.answer.future().onComplete(done -> inFlight.remove(attempt));
+  }
+
+  /**
+   * A cluster member left: shards it owned are forgotten, and appends with a client id that were in flight to it
+   * are sent again, to the next owner, after a moment (the others take over its shards within seconds).
+   */
+  public void memberLeft(String memberId) {
+    synchronized (this) {
+      for (int shard = 0; shard < owners.length; shard++) {
+        if (memberId.equals(owners[shard])) {
+          owners[shard] = null;
+        }
+      }
+    }
+    for (Attempt attempt : inFlight) {
+      if (attempt.append.clientId() != null && memberId.equals(attempt.sentTo())) {
+        vertx.setTimer(RESEND_AFTER_LOSS_MILLIS, id -> attempt.next());
+      }
+    }
+  }
+
+  /** The shard count as last heard, 0 while unknown. */
+  public synchronized int shards() {
+    return shards;
+  }
+
+  private void ownerChanged(Message<Object> message) {
+    try {
+      apply(StoreService.OwnerChanged.fromJson(BusMessages.body(message)));
+    } catch (BusContractException e) {
+      LOG.warn("ignored a bad {} message: {}", StoreService.OWNER_CHANGED, e.getMessage());
+    }
+  }
+
+  private synchronized void apply(StoreService.OwnerChanged change) {
+    int shard = change.shard();
+    if (shard >= 0 && shard < owners.length && change.epoch() >= epochs[shard]) {
+      owners[shard] = change.owner();
+      epochs[shard] = change.epoch();
+    }
+  }
+
+  private synchronized void apply(StoreService.Owners table) {
+    if (table.shards() != shards) {
+      shards = table.shards();
+      owners = new String[shards];
+      epochs = new long[shards];
+      Arrays.fill(epochs, -1);
+    }
+    table.owners().forEach(this::apply);
+  }
+
+  private synchronized void forget(int shard, String owner) {
+    if (shard < owners.length && owner.equals(owners[shard])) {
+      owners[shard] = null;
+    }
+  }
+
+  /** The owner of {@code address}'s shard, asking the store when unknown; null while the shard has none. */
+  private Future<Route> route(String address) {
+    Route known = knownRoute(address);
+    if (known != null && known.owner() != null) {
+      return Future.succeededFuture(known);
+    }
+    return refresh().map(v -> knownRoute(address));
+  }
+
+  private synchronized Route knownRoute(String address) {
+    if (shards == 0) {
+      return null;
+    }
+    int shard = StoreService.shardOf(address, shards);
+    return new Route(shard, owners[shard]);
+  }
+
+  /** Asks any persistence-node for the owner table; concurrent callers share one request. */
+  private synchronized Future<Void> refresh() {
+    if (refreshing == null) {
+      refreshing = vertx.eventBus().<Object>request(StoreService.OWNERS, new JsonObject(),
+              new DeliveryOptions().setSendTimeout(OWNERS_TIMEOUT_MILLIS))
+          .map(reply -> {
+            apply(StoreService.Owners.fromJson(BusMessages.body(reply)));
+            return (Void) null;
+          })
+          .onComplete(done -> {
+            synchronized (this) {
+              refreshing = null;
+            }
+          });
+    }
+    return refreshing;
+  }
+
+  /** A shard and its owner's member id (null: none now). */
+  private record Route(int shard, String owner) {
+  }
+
+  /** One append on its way to its shard's owner, through moves and losses, until its time is up. */
+  private final class Attempt {
+    private final StoreService.Append append;
+    private final JsonObject body;
+    private final long deadlineNanos;
+    private final Promise<JsonObject> answer = Promise.promise();
+    private Throwable lastFailure;
+    private String sentTo;
+    private int sends;
+
+    Attempt(StoreService.Append append, long deadlineNanos) {
+      this.append = append;
+      this.body = append.toJson();
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    synchronized String sentTo() {
+      return sentTo;
+    }
+
+    void next() {
+      if (answer.future().isComplete()) {
+        return;
+      }
+      long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+      if (leftMillis <= 0) {
+        answer.tryFail(lastFailure != null && !movable(lastFailure) ? lastFailure
+            : new ReplyException(ReplyFailure.RECIPIENT_FAILURE, ErrorCode.UNAVAILABLE.code(),
+            "no store node owns the shard"));
+        return;
+      }
+      route(append.to()).onComplete(routed -> {
+        if (routed.failed() || routed.result() == null || routed.result().owner() == null) {
+          lastFailure = routed.failed() ? routed.cause() : null;
+          later();
+          return;
+        }
+        send(routed.result(), leftMillis);
+      });
+    }
+
+    private void send(Route route, long leftMillis) {
+      int number;
+      synchronized (this) {
+        sentTo = route.owner();
+        number = ++sends;
+      }
+      vertx.eventBus().<Object>request(StoreService.appendAddressOf(route.owner()), body,
+              new DeliveryOptions().setSendTimeout(leftMillis))
+          .onComplete(result -> {
+            if (result.succeeded()) {
+              answer.tryComplete(BusMessages.body(result.result()));
+              return;
+            }
+            Throwable failure = result.cause();
+            if (movable(failure)) {
+              forget(route.shard(), route.owner());
+              lastFailure = failure;
+              later();
+            } else if (latest(number)) {
+              // An earlier send's timeout is not the answer while a later send (after a loss) still runs.
+              answer.tryFail(failure);
+            }
+          });
+    }
+
+    private synchronized boolean latest(int number) {
+      return number == sends;
+    }
+
+    private void later() {
+      vertx.setTimer(RETRY_MILLIS, id -> next());
+    }
+  }
+
+  /** Whether a failure proves the append was not stored and another node may take it. */
+  private static boolean movable(Throwable failure) {
+    if (failure instanceof ReplyException reply) {
+      return reply.failureType() == ReplyFailure.NO_HANDLERS
+          || reply.failureType() == ReplyFailure.RECIPIENT_FAILURE && reply.failureCode() == StoreService.MOVED;
+    }
+    return false;
+  }
+}
