@@ -96,8 +96,9 @@ class K8sManifestsTest {
     assertThat(BY_KIND_NAME).containsKeys("Deployment/auth-node", "Deployment/persistence-node",
         "Deployment/gateway-bj");
     Map<String, Object> persistence = map(BY_KIND_NAME.get("Deployment/persistence-node").get("spec"));
-    assertThat(persistence.get("replicas")).isEqualTo(1);
-    assertThat(map(persistence.get("strategy")).get("type")).isEqualTo("Recreate");
+    // Two writers share the shards; an update replaces one at a time (the other takes its shards meanwhile).
+    assertThat(persistence.get("replicas")).isEqualTo(2);
+    assertThat(map(persistence.get("strategy")).get("type")).isEqualTo("RollingUpdate");
 
     Map<String, Object> budget = BY_KIND_NAME.get("PodDisruptionBudget/clusterchat-data-members");
     Map<String, Object> budgetSelector = map(map(map(budget.get("spec")).get("selector")).get("matchLabels"));

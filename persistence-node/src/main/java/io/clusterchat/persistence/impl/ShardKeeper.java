@@ -74,6 +74,7 @@ public final class ShardKeeper implements AutoCloseable {
   private long lastRenewNanos;
   private long lastReportNanos;
   private long isolatedSinceNanos = -1;
+  private long lastTickNanos;
   private final Map<Database, Boolean> failing = new HashMap<>();
 
   /** A lease row as read, and when this node first saw it in this state. */
@@ -163,6 +164,13 @@ public final class ShardKeeper implements AutoCloseable {
 
   private void tick() {
     long now = System.nanoTime();
+    if (lastTickNanos != 0 && now - lastTickNanos > TimeUnit.MILLISECONDS.toNanos(GONE_EXPIRY_MILLIS)) {
+      // This node was paused (a freeze, a long GC): what it saw before says nothing about who is alive now.
+      LOG.warn("the shard keeper was held up for {} ms: it watches every lease afresh",
+          TimeUnit.NANOSECONDS.toMillis(now - lastTickNanos));
+      observed.clear();
+    }
+    lastTickNanos = now;
     boolean isolated = isolated(now);
     boolean renew = now - lastRenewNanos >= TimeUnit.MILLISECONDS.toNanos(RENEW_MILLIS);
     if (renew) {
@@ -173,10 +181,14 @@ public final class ShardKeeper implements AutoCloseable {
         if (renew) {
           renew(database);
         }
-        act(database, read(database, now), now, isolated);
         if (failing.remove(database) != null) {
+          // Nobody could beat while the database was away: its leases are watched afresh, not all expired.
           LOG.info("shard leases of {} readable again", database.name());
+          for (int shard : databases.shardsOf(database)) {
+            observed.remove(shard);
+          }
         }
+        act(database, read(database, now), now, isolated);
       } catch (SQLException e) {
         if (failing.put(database, Boolean.TRUE) == null) {
           LOG.warn("cannot keep the shard leases of {}: {}", database.name(), e.getMessage());
@@ -255,7 +267,8 @@ public final class ShardKeeper implements AutoCloseable {
   }
 
   private void act(Database database, Map<Integer, Observed> rows, long now, boolean isolated) {
-    List<String> candidates = isolated ? List.of() : candidates(now);
+    // Without a data member there is no event bus: take nothing (and hand everything on once cut off for long).
+    List<String> candidates = isolated || !peers.seesDataMember() ? List.of() : candidates(now);
     for (Map.Entry<Integer, Observed> entry : rows.entrySet()) {
       int shard = entry.getKey();
       Observed row = entry.getValue();
