@@ -58,9 +58,11 @@ public final class AppendBatcher {
   public Future<StoreService.Appended> submit(PendingAppend append) {
     if (!running) {
       // Nothing stored: the router sends it to the shard's next owner.
+      append.refused();
       return Future.failedFuture(StoreFailure.moved(append.lease.shard));
     }
     if (!queue.offer(append)) {
+      append.refused();
       return Future.failedFuture(StoreFailure.unavailable("store overloaded"));
     }
     return append.future();

@@ -97,6 +97,13 @@ public final class PendingAppend {
     failure = null;
   }
 
+  /** Turned away before it was queued: its lease no longer waits for it. */
+  void refused() {
+    if (lease != null) {
+      lease.answered();
+    }
+  }
+
   /** Answers the request; call on the verticle's context, once. */
   void complete() {
     if (lease != null) {

@@ -80,4 +80,22 @@ class AppendBatcherTest {
     });
     assertThat(stored).isZero();
   }
+
+  @Test
+  void anAppendTurnedAwayByAFullQueueDoesNotHoldUpItsShardsHandOver() throws Exception {
+    PersistenceOptions options = new PersistenceOptions().setDataDir(dataDir.toString()).setMaxPendingAppends(1);
+    database = Database.open(options, options.effectiveJdbcUrl());
+    batcher = new AppendBatcher(database, options, vertx.getOrCreateContext(), "member", "test");
+    ShardLease lease = new ShardLease(0, 1, database, 1, 0);
+    List<Future<StoreService.Appended>> appends = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      PendingAppend append = PendingAppend.of(new StoreService.Append("alice@bj", "bob@sh", "m" + i, null));
+      assertThat(lease.admit()).isTrue();
+      append.lease = lease;
+      appends.add(batcher.submit(append));
+    }
+    assertThat(appends.get(1).failed()).isTrue();
+    // Only the queued one is still waited for: a hand-over of the shard waits for it alone.
+    assertThat(lease.pending()).isEqualTo(1);
+  }
 }
