@@ -29,7 +29,8 @@ usage: $(basename "$0") COMMAND DIR [ARGS]
                                       wait until the standby is 'sync'; prints the JDBC URL to use
   kill-primary DIR                    kill -9 the current primary's postmaster
   failover DIR                        promote the standby (it then accepts writes alone); prints elapsed ms
-  rejoin DIR                          rebuild the stopped old primary as the new primary's synchronous standby
+  rejoin DIR                          rebuild the node that is down (the old primary, or a lost standby) as the
+                                      primary's synchronous standby, by a fresh base backup
   status DIR                          each node's port, pid, role, and the primary's replication state
   down DIR [--purge]                  stop both nodes; --purge also removes what 'up' created in DIR
 
