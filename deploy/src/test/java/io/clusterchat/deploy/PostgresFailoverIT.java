@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Test;
  * it is acknowledged; the primary is killed with {@code kill -9} mid-stream and the standby promoted by
  * {@code pg-ha.sh failover}. Every acknowledged message must then be in the recipient's inbox exactly once, with
  * gap-free seqs: synchronous commit lost none, and the client ids kept the retries of ambiguous commits single.
+ * Then {@code pg-ha.sh rejoin} rebuilds the old primary as the new standby, and the same is done the other way.
  *
  * <p>Needs root (the script runs PostgreSQL as {@code postgres} through runuser) and PostgreSQL's binaries
  * ({@code PG_BIN}, default {@code /usr/lib/postgresql/15/bin}); skipped, saying why, without them, except with
@@ -113,7 +114,7 @@ class PostgresFailoverIT {
   }
 
   @Test
-  void noAcknowledgedMessageIsLostAcrossThePrimarysKill() throws Exception {
+  void noAcknowledgedMessageIsLostAcrossTwoKillsOfThePrimary() throws Exception {
     String alice = createAccount("alice");
     String bob = createAccount("bob");
     List<Thread> senders = new ArrayList<>();
@@ -124,33 +125,47 @@ class PostgresFailoverIT {
       sender.start();
       senders.add(sender);
     }
-    waitFor("acks before the kill", () -> acks.size() >= ACKS_BEFORE_KILL);
+    waitFor("acks before the first kill", () -> acks.size() >= ACKS_BEFORE_KILL);
+    killAndFailOver("standby");
 
-    script("kill-primary", dir.toString());
-    // Just after the kill (the script's exit takes a few ms): an attempt started from here on met no primary.
-    long kill = System.nanoTime();
-    Thread.sleep(OUTAGE_MILLIS);
-    long failoverStart = System.nanoTime();
-    List<String> failover = script("failover", dir.toString());
-    long promoted = System.nanoTime();
-    int acksAtKill = acks.size();
-    waitFor("acks after the failover", () -> acksStartedAfter(kill) >= ACKS_AFTER_FAILOVER);
+    script("rejoin", dir.toString());
+    int acksAtRejoin = acks.size();
+    waitFor("acks after the rejoin", () -> acks.size() >= acksAtRejoin + ACKS_BEFORE_KILL);
+    killAndFailOver("primary");
+
     stop.set(true);
     for (Thread sender : senders) {
       sender.join(TimeUnit.SECONDS.toMillis(AWAIT_SECONDS));
     }
     assertThat(senderFailures).isEmpty();
+    System.out.printf("pg-ha: %d acks, %d retried attempts, %d answered as duplicates%n", acks.size(),
+        retries.get(), acks.stream().filter(Ack::duplicate).count());
+    assertEveryAckStoredOnceGapFree(syncAll(bob));
+  }
 
+  /**
+   * Kills the primary under the senders' appends, leaves it dead {@value #OUTAGE_MILLIS} ms, promotes the standby
+   * ({@code promoted}) and waits for appends acknowledged by it; prints how long each step took.
+   */
+  private void killAndFailOver(String promoted) throws Exception {
+    script("kill-primary", dir.toString());
+    // Just after the kill (the script's exit takes a few ms): an attempt started from here on met no primary.
+    long kill = System.nanoTime();
+    int acksAtKill = acks.size();
+    Thread.sleep(OUTAGE_MILLIS);
+    long failoverStart = System.nanoTime();
+    List<String> failover = script("failover", dir.toString());
+    long failoverEnd = System.nanoTime();
+    assertThat(failover.get(failover.size() - 1)).startsWith("promoted " + promoted + " ");
+    waitFor("acks after the failover", () -> acksStartedAfter(kill) >= ACKS_AFTER_FAILOVER);
     long firstAfterKill = acks.stream().filter(ack -> ack.attemptStart() >= kill).mapToLong(Ack::acked).min()
         .orElseThrow();
-    System.out.printf("pg-ha failover: kill -9 of the primary, %d ms outage, failover script %d ms (%s);"
-            + " first acknowledged append %d ms after the kill, %d ms after the failover script returned;"
-            + " %d acks before the kill, %d in all, %d retried attempts, %d answered as duplicates%n",
-        OUTAGE_MILLIS, (promoted - failoverStart) / NANOS_PER_MILLI, failover.get(failover.size() - 1),
-        (firstAfterKill - kill) / NANOS_PER_MILLI, (firstAfterKill - promoted) / NANOS_PER_MILLI, acksAtKill,
-        acks.size(), retries.get(), acks.stream().filter(Ack::duplicate).count());
-
-    assertEveryAckStoredOnceGapFree(syncAll(bob));
+    System.out.printf("pg-ha failover to %s: kill -9 of the primary after %d acks, %d ms outage, failover script"
+            + " %d ms (%s); first acknowledged append %d ms after the kill, %d ms after the failover script"
+            + " returned%n",
+        promoted, acksAtKill, OUTAGE_MILLIS, (failoverEnd - failoverStart) / NANOS_PER_MILLI,
+        failover.get(failover.size() - 1), (firstAfterKill - kill) / NANOS_PER_MILLI,
+        (firstAfterKill - failoverEnd) / NANOS_PER_MILLI);
   }
 
   private void assertEveryAckStoredOnceGapFree(List<JsonObject> items) {
@@ -285,9 +300,13 @@ class PostgresFailoverIT {
     }
   }
 
-  private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
+  /** Waits for {@code condition}; fails at once when a sender gave up. */
+  private void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_SECONDS);
     while (!condition.getAsBoolean()) {
+      if (!senderFailures.isEmpty()) {
+        throw new AssertionError("a sender gave up waiting for " + what, senderFailures.peek());
+      }
       if (System.nanoTime() > deadline) {
         throw new AssertionError("no " + what + " within " + AWAIT_SECONDS + " s");
       }
