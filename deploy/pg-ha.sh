@@ -19,6 +19,7 @@ PG_USER=${PG_USER:-postgres}
 DATABASE=clusterchat
 NODES=(primary standby)
 WAIT_SECONDS=${PG_HA_WAIT_SECONDS:-60}
+PROMOTE_RESEND_POLLS=20
 
 usage() {
   cat <<EOF
@@ -185,6 +186,21 @@ cmd_kill_primary() {
   echo "killed $primary (postmaster $pid)"
 }
 
+# Promotes a standby and waits until it has left recovery. The request is sent again every second: seen here, a
+# promote request that came while the standby was restarting its WAL receiver was noticed only at the startup
+# process's next 5 s timeout.
+promote() {
+  local dir=$1 node=$2 deadline=$((SECONDS + WAIT_SECONDS)) polls=0
+  as_pg "$PG_BIN/pg_ctl" -D "$dir/$node" -W promote >/dev/null
+  until [[ $(sql "$dir" "$node" "SELECT pg_is_in_recovery()" 2>/dev/null || true) == f ]]; do
+    ((SECONDS < deadline)) || die "$node is still in recovery after ${WAIT_SECONDS}s; see $dir/$node.log"
+    sleep 0.05
+    if ((++polls % PROMOTE_RESEND_POLLS == 0)); then
+      as_pg "$PG_BIN/pg_ctl" -D "$dir/$node" -W promote >/dev/null 2>&1 || true
+    fi
+  done
+}
+
 cmd_failover() {
   local dir=$1 standby="" node start
   for node in "${NODES[@]}"; do
@@ -199,10 +215,11 @@ cmd_failover() {
     die "$old still runs: stop or kill it first (two primaries would diverge)"
   fi
   start=$(now_ms)
-  # Alone from now on: a commit must not wait for a synchronous standby that is gone.
+  promote "$dir" "$standby"
+  # Alone from now on: a commit must not wait for a synchronous standby that is gone. Set after the promotion (a
+  # reload just before it restarts the WAL receiver: see promote); commits made in between wait for this reload.
   sql "$dir" "$standby" "ALTER SYSTEM SET synchronous_standby_names = ''" >/dev/null
   sql "$dir" "$standby" "SELECT pg_reload_conf()" >/dev/null
-  as_pg "$PG_BIN/pg_ctl" -D "$dir/$standby" -w -t "$WAIT_SECONDS" promote >/dev/null
   local deadline=$((SECONDS + WAIT_SECONDS))
   # Accepting writes: a transaction id can be assigned only outside recovery.
   until sql "$dir" "$standby" "SELECT pg_current_xact_id()" >/dev/null 2>&1; do
