@@ -41,6 +41,8 @@ class ShardHandOverTest {
   private static final int RECIPIENTS = 16;
   private static final long APPEND_TIMEOUT_MILLIS = 5_000;
   private static final int ATTEMPTS = 10;
+  /** Appends slower than this are logged with their time, to be read beside the keepers' log lines. */
+  private static final long SLOW_MILLIS = 300;
 
   @TempDir
   Path dataDir;
@@ -183,7 +185,12 @@ class ShardHandOverTest {
         if (appendWithRetries(recipient, i)) {
           ackedTexts.computeIfAbsent(recipient, key -> new ArrayList<>()).add(i);
           acks.incrementAndGet();
-          longestNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
+          long took = System.nanoTime() - start;
+          longestNanos.accumulateAndGet(took, Math::max);
+          if (took > TimeUnit.MILLISECONDS.toNanos(SLOW_MILLIS)) {
+            System.out.printf("%s append %d to %s took %d ms%n", java.time.LocalTime.now(), i, recipient,
+                TimeUnit.NANOSECONDS.toMillis(took));
+          }
         } else {
           failed.add(i);
         }

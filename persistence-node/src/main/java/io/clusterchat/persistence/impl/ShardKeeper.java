@@ -224,25 +224,43 @@ public final class ShardKeeper implements AutoCloseable {
     return isolated;
   }
 
-  /** Raises the beat of every lease held in {@code database}; a lease whose row says otherwise is lost. */
+  /**
+   * Raises the beat of every lease held in {@code database}, in one transaction (one commit, which a synchronous
+   * standby must also flush, per database and round) and in shard order, the order writers fence in, so the two
+   * never wait for each other's rows in a cycle. A lease whose row says otherwise is lost.
+   */
   private void renew(Database database) throws SQLException {
-    database.withConnection(connection -> {
+    List<ShardLease> leases = new ArrayList<>();
+    for (ShardLease lease : held.values()) {
+      if (lease.database == database && !lease.lost()) {
+        leases.add(lease);
+      }
+    }
+    if (leases.isEmpty()) {
+      return;
+    }
+    leases.sort((a, b) -> Integer.compare(a.shard, b.shard));
+    List<ShardLease> gone = database.withConnection(connection -> {
+      List<ShardLease> missing = new ArrayList<>();
+      connection.setAutoCommit(false);
       try (PreparedStatement update = connection.prepareStatement(RENEW)) {
-        for (ShardLease lease : held.values()) {
-          if (lease.database != database || lease.lost()) {
-            continue;
-          }
+        for (ShardLease lease : leases) {
           int index = 1;
           update.setInt(index++, lease.shard);
           update.setLong(index++, lease.epoch);
           update.setString(index, peers.self());
           if (update.executeUpdate() == 0) {
-            lost(lease, "its lease row names another owner or epoch");
+            missing.add(lease);
           }
         }
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        Database.rollbackQuietly(connection);
+        throw e;
       }
-      return null;
+      return missing;
     });
+    gone.forEach(lease -> lost(lease, "its lease row names another owner or epoch"));
   }
 
   private Map<Integer, Observed> read(Database database, long now) throws SQLException {
