@@ -12,9 +12,9 @@ import io.vertx.core.Future;
 
 /**
  * A coordinator node's verticles: the gateway registry ({@link GatewayRegistryVerticle}), the store's shard map
- * for the dashboard ({@link StoreShardsVerticle}), its part among the
- * coordinators ({@link CoordinatorBusVerticle}: drains run on the leading one) and the HTTP API. Any number of
- * coordinators may run; each answers dispatch and the admin API.
+ * for the dashboard ({@link StoreShardsVerticle}), its part among the coordinators ({@link CoordinatorBusVerticle}:
+ * drains run on the leading one) and the HTTP API. Any number of coordinators may run; each answers dispatch and the
+ * admin API.
  */
 public final class Coordinator {
 
