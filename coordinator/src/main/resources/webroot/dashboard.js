@@ -17,6 +17,7 @@
     ['persistence-node', 'Persistence nodes'],
   ];
   const DASH = '\u2014';
+  const OWNER_COLOURS = 8; // owner-0 .. owner-7 in dashboard.css
 
   const $ = (id) => document.getElementById(id);
   let token = null;
@@ -153,6 +154,7 @@
     renderRate('deliveries', rates.deliveriesPerSecond);
     renderRegions(regions, gateways);
     renderRoles(nodes);
+    renderStore(cluster.store || {});
     renderRegionChoices(Object.keys(regions).sort());
   }
 
@@ -298,6 +300,70 @@
       drain.disabled = n.state !== 'accepting';
       drain.title = drain.disabled ? 'only an accepting gateway can be drained' : '';
     }
+  }
+
+  // Store shards: per persistence-node the shards it owns (as ranges) and its databases; per shard its owner,
+  // epoch, queue depth and commit time. A shard no live report names has no owner (a hand-over, or its node gone).
+  function renderStore(store) {
+    const shards = Array.isArray(store.table) ? store.table : [];
+    const owners = (Array.isArray(store.nodes) ? store.nodes : []).slice().sort(byNode);
+    const owned = shards.filter((s) => s.node != null).length;
+    const colour = new Map(owners.map((n, i) => [n.node, 'owner-' + (i % OWNER_COLOURS)]));
+    const summary = $('store-summary');
+    summary.dataset.shards = String(store.shards || 0);
+    summary.dataset.owned = String(owned);
+    summary.textContent = shards.length === 0 ? ''
+      : plural(shards.length, 'shard') + ' \u00b7 ' + owned.toLocaleString('en') + ' owned \u00b7 '
+        + plural(owners.length, 'persistence-node');
+    $('no-store').hidden = shards.length > 0;
+    $('store-panel').hidden = shards.length === 0;
+    syncChildren($('shard-map'), shards, (s) => s.shard, (s) => el('span', {}, String(s.shard)), (cell, s) => {
+      cell.className = s.node == null ? 'unowned' : colour.get(s.node) || '';
+      cell.title = 'shard ' + s.shard + ': ' + (s.node == null ? 'no owner' : s.node + ', epoch ' + s.epoch);
+    });
+    syncChildren($('store-nodes'), owners, (n) => n.node, createStoreNodeRow, (row, n) => {
+      row.dataset.owned = n.owned || '';
+      row.dataset.count = String(n.count ?? 0);
+      row.querySelector('.swatch').className = 'swatch ' + colour.get(n.node);
+      text(row, '.c-owned', n.owned || 'none');
+      text(row, '.c-count', String(n.count ?? 0));
+      text(row, '.c-queue', (n.queue ?? 0).toLocaleString('en'));
+      text(row, '.c-databases', (Array.isArray(n.databases) ? n.databases : []).join('\n') || DASH);
+    });
+    syncChildren($('store-shards'), shards, (s) => s.shard, createShardRow, (row, s) => {
+      row.dataset.owner = s.node ?? '';
+      row.dataset.epoch = s.epoch == null ? '' : String(s.epoch);
+      row.dataset.queue = s.queue == null ? '' : String(s.queue);
+      text(row, '.c-owner', s.node ?? 'no owner');
+      text(row, '.c-epoch', s.epoch == null ? DASH : String(s.epoch));
+      text(row, '.c-queue', s.queue == null ? DASH : s.queue.toLocaleString('en'));
+      text(row, '.c-mean', millis(s.commitMillisMean, s.commits));
+      text(row, '.c-max', millis(s.commitMillisMax, s.commits));
+    });
+  }
+
+  function createStoreNodeRow(n) {
+    const row = el('tr', { 'data-store-node': n.node });
+    row.append(el('th', { scope: 'row' }, el('span', { class: 'swatch', 'aria-hidden': 'true' }), n.node),
+      el('td', { class: 'c-owned' }), el('td', { class: 'c-count num' }), el('td', { class: 'c-queue num' }),
+      el('td', { class: 'c-databases' }));
+    return row;
+  }
+
+  function createShardRow(s) {
+    const row = el('tr', { 'data-shard': String(s.shard) });
+    row.append(el('th', { scope: 'row', class: 'num' }, String(s.shard)), el('td', { class: 'c-owner' }),
+      el('td', { class: 'c-epoch num' }), el('td', { class: 'c-queue num' }), el('td', { class: 'c-mean num' }),
+      el('td', { class: 'c-max num' }));
+    return row;
+  }
+
+  // A commit time in ms; a dash for a shard without an owner.
+  function millis(value, commits) {
+    if (commits == null || typeof value !== 'number' || !isFinite(value)) {
+      return DASH;
+    }
+    return value.toFixed(value < 10 ? 2 : 1);
   }
 
   function renderRegionChoices(regions) {

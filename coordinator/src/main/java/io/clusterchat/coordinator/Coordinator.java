@@ -6,12 +6,15 @@ import io.clusterchat.coordinator.impl.CoordinatorBusVerticle;
 import io.clusterchat.coordinator.impl.CoordinatorHttpVerticle;
 import io.clusterchat.coordinator.impl.GatewayRegistry;
 import io.clusterchat.coordinator.impl.GatewayRegistryVerticle;
+import io.clusterchat.coordinator.impl.StoreShards;
+import io.clusterchat.coordinator.impl.StoreShardsVerticle;
 import io.vertx.core.Future;
 
 /**
- * A coordinator node's verticles: the gateway registry ({@link GatewayRegistryVerticle}), its part among the
- * coordinators ({@link CoordinatorBusVerticle}: drains run on the leading one) and the HTTP API. Any number of
- * coordinators may run; each answers dispatch and the admin API.
+ * A coordinator node's verticles: the gateway registry ({@link GatewayRegistryVerticle}), the store's shard map
+ * for the dashboard ({@link StoreShardsVerticle}), its part among the coordinators ({@link CoordinatorBusVerticle}:
+ * drains run on the leading one) and the HTTP API. Any number of coordinators may run; each answers dispatch and the
+ * admin API.
  */
 public final class Coordinator {
 
@@ -30,9 +33,11 @@ public final class Coordinator {
       return Future.failedFuture(e);
     }
     GatewayRegistry registry = GatewayRegistry.create(own.getReportExpiryMillis());
-    ClusterAdmin admin = new ClusterAdmin(node, registry, own);
+    StoreShards shards = StoreShards.create(own.getReportExpiryMillis());
+    ClusterAdmin admin = new ClusterAdmin(node, registry, shards, own);
     CoordinatorHttpVerticle http = new CoordinatorHttpVerticle(node, own, registry, admin);
     return node.vertx().deployVerticle(new GatewayRegistryVerticle(node, registry))
+        .compose(id -> node.vertx().deployVerticle(new StoreShardsVerticle(node, shards)))
         .compose(id -> node.vertx().deployVerticle(new CoordinatorBusVerticle(node, registry, admin)))
         .compose(id -> node.vertx().deployVerticle(http))
         .map(id -> new Coordinator(http));

@@ -138,6 +138,36 @@ class DashboardPageTest {
     assertThat(polls.get()).as("keeps retrying").isGreaterThan(1);
   }
 
+  @Test
+  void showsTheStoreShardsByOwnerAndByShard() {
+    String dom = chromium.dumpDom(url("#token=" + TOKEN), BUDGET_MILLIS);
+
+    assertThat(HeadlessChromium.attribute(dom, "id", "store-summary", "data-shards")).contains("8");
+    assertThat(HeadlessChromium.attribute(dom, "id", "store-summary", "data-owned")).contains("7");
+    assertThat(HeadlessChromium.attribute(dom, "data-store-node", "persistence-1", "data-owned")).contains("0-3");
+    assertThat(HeadlessChromium.attribute(dom, "data-store-node", "persistence-1", "data-count")).contains("4");
+    assertThat(HeadlessChromium.attribute(dom, "data-store-node", "persistence-2", "data-owned")).contains("4-6");
+    assertThat(HeadlessChromium.attribute(dom, "data-shard", "5", "data-owner")).contains("persistence-2");
+    assertThat(HeadlessChromium.attribute(dom, "data-shard", "5", "data-epoch")).contains("2");
+    assertThat(HeadlessChromium.attribute(dom, "data-shard", "5", "data-queue")).contains("5");
+    assertThat(HeadlessChromium.attribute(dom, "data-shard", "7", "data-owner")).as("nobody's").contains("");
+    assertThat(dom).contains("h2 [0-7]");
+  }
+
+  @Test
+  void aDepartedPersistenceNodesShardsDisappear() {
+    // The first poll sees two persistence-nodes, every later one only persistence-1.
+    afterFirstPoll.set(answer(3, 5).put("store", store(false)));
+    String dom = chromium.dumpDom(url("#token=" + TOKEN), BUDGET_MILLIS);
+
+    assertThat(polls.get()).isGreaterThan(1);
+    assertThat(dom).doesNotContain("data-store-node=\"persistence-2\"");
+    assertThat(dom).doesNotContain("data-owner=\"persistence-2\"");
+    assertThat(HeadlessChromium.attribute(dom, "data-shard", "5", "data-owner")).contains("");
+    assertThat(HeadlessChromium.attribute(dom, "data-store-node", "persistence-1", "data-owned")).contains("0-3");
+    assertThat(HeadlessChromium.attribute(dom, "id", "store-summary", "data-owned")).contains("4");
+  }
+
   private String url(String fragment) {
     return "http://127.0.0.1:" + server.actualPort() + "/" + fragment;
   }
@@ -156,7 +186,32 @@ class DashboardPageTest {
         .put("regions", new JsonObject()
             .put("bj", new JsonObject().put("gateways", 2).put("connections", bj1 + bj2))
             .put("sh", new JsonObject().put("gateways", 1).put("connections", 7)))
-        .put("rates", new JsonObject().put("sendsPerSecond", 2.5).put("deliveriesPerSecond", 2.0));
+        .put("rates", new JsonObject().put("sendsPerSecond", 2.5).put("deliveriesPerSecond", 2.0))
+        .put("store", store(true));
+  }
+
+  /**
+   * A store of 8 shards as the coordinator shows it: persistence-1 owns 0-3 at epoch 1, persistence-2 (if
+   * {@code both}) 4-6 at epoch 2; shard 7 has no owner. Shard s has queue s.
+   */
+  private static JsonObject store(boolean both) {
+    JsonArray nodes = new JsonArray().add(storeNode("persistence-1", "0-3", 4));
+    JsonArray table = new JsonArray();
+    for (int shard = 0; shard < 8; shard++) {
+      String owner = shard < 4 ? "persistence-1" : shard < 7 && both ? "persistence-2" : null;
+      table.add(owner == null ? new JsonObject().put("shard", shard).putNull("node").putNull("epoch")
+          : new JsonObject().put("shard", shard).put("node", owner).put("epoch", shard < 4 ? 1 : 2)
+          .put("queue", shard).put("commits", 10).put("commitMillisMean", 1.25).put("commitMillisMax", 3.5));
+    }
+    if (both) {
+      nodes.add(storeNode("persistence-2", "4-6", 3));
+    }
+    return new JsonObject().put("shards", 8).put("nodes", nodes).put("table", table);
+  }
+
+  private static JsonObject storeNode(String id, String owned, int count) {
+    return new JsonObject().put("node", id).put("member", id + "-uuid").put("owned", owned).put("count", count)
+        .put("queue", 0).put("databases", new JsonArray().add("h2 [0-7]"));
   }
 
   private static JsonObject node(String id, String role, String region, Integer connections, String state) {

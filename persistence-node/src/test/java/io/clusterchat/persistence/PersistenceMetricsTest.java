@@ -94,6 +94,36 @@ class PersistenceMetricsTest {
     assertThat(MetricsProbe.sum(samples, "clusterchat_store_batch_failures_total")).isZero();
   }
 
+  /** The only persistence-node owns every shard; its gauges and the written shard's commit timer say so. */
+  @Test
+  void appendsShowPerShardOwnerEpochQueueAndCommitTime() throws Exception {
+    request(StoreService.ACCOUNT_CREATE, new JsonObject().put("address", "carol@t").put("hash", HASH));
+    request(StoreService.ACCOUNT_CREATE, new JsonObject().put("address", "dave@t").put("hash", HASH));
+    List<Future<Message<JsonObject>>> appends = new ArrayList<>();
+    for (int i = 0; i < APPENDS; i++) {
+      appends.add(node.vertx().eventBus().request(StoreService.MESSAGE_APPEND,
+          new JsonObject().put("from", "carol@t").put("to", "dave@t").put("text", "m" + i)));
+    }
+    await(Future.all(appends));
+    StoreService.Owners owners = StoreService.Owners.fromJson(request(StoreService.OWNERS, new JsonObject()));
+    String written = shardLabel(StoreService.shardOf("dave@t", owners.shards()));
+    String other = shardLabel((StoreService.shardOf("dave@t", owners.shards()) + 1) % owners.shards());
+
+    Map<String, Double> samples = MetricsProbe.scrape(metricsPort);
+    assertThat(MetricsProbe.sum(samples, "clusterchat_store_shard_owned", "node=\"persistence-1\""))
+        .as("owns every shard").isEqualTo(owners.shards());
+    for (StoreService.OwnerChanged owner : owners.owners()) {
+      assertThat(MetricsProbe.sum(samples, "clusterchat_store_shard_epoch", shardLabel(owner.shard())))
+          .as("epoch of shard %d", owner.shard()).isEqualTo(owner.epoch()).isPositive();
+    }
+    assertThat(MetricsProbe.sum(samples, "clusterchat_store_shard_queue")).as("every append answered").isZero();
+    double batches = MetricsProbe.sum(samples, "clusterchat_store_batch_size_appends_count");
+    assertThat(MetricsProbe.sum(samples, "clusterchat_store_shard_commit_seconds_count", written))
+        .as("every batch wrote into the recipient's shard alone").isEqualTo(batches).isPositive();
+    assertThat(MetricsProbe.sum(samples, "clusterchat_store_shard_commit_seconds_sum", written)).isPositive();
+    assertThat(MetricsProbe.sum(samples, "clusterchat_store_shard_commit_seconds_count", other)).isZero();
+  }
+
   @Test
   void healthIsUpWhileTheDatabaseAnswersAndDownWhenItIsGone() throws Exception {
     HttpResponse<String> up = MetricsProbe.get(metricsPort, NodeHttpVerticle.HEALTH_PATH);
@@ -111,6 +141,10 @@ class PersistenceMetricsTest {
 
     await(proxy.start());
     assertThat(MetricsProbe.get(metricsPort, NodeHttpVerticle.HEALTH_PATH).statusCode()).isEqualTo(200);
+  }
+
+  private static String shardLabel(int shard) {
+    return "shard=\"" + shard + "\"";
   }
 
   private JsonObject request(String address, JsonObject body) throws Exception {

@@ -66,21 +66,23 @@ public final class ClusterAdmin {
   private final Vertx vertx;
   private final ClusterNode node;
   private final GatewayRegistry registry;
+  private final StoreShards shards;
   private final CoordinatorOptions options;
   private final DeliveryOptions request;
 
-  public ClusterAdmin(ClusterNode node, GatewayRegistry registry, CoordinatorOptions options) {
+  public ClusterAdmin(ClusterNode node, GatewayRegistry registry, StoreShards shards, CoordinatorOptions options) {
     this.vertx = node.vertx();
     this.node = node;
     this.registry = registry;
+    this.shards = shards;
     this.options = options;
     this.request = new DeliveryOptions().setSendTimeout(options.getRequestTimeoutMillis());
   }
 
   /**
-   * {@code {"nodes":[...],"regions":{...},"rates":{...},"leader":id,"answeredBy":id}}: every member of the cluster
-   * with its status (asked of each node, in parallel) and, for gateways, its latest load report; the leading
-   * coordinator, and the coordinator that answered.
+   * {@code {"nodes":[...],"regions":{...},"rates":{...},"store":{...},"leader":id,"answeredBy":id}}: every member
+   * of the cluster with its status (asked of each node, in parallel) and, for gateways, its latest load report; the
+   * store's shard map ({@link StoreShards#toJson()}); the leading coordinator, and the coordinator that answered.
    */
   public Future<JsonObject> overview() {
     List<ClusterMember> members = new ArrayList<>(node.view().members());
@@ -105,6 +107,7 @@ public final class ClusterAdmin {
           .put("rates", new JsonObject()
               .put("sendsPerSecond", rates.sendsPerSecond())
               .put("deliveriesPerSecond", rates.deliveriesPerSecond()))
+          .put("store", shards.toJson())
           .put("leader", leader)
           .put("answeredBy", node.options().getNodeId()));
     });

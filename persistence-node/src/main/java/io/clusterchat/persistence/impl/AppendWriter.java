@@ -154,7 +154,10 @@ final class AppendWriter {
     Set<ShardLease> written = store(appends, lookUpStored);
     long nanos = System.nanoTime() - start;
     meters.committed(nanos);
-    written.forEach(lease -> lease.committed(nanos));
+    for (ShardLease lease : written) {
+      lease.committed(nanos);
+      meters.shardCommitted(lease.shard, nanos);
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package io.clusterchat.persistence.impl;
 
 import io.clusterchat.bus.BusContractException;
 import io.clusterchat.bus.BusMessages;
+import io.clusterchat.metrics.NodeMetrics;
 import io.clusterchat.persistence.PersistenceOptions;
 import io.clusterchat.protocol.ErrorCode;
 import io.clusterchat.bus.StoreRouter;
@@ -42,6 +43,7 @@ public class StoreVerticle extends VerticleBase {
   private WorkerExecutor workers;
   private final Map<Database, List<AppendBatcher>> writers = new HashMap<>();
   private ShardKeeper keeper;
+  private ShardMeters shardMeters;
   private StoreRouter router;
 
   public StoreVerticle(PersistenceOptions options, ShardDatabases databases, StorePeers peers) {
@@ -76,6 +78,7 @@ public class StoreVerticle extends VerticleBase {
       writers.put(database, lanes);
     }
     keeper = new ShardKeeper(vertx, databases, peers, lease -> { });
+    shardMeters = new ShardMeters(NodeMetrics.of(vertx).registry(), keeper, databases.shards());
     router = new StoreRouter(vertx);
     AccountQueries accounts = new AccountQueries(databases);
     InboxQueries inboxes = new InboxQueries(databases);
@@ -112,6 +115,7 @@ public class StoreVerticle extends VerticleBase {
         }
       }
       keeper.close();
+      shardMeters.close();
       return null;
     }).eventually(() -> router.close()).eventually(() -> workers.close());
   }
