@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,6 +67,8 @@ public final class ShardKeeper implements AutoCloseable {
   private final ShardDatabases databases;
   private final StorePeers peers;
   private final Map<Integer, ShardLease> held = new ConcurrentHashMap<>();
+  /** The persistence-nodes whose keepers have reported: those that can take shards. */
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
   /** The last lease row read per shard, and when (this node's clock) its epoch, owner or beat last moved. */
   private final Map<Integer, Observed> observed = new HashMap<>();
   private volatile StoreService.Owners owners;
@@ -116,6 +119,15 @@ public final class ShardKeeper implements AutoCloseable {
     });
     thread.scheduleWithFixedDelay(this::tickSafely, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     return firstRound.future();
+  }
+
+  /**
+   * A persistence-node's keeper runs: it reported (see {@link StoreService#SHARD_REPORT}). A node is given shards
+   * only from then on, not from its joining the cluster, which comes seconds before it can take any: shards handed
+   * to it earlier would wait without an owner.
+   */
+  public void reported(String member) {
+    running.add(member);
   }
 
   /** The lease this node holds on {@code shard} now, or null. */
@@ -310,7 +322,14 @@ public final class ShardKeeper implements AutoCloseable {
 
   /** The live persistence-nodes that may hold shards: those whose leases are not all standing still. */
   private List<String> candidates(long now) {
-    List<String> live = new ArrayList<>(peers.persistenceNodes());
+    List<String> members = peers.persistenceNodes();
+    running.retainAll(members);
+    List<String> live = new ArrayList<>();
+    for (String member : members) {
+      if (running.contains(member)) {
+        live.add(member);
+      }
+    }
     if (!live.contains(peers.self())) {
       live.add(peers.self());
     }
