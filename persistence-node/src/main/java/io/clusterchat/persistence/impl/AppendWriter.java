@@ -50,8 +50,6 @@ final class AppendWriter {
       + " VALUES (?, ?, ?, ?, ?, ?, ?)";
   private static final String FENCE = "UPDATE shard_leases SET last_id = ?, beat = beat + 1"
       + " WHERE shard = ? AND epoch = ? AND owner = ?";
-  private static final String SELECT_LAST_ID = "SELECT last_id FROM shard_leases"
-      + " WHERE shard = ? AND epoch = ? AND owner = ?";
   private static final String SELECT_STORED = "SELECT id, recipient, seq, ts_ms, body FROM messages"
       + " WHERE sender = ? AND client_id = ?";
   private static final String SELECT_RECIPIENTS = "SELECT a.address,"
@@ -255,19 +253,13 @@ final class AppendWriter {
   }
 
   private long readLastId(Connection connection, ShardLease lease) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(SELECT_LAST_ID)) {
-      int index = 1;
-      select.setInt(index++, lease.shard);
-      select.setLong(index++, lease.epoch);
-      select.setString(index, owner);
-      try (ResultSet row = select.executeQuery()) {
-        if (!row.next()) {
-          throw new Fenced(lease);
-        }
-        return row.getLong(1);
-      }
+    Long lastId = ShardLease.readLastId(connection, lease.shard, lease.epoch, owner);
+    if (lastId == null) {
+      throw new Fenced(lease);
     }
+    return lastId;
   }
+
 
   /** The check that makes a stale writer harmless: each written shard's row must still be this lease's. */
   private void fence(Connection connection, Map<ShardLease, Long> lastIds) throws SQLException {

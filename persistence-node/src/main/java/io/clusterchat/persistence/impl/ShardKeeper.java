@@ -58,8 +58,6 @@ public final class ShardKeeper implements AutoCloseable {
       + " beat = beat + 1 WHERE shard = ? AND epoch = ? AND beat = ? AND owner IS NULL";
   private static final String TAKE_EXPIRED = "UPDATE shard_leases SET epoch = epoch + 1, owner = ?,"
       + " owner_name = ?, beat = beat + 1 WHERE shard = ? AND epoch = ? AND beat = ? AND owner = ?";
-  private static final String SELECT_LAST_ID = "SELECT last_id FROM shard_leases WHERE shard = ? AND epoch = ?"
-      + " AND owner = ?";
   private static final String RELEASE = "UPDATE shard_leases SET owner = NULL, owner_name = NULL, beat = beat + 1"
       + " WHERE shard = ? AND epoch = ? AND owner = ?";
 
@@ -384,19 +382,13 @@ public final class ShardKeeper implements AutoCloseable {
   }
 
   private long lastId(Connection connection, int shard, long epoch) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(SELECT_LAST_ID)) {
-      int index = 1;
-      select.setInt(index++, shard);
-      select.setLong(index++, epoch);
-      select.setString(index, peers.self());
-      try (ResultSet row = select.executeQuery()) {
-        if (!row.next()) {
-          throw new SQLException("shard " + shard + " changed hands while being taken");
-        }
-        return row.getLong(1);
-      }
+    Long lastId = ShardLease.readLastId(connection, shard, epoch, peers.self());
+    if (lastId == null) {
+      throw new SQLException("shard " + shard + " changed hands while being taken");
     }
+    return lastId;
   }
+
 
   /** Hands a drained lease on: clears the owner, so the chosen node takes it at its next tick. */
   private void release(ShardLease lease) {

@@ -2,6 +2,10 @@ package io.clusterchat.persistence.impl;
 
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.persistence.impl.PendingAppend.DedupKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Map;
 
 /**
@@ -21,6 +25,8 @@ public final class ShardLease {
   private static final int MIN_RECENT_APPEND_ENTRIES = 256;
   static final long UNKNOWN_ID = Long.MIN_VALUE;
   private static final double NANOS_PER_MILLI = 1e6;
+  private static final String SELECT_LAST_ID = "SELECT last_id FROM shard_leases"
+      + " WHERE shard = ? AND epoch = ? AND owner = ?";
 
   final int shard;
   final long epoch;
@@ -48,6 +54,22 @@ public final class ShardLease {
     this.lastId = lastId;
     this.latestSeqs = new LruMap<>(Math.max(MIN_LATEST_SEQ_ENTRIES, LATEST_SEQ_ENTRIES / shards));
     this.recentAppends = new LruMap<>(Math.max(MIN_RECENT_APPEND_ENTRIES, RECENT_APPEND_ENTRIES / shards));
+  }
+
+  /**
+   * The shard's last message id, read from its lease row if the row still names {@code owner} at {@code epoch};
+   * null when another node holds the shard now.
+   */
+  static Long readLastId(Connection connection, int shard, long epoch, String owner) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(SELECT_LAST_ID)) {
+      int index = 1;
+      select.setInt(index++, shard);
+      select.setLong(index++, epoch);
+      select.setString(index, owner);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? row.getLong(1) : null;
+      }
+    }
   }
 
   /** Takes an append if the lease still serves; the caller must {@link #answered} it once answered. */
