@@ -60,12 +60,12 @@ public final class StoreBenchmark {
       Store.check(database);
     }
     int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 1;
-    Map<String, List<String>> rowsBySetup = new LinkedHashMap<>();
+    Map<String, List<Run>> runsBySetup = new LinkedHashMap<>();
     for (int round = 1; round <= rounds; round++) {
       for (int batchSize : batchSizes) {
         for (String database : databases) {
           for (int writerCount : writers) {
-            rowsBySetup.computeIfAbsent(database + "/" + batchSize + "/" + writerCount, k -> new ArrayList<>())
+            runsBySetup.computeIfAbsent(database + "/" + batchSize + "/" + writerCount, k -> new ArrayList<>())
                 .add(run(database, batchSize, writerCount, appenders, seconds, round));
           }
         }
@@ -78,7 +78,13 @@ public final class StoreBenchmark {
     System.out.println("| database | batch max size | writers | round | appends/s | p50 ms | p99 ms | max ms"
         + " | failed | load 1m |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-    rowsBySetup.values().forEach(rows -> rows.forEach(System.out::println));
+    runsBySetup.values().forEach(runs -> runs.forEach(run -> System.out.println(run.row())));
+    if (rounds > 1) {
+      System.out.printf(Locale.ROOT, "%nMedian of the %d rounds (lowest and highest in brackets):%n%n", rounds);
+      System.out.println("| database | batch max size | writers | appends/s | p99 ms |");
+      System.out.println("|---|---|---|---|---|");
+      runsBySetup.values().forEach(runs -> System.out.println(Run.summary(runs)));
+    }
     System.exit(0);
   }
 
@@ -100,7 +106,7 @@ public final class StoreBenchmark {
     return values;
   }
 
-  private static String run(String database, int batchSize, int writers, int appenders, int seconds, int round)
+  private static Run run(String database, int batchSize, int writers, int appenders, int seconds, int round)
       throws Exception {
     Store store = Store.create(database);
     store.options.setBatchMaxSize(batchSize).setWriters(writers);
@@ -117,9 +123,10 @@ public final class StoreBenchmark {
       Result result = await(driver.measure(TimeUnit.SECONDS.toMillis(warmUp(seconds)),
           TimeUnit.SECONDS.toMillis(seconds)));
       await(node.close());
-      String row = result.row(store.label, batchSize, writers, round);
-      System.out.println(row);
-      return row;
+      Run run = new Run(store.label, batchSize, writers, round, result,
+          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      System.out.println(run.row());
+      return run;
     } finally {
       await(vertx.close());
       store.drop();
@@ -213,13 +220,38 @@ public final class StoreBenchmark {
   /** What one run measured. */
   private record Result(long appends, long failed, double seconds, Histogram latencyMicros) {
 
-    /** The row of the table; the last column is the machine's load average when the run ended. */
-    String row(String database, int batchSize, int writers, int round) {
+    double rate() {
+      return appends / seconds;
+    }
+
+    double p99Millis() {
+      return latencyMicros.getValueAtPercentile(99) / MICROS_PER_MILLI;
+    }
+  }
+
+  /** One run of one setting; {@code load} is the machine's 1-minute load average when it ended. */
+  private record Run(String database, int batchSize, int writers, int round, Result result, double load) {
+
+    String row() {
+      Histogram latency = result.latencyMicros();
       return String.format(Locale.ROOT, "| %s | %d | %d | %d | %,.0f | %.2f | %.2f | %.2f | %d | %.1f |", database,
-          batchSize, writers, round, appends / seconds, latencyMicros.getValueAtPercentile(50) / MICROS_PER_MILLI,
-          latencyMicros.getValueAtPercentile(99) / MICROS_PER_MILLI,
-          latencyMicros.getMaxValue() / MICROS_PER_MILLI, failed,
-          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+          batchSize, writers, round, result.rate(), latency.getValueAtPercentile(50) / MICROS_PER_MILLI,
+          result.p99Millis(), latency.getMaxValue() / MICROS_PER_MILLI, result.failed(), load);
+    }
+
+    /** The median over the rounds of one setting. */
+    static String summary(List<Run> runs) {
+      List<Double> rates = runs.stream().map(run -> run.result().rate()).sorted().toList();
+      List<Double> p99s = runs.stream().map(run -> run.result().p99Millis()).sorted().toList();
+      Run first = runs.get(0);
+      return String.format(Locale.ROOT, "| %s | %d | %d | %,.0f (%,.0f to %,.0f) | %.0f |", first.database(),
+          first.batchSize(), first.writers(), median(rates), rates.get(0), rates.get(rates.size() - 1),
+          median(p99s));
+    }
+
+    private static double median(List<Double> sorted) {
+      int middle = sorted.size() / 2;
+      return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
   }
 
