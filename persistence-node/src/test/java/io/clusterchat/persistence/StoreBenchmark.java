@@ -14,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,8 +34,9 @@ import org.HdrHistogram.Histogram;
  * <p>Arguments (all optional): {@code databases} (any of h2, pg, pg2: PostgreSQL with the shards split over two
  * databases of the same server), {@code batch sizes} (e.g. 1,64,512), {@code appenders}, {@code seconds}
  * measured per run (after a warm-up of a third of that), {@code writers} per database (e.g. 1,2,4),
- * {@code rounds}: how many times the whole set of runs is repeated (each round in the same order, so that a
- * change in the machine's load shows as a difference between rounds rather than between settings).
+ * {@code rounds}: how many times the whole set of runs is repeated, each round starting at the next database and
+ * writer count, so that no setting always runs first (after a JVM warm-up run per database, not counted) and a
+ * change in the machine's load shows as a difference between rounds rather than between settings.
  */
 public final class StoreBenchmark {
 
@@ -61,10 +63,13 @@ public final class StoreBenchmark {
     }
     int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 1;
     Map<String, List<Run>> runsBySetup = new LinkedHashMap<>();
+    for (String database : databases) {
+      run(database, batchSizes.get(0), writers.get(0), appenders, seconds, 0);
+    }
     for (int round = 1; round <= rounds; round++) {
       for (int batchSize : batchSizes) {
-        for (String database : databases) {
-          for (int writerCount : writers) {
+        for (String database : rotated(databases, round - 1)) {
+          for (int writerCount : rotated(writers, round - 1)) {
             runsBySetup.computeIfAbsent(database + "/" + batchSize + "/" + writerCount, k -> new ArrayList<>())
                 .add(run(database, batchSize, writerCount, appenders, seconds, round));
           }
@@ -86,6 +91,13 @@ public final class StoreBenchmark {
       runsBySetup.values().forEach(runs -> System.out.println(Run.summary(runs)));
     }
     System.exit(0);
+  }
+
+  /** {@code list} starting at its element {@code by} (modulo its size), so each round runs in another order. */
+  private static <T> List<T> rotated(List<T> list, int by) {
+    List<T> rotated = new ArrayList<>(list);
+    Collections.rotate(rotated, -(by % list.size()));
+    return rotated;
   }
 
   /** How many of the store's shards the benchmark's recipients fall in. */
@@ -125,7 +137,7 @@ public final class StoreBenchmark {
       await(node.close());
       Run run = new Run(store.label, batchSize, writers, round, result,
           ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-      System.out.println(run.row());
+      System.out.println(round == 0 ? "(warm-up, not counted) " + run.row() : run.row());
       return run;
     } finally {
       await(vertx.close());
