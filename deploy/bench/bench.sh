@@ -204,7 +204,7 @@ bench_store() {
   log "store: durable appends per second (persistence-node's StoreBenchmark)"
   # Databases, batch max sizes, appenders, seconds, writers per database, rounds; see docs/benchmarks.md, Store.
   (cd "$root" && mvn -B -q -pl persistence-node -am test-compile org.codehaus.mojo:exec-maven-plugin:java \
-    -Dexec.args="h2,pg,pg2 512 1024 $seconds 1,2,4 2") \
+    -Dexec.args="h2,pg,pg2 512 1024 $seconds 1,2,4 3") \
     | tee "$out/store.txt"
 }
 

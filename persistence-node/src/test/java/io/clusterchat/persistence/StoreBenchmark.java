@@ -58,10 +58,10 @@ public final class StoreBenchmark {
     int appenders = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
     int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
     List<Integer> writers = parseInts(args.length > 4 ? args[4] : "1");
+    int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 1;
     for (String database : databases) {
       Store.check(database);
     }
-    int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 1;
     Map<String, List<Run>> runsBySetup = new LinkedHashMap<>();
     for (String database : databases) {
       run(database, batchSizes.get(0), writers.get(0), appenders, seconds, 0);
