@@ -5,7 +5,7 @@
 #   deploy/bench/bench.sh chat      SEND -> MSG across two gateways, durable, vs ngircd relaying PRIVMSG
 #   deploy/bench/bench.sh density   server memory per idle logged-in connection, up to BENCH_CONNECTIONS
 #   deploy/bench/bench.sh login     LOGIN (password hash) and RESUME (token) per second
-#   deploy/bench/bench.sh store     durable appends per second, H2 and PostgreSQL (the persistence-node's benchmark)
+#   deploy/bench/bench.sh store     durable appends per second, H2 and PostgreSQL, 1, 2 and 4 append writers
 #   deploy/bench/bench.sh all       all of them, one after another
 #
 # Everything runs on 127.0.0.1: a local cluster of its own (deploy/local-cluster.sh with a port offset, so a cluster
@@ -202,8 +202,9 @@ bench_login() {
 
 bench_store() {
   log "store: durable appends per second (persistence-node's StoreBenchmark)"
-  (cd "$root" && mvn -B -q install -DskipTests -pl protocol -am \
-    && mvn -B -q -pl persistence-node test-compile exec:java -Dexec.args="h2,pg 64,512 1024 10") \
+  # Databases, batch max sizes, appenders, seconds, writers per database, rounds; see docs/benchmarks.md, Store.
+  (cd "$root" && mvn -B -q -pl persistence-node -am test-compile org.codehaus.mojo:exec-maven-plugin:java \
+    -Dexec.args="h2,pg,pg2 512 1024 $seconds 1,2,4 3") \
     | tee "$out/store.txt"
 }
 
