@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fault suite (FaultSuiteIT) on test hosts: a cluster in the HA layout on ten network-namespace hosts
+# The fault suite (FaultSuiteIT) on test hosts: a cluster in the HA layout on thirteen network-namespace hosts
 # (deploy/testhosts.sh), continuous traffic with idempotent retries, one fault per case, and a check of every inbox,
 # WHO and dispatch afterwards. Results: deploy/target/fault-suite.md (the table of docs/reliability.md).
 #
