@@ -238,6 +238,9 @@ public final class ShardKeeper implements AutoCloseable {
       Map<Integer, Observed> rows = new HashMap<>();
       try (PreparedStatement select = connection.prepareStatement(SELECT_LEASES);
           ResultSet row = select.executeQuery()) {
+        // A change is seen now, not at the tick's start: a node paused in between (SIGSTOP, a long GC) would
+        // otherwise date the change back to before the pause and see a live lease as expired right after.
+        long seenAt = Math.max(now, System.nanoTime());
         while (row.next()) {
           int shard = row.getInt("shard");
           long epoch = row.getLong("epoch");
@@ -245,7 +248,7 @@ public final class ShardKeeper implements AutoCloseable {
           long beat = row.getLong("beat");
           Observed before = observed.get(shard);
           Observed seen = before != null && before.sameAs(epoch, owner, beat) ? before
-              : new Observed(epoch, owner, row.getString("owner_name"), beat, now);
+              : new Observed(epoch, owner, row.getString("owner_name"), beat, seenAt);
           observed.put(shard, seen);
           rows.put(shard, seen);
         }
@@ -266,26 +269,30 @@ public final class ShardKeeper implements AutoCloseable {
       }
       String chosen = Rendezvous.choose(shard, candidates);
       if (lease != null) {
-        if (peers.self().equals(chosen)) {
+        if (peers.selfName().equals(chosen)) {
           lease.keep();
         } else if ((chosen != null || isolated) && lease.drained()) {
           release(lease);
         }
-      } else if (peers.self().equals(chosen) && (row.owner() == null || expired(row, now))) {
+      } else if (peers.selfName().equals(chosen) && (row.owner() == null || expired(row, now))) {
         take(database, shard, row);
       }
     }
   }
 
-  /** The live persistence-nodes that may hold shards: those whose leases are not all standing still. */
+  /**
+   * The names of the live persistence-nodes that may hold shards: those whose leases are not all standing still.
+   */
   private List<String> candidates(long now) {
     List<String> live = new ArrayList<>(peers.persistenceNodes());
-    if (!live.contains(peers.self())) {
-      live.add(peers.self());
+    if (!live.contains(peers.selfName())) {
+      live.add(peers.selfName());
     }
     for (Observed row : observed.values()) {
-      if (row.owner() != null && !row.owner().equals(peers.self()) && expired(row, now)) {
-        live.remove(row.owner());
+      // A lease of this node's name but another member id is an earlier run's: it does not make this run dead.
+      if (row.owner() != null && !row.owner().equals(peers.self()) && !peers.selfName().equals(row.ownerName())
+          && expired(row, now)) {
+        live.remove(row.ownerName());
       }
     }
     return live;
@@ -296,7 +303,7 @@ public final class ShardKeeper implements AutoCloseable {
     if (still >= TimeUnit.MILLISECONDS.toNanos(EXPIRY_MILLIS)) {
       return true;
     }
-    return !peers.persistenceNodes().contains(row.owner())
+    return !peers.persistenceNodes().contains(row.ownerName())
         && still >= TimeUnit.MILLISECONDS.toNanos(GONE_EXPIRY_MILLIS);
   }
 
