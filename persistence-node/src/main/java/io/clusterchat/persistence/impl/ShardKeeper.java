@@ -1,9 +1,13 @@
 package io.clusterchat.persistence.impl;
 
+import io.clusterchat.bus.BusContractException;
+import io.clusterchat.bus.BusMessages;
 import io.clusterchat.bus.StoreService;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -48,6 +52,12 @@ public final class ShardKeeper implements AutoCloseable {
   static final long GONE_EXPIRY_MILLIS = 1_000;
   static final long ISOLATION_MILLIS = 5_000;
   private static final long REPORT_MILLIS = 1_000;
+  /**
+   * A persistence-node is a candidate for shards only while its keeper reports (every {@value #REPORT_MILLIS} ms):
+   * one that has joined the cluster but not started its store yet, or is frozen, would leave the shards handed to it
+   * without an owner.
+   */
+  static final long READY_MILLIS = 3_000;
   private static final long STOP_WAIT_SECONDS = 5;
 
   private static final String SELECT_LEASES = "SELECT shard, epoch, owner, owner_name, beat FROM shard_leases";
@@ -68,6 +78,9 @@ public final class ShardKeeper implements AutoCloseable {
   private final Map<Integer, ShardLease> held = new ConcurrentHashMap<>();
   /** The last lease row read per shard, and when (this node's clock) its epoch, owner or beat last moved. */
   private final Map<Integer, Observed> observed = new HashMap<>();
+  /** Persistence-node name -> when its keeper's last shard report arrived (System.nanoTime()). */
+  private final Map<String, Long> reportedAt = new ConcurrentHashMap<>();
+  private MessageConsumer<Object> reports;
   private volatile StoreService.Owners owners;
   private final ScheduledExecutorService thread;
   private final Consumer<ShardLease> onLost;
@@ -108,6 +121,7 @@ public final class ShardKeeper implements AutoCloseable {
    * for that nobody holds (a new store, or one whose nodes all stopped cleanly).
    */
   public Future<Void> start() {
+    reports = vertx.eventBus().consumer(StoreService.SHARD_REPORT, this::reported);
     Promise<Void> firstRound = Promise.promise();
     thread.execute(() -> {
       tickSafely();
@@ -142,6 +156,9 @@ public final class ShardKeeper implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (reports != null) {
+      reports.unregister();
+    }
     thread.shutdown();
     try {
       thread.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
@@ -151,6 +168,23 @@ public final class ShardKeeper implements AutoCloseable {
     for (ShardLease lease : held.values()) {
       release(lease);
     }
+  }
+
+  private void reported(Message<Object> message) {
+    try {
+      reportedAt.put(StoreService.ShardReport.fromJson(BusMessages.body(message)).node(), System.nanoTime());
+    } catch (BusContractException | RuntimeException e) {
+      LOG.warn("ignored a bad {} message: {}", StoreService.SHARD_REPORT, e.getMessage());
+    }
+  }
+
+  /** Whether the keeper of the node of this name has reported lately (this node's own always has). */
+  private boolean reporting(String name, long now) {
+    if (name.equals(peers.selfName())) {
+      return true;
+    }
+    Long at = reportedAt.get(name);
+    return at != null && now - at < TimeUnit.MILLISECONDS.toNanos(READY_MILLIS);
   }
 
   private void tickSafely() {
@@ -284,7 +318,9 @@ public final class ShardKeeper implements AutoCloseable {
    * The names of the live persistence-nodes that may hold shards: those whose leases are not all standing still.
    */
   private List<String> candidates(long now) {
+    long at = System.nanoTime();
     List<String> live = new ArrayList<>(peers.persistenceNodes());
+    live.removeIf(name -> !reporting(name, at));
     if (!live.contains(peers.selfName())) {
       live.add(peers.selfName());
     }
