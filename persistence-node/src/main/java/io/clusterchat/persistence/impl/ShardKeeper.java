@@ -1,6 +1,5 @@
 package io.clusterchat.persistence.impl;
 
-import io.clusterchat.bus.BusContractException;
 import io.clusterchat.bus.BusMessages;
 import io.clusterchat.bus.StoreService;
 import io.vertx.core.Future;
@@ -173,7 +172,7 @@ public final class ShardKeeper implements AutoCloseable {
   private void reported(Message<Object> message) {
     try {
       reportedAt.put(StoreService.ShardReport.fromJson(BusMessages.body(message)).node(), System.nanoTime());
-    } catch (BusContractException | RuntimeException e) {
+    } catch (RuntimeException e) { // BusContractException, or a body that is no JSON object
       LOG.warn("ignored a bad {} message: {}", StoreService.SHARD_REPORT, e.getMessage());
     }
   }
