@@ -28,6 +28,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fault suite: a cluster in the HA layout on twelve test hosts ({@link HostCluster}: 2 coordinators, 2
+ * The fault suite: a cluster in the HA layout on thirteen test hosts ({@link HostCluster}: 2 coordinators, 2
  * session-stores, 2 auth-nodes, 2 persistence-nodes sharing the store's shards in a PostgreSQL of the test's own on
  * 10.0.0.12 ({@link HostPostgres}), gateways gw-bj-1, gw-bj-2 and gw-sh-1, event-bus TLS; a third persistence-node
  * comes and goes on 10.0.0.13),
@@ -56,7 +57,8 @@ class FaultSuiteIT {
 
   private static final int HOSTS = 13;
   private static final String DB_HOST = "10.0.0.12";
-  private static final String STORE = "--jdbc-url jdbc:postgresql://" + DB_HOST + ":5432/clusterchat --db-user postgres";
+  private static final String STORE = "--jdbc-url jdbc:postgresql://" + DB_HOST + ":5432/clusterchat"
+      + " --db-user postgres";
   private static final long SPREAD_SECONDS = 30;
   private static final String MEMBERS = "10.0.0.1,10.0.0.2,10.0.0.3,10.0.0.4";
   private static final List<String> COORDINATOR_URLS = List.of("http://10.0.0.1:8080", "http://10.0.0.2:8080");
@@ -114,7 +116,7 @@ class FaultSuiteIT {
 
   @BeforeAll
   void upInTheHaLayout(@TempDir Path dir) throws Exception {
-    String missing = java.util.Optional.ofNullable(TestHosts.missingPrerequisite()).orElseGet(HostPostgres::missing);
+    String missing = Optional.ofNullable(TestHosts.missingPrerequisite()).orElseGet(HostPostgres::missing);
     if (missing != null) {
       if ("true".equals(System.getenv("CI"))) {
         throw new IllegalStateException("FaultSuiteIT cannot run: " + missing + " (CI=true makes this a failure)");
@@ -181,7 +183,7 @@ class FaultSuiteIT {
     all.put("SIGSTOP persistence-node persistence-2 for 20 s", new Fault(() -> signal("freeze", "persistence-2"),
         () -> signal("thaw", "persistence-2"), 20));
     all.put("add persistence-node persistence-3, stop it (SIGTERM) after 20 s", new Fault(this::addPersistence,
-        () -> stopAdded(), 20));
+        this::stopAdded, 20));
     all.put("SIGSTOP gateway gw-bj-1 for 20 s", new Fault(() -> signal("freeze", "gw-bj-1"),
         () -> signal("thaw", "gw-bj-1"), 20));
     all.put("cut link of gateway host gw-bj-2 for 20 s", new Fault(() -> link("cut", "gw-bj-2"),
@@ -195,7 +197,8 @@ class FaultSuiteIT {
     }, NOTHING, 15));
     // The short set: the store's takeover, a frozen gateway, a split brain (LocalClusterHaIT kills a coordinator).
     List<String> chosen = full ? List.copyOf(all.keySet()) : List.of(
-        "kill -9 persistence-node persistence-1, restart after 10 s", "SIGSTOP gateway gw-bj-1 for 20 s", "cut link of session-store host ss-2 for 20 s (split brain)");
+        "kill -9 persistence-node persistence-1, restart after 10 s", "SIGSTOP gateway gw-bj-1 for 20 s",
+        "cut link of session-store host ss-2 for 20 s (split brain)");
     if (!full && !"short".equals(set)) {
       // Any other value: the cases whose names contain it (e.g. "persistence-node"), to run a few while working.
       chosen = all.keySet().stream().filter(name -> name.contains(set)).toList();
@@ -373,6 +376,20 @@ class FaultSuiteIT {
     }
     stopAdded();
     awaitWhole();
+    awaitShardsOwned();
+  }
+
+  /** Every shard has an owner again (a hand-over leaves one without for a moment), within {@link #SPREAD_SECONDS}. */
+  private void awaitShardsOwned() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SPREAD_SECONDS);
+    Map<String, Integer> owners = shardOwners();
+    while (owners.containsKey("null") || owners.keySet().stream().anyMatch(o -> o.startsWith("(unreadable"))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("shards without an owner " + SPREAD_SECONDS + " s after the heal: " + owners);
+      }
+      Thread.sleep(500);
+      owners = shardOwners();
+    }
   }
 
   /** Scale out: a third persistence-node joins; within {@link #SPREAD_SECONDS} it holds shards (all held again). */
