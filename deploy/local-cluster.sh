@@ -2,12 +2,15 @@
 # Runs a whole clusterchat cluster on this machine, every role its own JVM on 127.0.0.1.
 #
 #   deploy/local-cluster.sh start    start every node; return once all have joined and the gateways accept
-#   deploy/local-cluster.sh start --ha   the same with two of each back-end role that can run twice (coordinator,
-#                                    session-store, auth-node; one persistence-node): coordinator-2 answers on 8081
+#   deploy/local-cluster.sh start --ha   the same with two of each back-end role (coordinator, session-store,
+#                                    auth-node, persistence-node): coordinator-2 answers on 8081. Needs PostgreSQL
+#                                    (CLUSTERCHAT_JDBC_URL): the embedded H2 file opens in one process only
 #   deploy/local-cluster.sh stop     stop exactly the processes 'start' and the add-* commands started (by process id)
 #   deploy/local-cluster.sh status   list them
 #   deploy/local-cluster.sh add-gateway REGION   start one more gateway in REGION (scale out; stop stops it too)
 #   deploy/local-cluster.sh add-coordinator | add-session-store | add-auth   start one more node of that role
+#   deploy/local-cluster.sh add-persistence   one more persistence-node (PostgreSQL only: the same
+#                                    CLUSTERCHAT_JDBC_URL as at start); it takes its share of the store's shards
 #
 # Files go under the working directory (or CLUSTERCHAT_HOME): logs/<node>.log, run/<node>.pid, data/ (the embedded
 # H2 database, the auth-nodes' token-secret, admin-token: the bearer token of the coordinator's admin API and
@@ -115,6 +118,7 @@ start() {
     "") ;;
     *) echo "usage: $0 start [--ha]" >&2; exit 2 ;;
   esac
+  if [ $ha = 1 ]; then require_shared_store "start --ha"; fi
   [ -f "$jar" ] || { echo "no launcher jar at $jar: build it first with 'mvn -B -q -DskipTests package'" >&2; exit 1; }
   mkdir -p "$logs" "$run" "$data"
   while read -r spec; do
@@ -153,7 +157,7 @@ start() {
   local data_members=("${nodes[0]}" "${nodes[1]}") others=("${nodes[@]:2}")
   if [ $ha = 1 ]; then
     data_members+=("$(add_spec coordinator)" "$(add_spec session-store)")
-    others+=("$(add_spec auth-node)")
+    others+=("$(add_spec auth-node)" "$(add_spec persistence-node)")
   fi
   for spec in "${data_members[@]}"; do launch "$spec"; done
   for spec in "${data_members[@]}"; do await_ready "$spec" || { stop >/dev/null; exit 1; }; done
@@ -161,7 +165,7 @@ start() {
   for spec in "${others[@]}"; do await_ready "$spec" || { stop >/dev/null; exit 1; }; done
   echo "clusterchat is up: gateways bj 127.0.0.1:$((9001 + off)) (echo service $((21567 + off))), sh 127.0.0.1:$((9002 + off)); coordinator http://127.0.0.1:$((8080 + off))/ (dashboard; admin token in $data/admin-token)"
   if [ $ha = 1 ]; then
-    echo "high availability: coordinator-2 http://127.0.0.1:$(field "${data_members[2]}" 5 | grep -oE -- '--http-port [0-9]+' | awk '{print $2}')/, session-store-2, auth-2 (ports: '$0 status')"
+    echo "high availability: coordinator-2 http://127.0.0.1:$(field "${data_members[2]}" 5 | grep -oE -- '--http-port [0-9]+' | awk '{print $2}')/, session-store-2, auth-2, persistence-2 (ports: '$0 status')"
   fi
 }
 
@@ -209,6 +213,8 @@ new_spec() {
       echo "$(next_id session-store- 2)|session-store|256m|$((5706 + k + off))|--metrics-port $((9105 + k + off))" ;;
     auth-node)
       echo "$(next_id auth- 2)|auth-node|256m|$((5706 + k + off))|--metrics-port $((9105 + k + off))" ;;
+    persistence-node)
+      echo "$(next_id persistence- 2)|persistence-node|384m|$((5706 + k + off))|--metrics-port $((9105 + k + off))" ;;
   esac
 }
 
@@ -235,6 +241,11 @@ add_gateway() {
   # Safe in a file name; the gateway itself checks that it is a region.
   [[ "$region" =~ ^[a-z0-9-]+$ ]] || { echo "usage: $0 add-gateway REGION" >&2; exit 2; }
   add_node gateway "$region"
+}
+
+# Several persistence-nodes share one store only in a database server: the embedded H2 file opens in one process.
+require_shared_store() {
+  [ -n "${CLUSTERCHAT_JDBC_URL:-}" ] || { echo "$1 runs more than one persistence-node: they need a shared PostgreSQL store (the embedded H2 file opens in one process only). Set CLUSTERCHAT_JDBC_URL (and CLUSTERCHAT_DB_USER, CLUSTERCHAT_DB_PASSWORD), e.g. CLUSTERCHAT_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/clusterchat; see docs/operations.md" >&2; exit 2; }
 }
 
 data_role() { [ "$1" = coordinator ] || [ "$1" = session-store ]; }
@@ -304,6 +315,7 @@ case "${1:-}" in
   add-coordinator) add_node coordinator ;;
   add-session-store) add_node session-store ;;
   add-auth) add_node auth-node ;;
-  *) echo "usage: $0 start [--ha]|stop|status|add-gateway REGION|add-coordinator|add-session-store|add-auth" >&2
+  add-persistence) require_shared_store add-persistence; add_node persistence-node ;;
+  *) echo "usage: $0 start [--ha]|stop|status|add-gateway REGION|add-coordinator|add-session-store|add-auth|add-persistence" >&2
      exit 2 ;;
 esac

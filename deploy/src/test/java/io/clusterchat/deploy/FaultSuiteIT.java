@@ -16,6 +16,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +28,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +43,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fault suite: a cluster in the HA layout on ten test hosts ({@link HostCluster}: 2 coordinators, 2
- * session-stores, 2 auth-nodes, 1 persistence-node with H2, gateways gw-bj-1, gw-bj-2 and gw-sh-1, event-bus TLS),
+ * The fault suite: a cluster in the HA layout on thirteen test hosts ({@link HostCluster}: 2 coordinators, 2
+ * session-stores, 2 auth-nodes, 2 persistence-nodes sharing the store's shards in a PostgreSQL of the test's own on
+ * 10.0.0.12 ({@link HostPostgres}), gateways gw-bj-1, gw-bj-2 and gw-sh-1, event-bus TLS; a third persistence-node
+ * comes and goes on 10.0.0.13),
  * continuous traffic with idempotent retries ({@link ChatTraffic}), and one fault per case: inject, keep the traffic
  * going, heal, then check that every acknowledged message is in its recipient's inbox exactly once, in order and
  * gap-free, that WHO and dispatch tell the truth, and measure the takeover. A short set by default (CI);
@@ -48,7 +55,11 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultSuiteIT {
 
-  private static final int HOSTS = 10;
+  private static final int HOSTS = 13;
+  private static final String DB_HOST = "10.0.0.12";
+  private static final String STORE = "--jdbc-url jdbc:postgresql://" + DB_HOST + ":5432/clusterchat"
+      + " --db-user postgres";
+  private static final long SPREAD_SECONDS = 30;
   private static final String MEMBERS = "10.0.0.1,10.0.0.2,10.0.0.3,10.0.0.4";
   private static final List<String> COORDINATOR_URLS = List.of("http://10.0.0.1:8080", "http://10.0.0.2:8080");
   private static final int PAIRS = 8;
@@ -79,12 +90,17 @@ class FaultSuiteIT {
       // Every test user registers from this machine's one address: more than the default 5 a minute.
       new Node("auth-1", "auth-node", 5, "160m", "--register-limit 10000"),
       new Node("auth-2", "auth-node", 6, "160m", "--register-limit 10000"),
-      new Node("persistence-1", "persistence-node", 7, "256m", ""),
+      new Node("persistence-1", "persistence-node", 7, "256m", STORE),
+      new Node("persistence-2", "persistence-node", 11, "256m", STORE),
       new Node("gw-bj-1", "gateway", 8, "192m", "--region bj --host 10.0.0.8 --public-host 10.0.0.8 --port 9001"),
       new Node("gw-bj-2", "gateway", 9, "192m",
           "--region bj --host 10.0.0.9 --public-host 10.0.0.9 --port 9001 --echo-port 0"),
       new Node("gw-sh-1", "gateway", 10, "192m",
           "--region sh --host 10.0.0.10 --public-host 10.0.0.10 --port 9001 --echo-port 0"));
+  /** Started by a case (scale out) and stopped again at its end: not part of the whole layout. */
+  private static final Node ADDED = new Node("persistence-3", "persistence-node", 13, "256m", STORE);
+
+  private HostPostgres postgres;
 
   private HostCluster cluster;
   private Path work;
@@ -100,7 +116,7 @@ class FaultSuiteIT {
 
   @BeforeAll
   void upInTheHaLayout(@TempDir Path dir) throws Exception {
-    String missing = TestHosts.missingPrerequisite();
+    String missing = Optional.ofNullable(TestHosts.missingPrerequisite()).orElseGet(HostPostgres::missing);
     if (missing != null) {
       if ("true".equals(System.getenv("CI"))) {
         throw new IllegalStateException("FaultSuiteIT cannot run: " + missing + " (CI=true makes this a failure)");
@@ -113,6 +129,11 @@ class FaultSuiteIT {
     Path admin = work.resolve("admin");
     cluster.linkJar(admin);
     handOutSecrets(admin);
+    postgres = HostPostgres.start(cluster, work, DB_HOST);
+    try (Connection db = DriverManager.getConnection(postgres.url("postgres"), "postgres", "");
+         Statement sql = db.createStatement()) {
+      sql.execute("CREATE DATABASE clusterchat");
+    }
     for (Node node : LAYOUT.subList(0, 4)) {
       start(node); // data members one by one
     }
@@ -138,20 +159,31 @@ class FaultSuiteIT {
       Files.writeString(Path.of("target", "fault-suite.md"), table);
       cluster.printLogTails();
     } finally {
-      cluster.close();
+      try {
+        if (postgres != null) {
+          postgres.close();
+        }
+      } finally {
+        cluster.close();
+      }
     }
   }
 
   @TestFactory
   Stream<DynamicTest> cases() {
-    boolean full = "full".equals(System.getProperty("clusterchat.faults", "short"));
+    String set = System.getProperty("clusterchat.faults", "short");
+    boolean full = "full".equals(set);
     Map<String, Fault> all = new LinkedHashMap<>();
     all.put("kill -9 leading coordinator", new Fault(this::killLeader, NOTHING, 15));
     all.put("kill -9 session-store ss-1", new Fault(() -> kill("ss-1"), NOTHING, 15));
     all.put("kill -9 auth-node auth-1", new Fault(() -> kill("auth-1"), NOTHING, 15));
     all.put("kill -9 gateway gw-bj-1", new Fault(() -> kill("gw-bj-1"), NOTHING, 15));
-    all.put("kill -9 persistence-node, restart after 10 s",
+    all.put("kill -9 persistence-node persistence-1, restart after 10 s",
         new Fault(() -> kill("persistence-1"), () -> start(node("persistence-1")), 10));
+    all.put("SIGSTOP persistence-node persistence-2 for 20 s", new Fault(() -> signal("freeze", "persistence-2"),
+        () -> signal("thaw", "persistence-2"), 20));
+    all.put("add persistence-node persistence-3, stop it (SIGTERM) after 20 s", new Fault(this::addPersistence,
+        this::stopAdded, 20));
     all.put("SIGSTOP gateway gw-bj-1 for 20 s", new Fault(() -> signal("freeze", "gw-bj-1"),
         () -> signal("thaw", "gw-bj-1"), 20));
     all.put("cut link of gateway host gw-bj-2 for 20 s", new Fault(() -> link("cut", "gw-bj-2"),
@@ -163,8 +195,14 @@ class FaultSuiteIT {
       Thread.sleep(10_000);
       kill("gw-sh-1");
     }, NOTHING, 15));
-    List<String> chosen = full ? List.copyOf(all.keySet()) : List.of("kill -9 leading coordinator",
-        "SIGSTOP gateway gw-bj-1 for 20 s", "cut link of session-store host ss-2 for 20 s (split brain)");
+    // The short set: the store's takeover, a frozen gateway, a split brain (LocalClusterHaIT kills a coordinator).
+    List<String> chosen = full ? List.copyOf(all.keySet()) : List.of(
+        "kill -9 persistence-node persistence-1, restart after 10 s", "SIGSTOP gateway gw-bj-1 for 20 s",
+        "cut link of session-store host ss-2 for 20 s (split brain)");
+    if (!full && !"short".equals(set)) {
+      // Any other value: the cases whose names contain it (e.g. "persistence-node"), to run a few while working.
+      chosen = all.keySet().stream().filter(name -> name.contains(set)).toList();
+    }
     return chosen.stream().map(name -> DynamicTest.dynamicTest(name, () -> runCase(name, all.get(name))));
   }
 
@@ -210,7 +248,7 @@ class FaultSuiteIT {
       fault.inject().run();
       long holdUntil = faultAt + TimeUnit.SECONDS.toNanos(fault.holdSeconds());
       Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(holdUntil - System.nanoTime())));
-      log(name + ": healing");
+      log(name + ": healing; shard owners: " + shardOwners());
       fault.heal().run();
       java.util.concurrent.CompletableFuture<Long> merged = fault.heal() == NOTHING
           ? java.util.concurrent.CompletableFuture.completedFuture(-2L) : wholeAgainFromNow();
@@ -225,6 +263,7 @@ class FaultSuiteIT {
       traffic.close();
       whole = merged.get(WHOLE_SECONDS, TimeUnit.SECONDS);
       restore();
+      log(name + ": restored; shard owners: " + shardOwners());
     } finally {
       traffic.close();
       String row = String.format("| %s | %d | %s | %s | %s | %s | %d | %d | %s | %s | %s | %s | %s |", name,
@@ -335,16 +374,75 @@ class FaultSuiteIT {
         start(node);
       }
     }
+    stopAdded();
     awaitWhole();
+    awaitShardsOwned();
+  }
+
+  /** Every shard has an owner again (a hand-over leaves one without for a moment), within {@link #SPREAD_SECONDS}. */
+  private void awaitShardsOwned() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SPREAD_SECONDS);
+    Map<String, Integer> owners = shardOwners();
+    while (owners.containsKey("null") || owners.keySet().stream().anyMatch(o -> o.startsWith("(unreadable"))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("shards without an owner " + SPREAD_SECONDS + " s after the heal: " + owners);
+      }
+      Thread.sleep(500);
+      owners = shardOwners();
+    }
+  }
+
+  /** Scale out: a third persistence-node joins; within {@link #SPREAD_SECONDS} it holds shards (all held again). */
+  private void addPersistence() throws Exception {
+    start(ADDED);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SPREAD_SECONDS);
+    Map<String, Integer> owners = shardOwners();
+    while (System.nanoTime() < deadline) {
+      if (owners.keySet().equals(Set.of("persistence-1", "persistence-2", "persistence-3"))) {
+        log("shards spread over three persistence-nodes: " + owners);
+        return;
+      }
+      Thread.sleep(500);
+      owners = shardOwners();
+    }
+    throw new AssertionError("the shards are not spread over three persistence-nodes in " + SPREAD_SECONDS
+        + " s: " + owners);
+  }
+
+  /** Stops the added persistence-node if it runs, as an operator would (SIGTERM: it hands its shards on). */
+  private void stopAdded() throws Exception {
+    if (alive(ADDED)) {
+      cluster.hosts().must("kill", ADDED.address(), processNames.get(ADDED.id()), "TERM");
+      log("persistence-3 stopped; shard owners: " + shardOwners());
+    }
+  }
+
+  /** Owner name (null: nobody) -> how many shards it holds, from the shard leases in PostgreSQL. */
+  private Map<String, Integer> shardOwners() {
+    Map<String, Integer> owners = new java.util.TreeMap<>();
+    try (Connection db = DriverManager.getConnection(postgres.url("clusterchat"), "postgres", "");
+         Statement sql = db.createStatement();
+         ResultSet rows = sql.executeQuery("SELECT owner_name, count(*) FROM shard_leases GROUP BY owner_name")) {
+      while (rows.next()) {
+        owners.put(String.valueOf(rows.getString(1)), rows.getInt(2));
+      }
+    } catch (java.sql.SQLException e) {
+      owners.put("(unreadable: " + e.getMessage() + ")", 0);
+    }
+    return owners;
   }
 
   // ---- nodes
 
   private static Node node(String id) {
-    return LAYOUT.stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
+    return Stream.concat(LAYOUT.stream(), Stream.of(ADDED)).filter(n -> n.id().equals(id)).findFirst()
+        .orElseThrow();
   }
 
   private boolean alive(Node node) throws Exception {
+    if (!processNames.containsKey(node.id())) {
+      return false;
+    }
     long pid = cluster.pid(node.address(), processNames.get(node.id()));
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
@@ -386,7 +484,7 @@ class FaultSuiteIT {
     String clusterName = "clusterchat-faults-" + Long.toHexString(System.nanoTime());
     String tokenSecret = "fault-suite-token-secret-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
     adminToken = "fault-suite-admin-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
-    for (Node node : LAYOUT) {
+    for (Node node : (Iterable<Node>) Stream.concat(LAYOUT.stream(), Stream.of(ADDED))::iterator) {
       Path dir = cluster.hosts().dir(node.address());
       int k = node.host();
       for (String file : List.of("ca.pem", "host" + k + ".pem", "host" + k + "-key.pem")) {

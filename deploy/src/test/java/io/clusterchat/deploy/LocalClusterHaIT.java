@@ -2,6 +2,7 @@ package io.clusterchat.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterchat.bus.StoreService;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -11,13 +12,20 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -27,10 +35,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code deploy/local-cluster.sh start --ha}: two coordinators, two session-stores and two auth-nodes. Both
- * coordinators answer dispatch and name the same leader; kill -9 of the leading coordinator, then of a
- * session-store, leaves dispatch, LOGIN and SEND working (the time it took is printed; the fault suite measures it
- * against the 5 s target); {@code stop} leaves no process behind.
+ * {@code deploy/local-cluster.sh start --ha}: two coordinators, two session-stores, two auth-nodes and two
+ * persistence-nodes sharing a PostgreSQL store (a schema of its own at 127.0.0.1:5432, database {@code test}, user
+ * {@code postgres}, as {@link LocalClusterPostgresIT}; with {@code CI=true} PostgreSQL must be there, elsewhere the
+ * class is skipped, saying why). Both coordinators answer dispatch and name the same leader; kill -9 of the leading
+ * coordinator, then of a session-store, then of the persistence-node writing the recipient's shard, leaves dispatch,
+ * LOGIN and SEND working (the time it took is printed; the fault suite measures it against the 5 s target);
+ * {@code stop} leaves no process behind.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -49,8 +60,14 @@ class LocalClusterHaIT {
   private static final long ATTEMPT_PAUSE_MILLIS = 200;
   private static final String PW = "s3cret-pass";
   private static final long SCRIPT_TIMEOUT_SECONDS = 300;
+  private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/test";
+  private static final String DB_USER = "postgres";
+  private static final int SHARDS = 64;
 
-  private final Script script = new Script();
+  private final String schema = "ha_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+
+  private final Script script = new Script(Map.of("CLUSTERCHAT_JDBC_URL", SERVER + "?currentSchema=" + schema,
+      "CLUSTERCHAT_DB_USER", DB_USER));
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<Long> pids = new ArrayList<>();
   private Path home;
@@ -60,6 +77,15 @@ class LocalClusterHaIT {
   @BeforeAll
   void start(@TempDir Path workDir) throws Exception {
     home = workDir;
+    try (Connection db = DriverManager.getConnection(SERVER, DB_USER, ""); Statement sql = db.createStatement()) {
+      sql.execute("CREATE SCHEMA " + schema);
+    } catch (SQLException e) {
+      if ("true".equals(System.getenv("CI"))) {
+        throw e;
+      }
+      Assumptions.abort("PostgreSQL is not reachable at " + SERVER + " (" + e.getMessage()
+          + "); CI=true makes this a failure");
+    }
     LocalClusterScenario.Result started = script.run(home, PORT_OFFSET, "start", "--ha");
     assertThat(started.exitCode()).as(started.output()).isZero();
     assertThat(started.output()).contains("coordinator-2 http://127.0.0.1:" + COORDINATOR_2 + "/");
@@ -73,17 +99,26 @@ class LocalClusterHaIT {
 
   @AfterAll
   void stopEvenIfATestFailed() throws Exception {
-    if (Files.isDirectory(home.resolve("run"))) {
-      script.run(home, PORT_OFFSET, "stop");
+    try {
+      if (home != null && Files.isDirectory(home.resolve("run"))) {
+        script.run(home, PORT_OFFSET, "stop");
+      }
+    } finally {
+      try (Connection db = DriverManager.getConnection(SERVER, DB_USER, "");
+           Statement sql = db.createStatement()) {
+        sql.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      } catch (SQLException e) {
+        // Nothing was created when PostgreSQL was not there.
+      }
     }
   }
 
   @Test
   @Order(1)
   void twoOfEveryBackEndRoleRunAndBothCoordinatorsAnswer() throws Exception {
-    assertThat(pids).hasSize(9);
+    assertThat(pids).hasSize(10);
     String status = script.run(home, PORT_OFFSET, "status").output();
-    assertThat(status).contains("coordinator-2", "session-store-2", "auth-2", "http " + COORDINATOR_2)
+    assertThat(status).contains("coordinator-2", "session-store-2", "auth-2", "persistence-2", "http " + COORDINATOR_2)
         .doesNotContain("stopped");
     for (int port : List.of(COORDINATOR, COORDINATOR_2)) {
       // The gateways' first load reports reach the coordinators a second or so after the script returns.
@@ -113,6 +148,16 @@ class LocalClusterHaIT {
   @Order(3)
   void killingASessionStoreLeavesDispatchLoginAndSendWorking() throws Exception {
     killAndRecover("session-store-1", COORDINATOR_2);
+  }
+
+  @Test
+  @Order(4)
+  void killingThePersistenceNodeWritingTheRecipientsShardLeavesSendWorking() throws Exception {
+    String writer = shardOwner(StoreService.shardOf("bob@sh", SHARDS));
+    assertThat(writer).as("the writer of bob@sh's shard").isIn("persistence-1", "persistence-2");
+    killAndRecover(writer, COORDINATOR_2);
+    String survivor = writer.equals("persistence-1") ? "persistence-2" : "persistence-1";
+    assertThat(shardOwner(StoreService.shardOf("bob@sh", SHARDS))).isEqualTo(survivor);
   }
 
   @Test
@@ -151,6 +196,15 @@ class LocalClusterHaIT {
     throw new AssertionError("after kill -9 of " + node + ", never dispatch, LOGIN and SEND: " + failures);
   }
 
+  /** The node id holding a shard's lease (null: nobody), from the store's shard_leases. */
+  private String shardOwner(int shard) throws SQLException {
+    try (Connection db = DriverManager.getConnection(SERVER + "?currentSchema=" + schema, DB_USER, "");
+         Statement sql = db.createStatement();
+         ResultSet row = sql.executeQuery("SELECT owner_name FROM shard_leases WHERE shard = " + shard)) {
+      return row.next() ? row.getString(1) : null;
+    }
+  }
+
   /** Null when all three worked, else what failed. */
   private String dispatchLoginAndSend(int coordinatorPort) {
     try {
@@ -187,14 +241,21 @@ class LocalClusterHaIT {
     return new JsonObject(response.body());
   }
 
-  /** Runs local-cluster.sh the way {@link LocalClusterScenario} does, with this test's offset and no extra env. */
+  /** Runs local-cluster.sh the way {@link LocalClusterScenario} does, with this test's offset and store. */
   private static final class Script {
+    private final Map<String, String> env;
+
+    Script(Map<String, String> env) {
+      this.env = env;
+    }
+
     LocalClusterScenario.Result run(Path home, int offset, String... command) throws Exception {
       List<String> line = new ArrayList<>(List.of("bash", Path.of("local-cluster.sh").toAbsolutePath().toString()));
       line.addAll(List.of(command));
       ProcessBuilder builder = new ProcessBuilder(line).directory(home.toFile()).redirectErrorStream(true);
       builder.environment().putAll(Map.of("CLUSTERCHAT_PORT_OFFSET", String.valueOf(offset),
           "CLUSTERCHAT_JAR", LocalClusterScenario.jar().toString()));
+      builder.environment().putAll(env);
       Process process = builder.start();
       process.getOutputStream().close();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

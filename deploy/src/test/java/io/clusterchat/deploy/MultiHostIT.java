@@ -28,7 +28,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * directory of its own) or {@code # host 10.0.0.k} (run on that test host, in its directory, which stands for
  * {@code /opt/clusterchat}), every logical line byte for byte. What is arranged around them: {@code clusterchat.jar}
  * in every directory, an {@code scp} that copies into a host's directory instead of going over ssh, and a
- * PostgreSQL server of its own on 10.0.0.6 (trust for 10.0.0.0/24, as the README asks the reader to set up).
+ * PostgreSQL server of its own on 10.0.0.6 ({@link HostPostgres}: trust for 10.0.0.0/24, as the README asks the
+ * reader to set up).
  * Then, over real sockets through the bridge: dispatch names each region's gateway by its public address, two users
  * in two regions chat across hosts, WHO tells where they are, and the messages are in PostgreSQL.
  */
@@ -71,14 +71,14 @@ class MultiHostIT {
   private TestHosts hosts;
   private Path work;
   private Path admin;
-  private Path pgData;
+  private HostPostgres postgres;
   /** node id -> the host it runs on, in start order. */
   private final Map<String, String> nodes = new java.util.LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   void upAndRunTheReadme(@TempDir Path dir) throws Exception {
-    String missing = Optional.ofNullable(TestHosts.missingPrerequisite()).orElseGet(MultiHostIT::missingPostgres);
+    String missing = Optional.ofNullable(TestHosts.missingPrerequisite()).orElseGet(HostPostgres::missing);
     if (missing != null) {
       if ("true".equals(System.getenv("CI"))) {
         throw new IllegalStateException("MultiHostIT cannot run: " + missing + " (CI=true makes this a failure)");
@@ -86,12 +86,10 @@ class MultiHostIT {
       Assumptions.abort("MultiHostIT skipped: " + missing + " (CI=true makes this a failure)");
     }
     work = dir;
-    // PostgreSQL (user postgres) keeps its data under here: it must be able to pass through.
-    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
     cluster = HostCluster.up(work.resolve("hosts"), HOSTS, Duration.ofMinutes(BUSY_MINUTES));
     hosts = cluster.hosts();
     arrangeJarAndScp();
-    startPostgres();
+    postgres = HostPostgres.start(cluster, work, DB_HOST);
     for (Block block : readmeBlocks()) {
       hosts.checkRoutes();
       for (String line : block.lines()) {
@@ -107,8 +105,8 @@ class MultiHostIT {
     }
     try {
       cluster.printLogTails();
-      if (pgData != null && Files.isDirectory(pgData)) {
-        asPostgres(List.of(pgBin("pg_ctl").toString(), "-D", pgData.toString(), "-m", "fast", "-t", "30", "stop"));
+      if (postgres != null) {
+        postgres.close();
       }
     } finally {
       cluster.close();
@@ -188,20 +186,6 @@ class MultiHostIT {
       Files.copy(scp, bin.resolve("scp"));
     }
     Files.setPosixFilePermissions(bin.resolve("scp"), PosixFilePermissions.fromString("rwxr-xr-x"));
-  }
-
-  /** A PostgreSQL server of this test on 10.0.0.6:5432, trusting 10.0.0.0/24, as user postgres. */
-  private void startPostgres() throws Exception {
-    Path pg = Files.createDirectories(work.resolve("pg"));
-    run(List.of("chown", "postgres:", pg.toString()));
-    pgData = pg.resolve("data");
-    asPostgres(List.of(pgBin("initdb").toString(), "-D", pgData.toString(), "-A", "trust", "-U", "postgres"));
-    Files.writeString(pgData.resolve("pg_hba.conf"), "host all all 10.0.0.0/24 trust\n",
-        java.nio.file.StandardOpenOption.APPEND);
-    hosts.must("run", DB_HOST, "postgres", "setpriv", "--reuid", "postgres", "--regid", "postgres", "--init-groups",
-        pgBin("postgres").toString(), "-D", pgData.toString(), "-c", "listen_addresses=" + DB_HOST,
-        "-c", "unix_socket_directories=" + pg, "-c", "port=5432");
-    cluster.awaitLog(DB_HOST, "postgres", "database system is ready to accept connections");
   }
 
   private void runLine(String host, String line) throws Exception {
@@ -310,35 +294,5 @@ class MultiHostIT {
       reply = client.call(request);
     }
     return reply;
-  }
-
-  private static String missingPostgres() {
-    return pgBin("initdb").toFile().canExecute() ? null
-        : "PostgreSQL's server binaries are not here (/usr/lib/postgresql/*/bin/initdb)";
-  }
-
-  /** A PostgreSQL server binary, from the newest /usr/lib/postgresql/VERSION/bin. */
-  private static Path pgBin(String name) {
-    Path root = Path.of("/usr/lib/postgresql");
-    try (Stream<Path> versions = Files.list(root)) {
-      return versions.filter(v -> v.getFileName().toString().matches("\\d+"))
-          .max((a, b) -> Integer.compare(Integer.parseInt(a.getFileName().toString()),
-              Integer.parseInt(b.getFileName().toString())))
-          .orElse(root).resolve("bin").resolve(name);
-    } catch (IOException e) {
-      return root.resolve("bin").resolve(name);
-    }
-  }
-
-  private void asPostgres(List<String> command) throws Exception {
-    List<String> line = new ArrayList<>(List.of("setpriv", "--reuid", "postgres", "--regid", "postgres",
-        "--init-groups"));
-    line.addAll(command);
-    run(line);
-  }
-
-  private void run(List<String> command) throws Exception {
-    Result result = TestHosts.run(command, work, Map.of(), LINE_SECONDS);
-    assertThat(result.exitCode()).as(command + ": " + result.output()).isZero();
   }
 }

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An append is sent again only when it was certainly not stored: no node had the owner's address any more, the
  * node answered {@link StoreService#MOVED}, or nobody owned the shard; or, for an append with a client id (which
- * the store deduplicates), when its owner left the cluster while it was in flight. Everything else fails with the
+ * the store deduplicates), when its owner left the cluster while it was in flight, or when another node took the
+ * shard's lease from it meanwhile (the old owner can no longer commit it: a frozen owner's appends would otherwise
+ * wait out their whole deadline). Everything else fails with the
  * failure the send met, and an append still unplaced when its time is up fails 503: nothing was stored.
  */
 public final class StoreRouter {
@@ -92,10 +94,25 @@ public final class StoreRouter {
   }
 
   private void ownerChanged(Message<Object> message) {
+    StoreService.OwnerChanged change;
     try {
-      apply(StoreService.OwnerChanged.fromJson(BusMessages.body(message)));
+      change = StoreService.OwnerChanged.fromJson(BusMessages.body(message));
     } catch (BusContractException e) {
       LOG.warn("ignored a bad {} message: {}", StoreService.OWNER_CHANGED, e.getMessage());
+      return;
+    }
+    apply(change);
+    if (change.owner() == null) {
+      return;
+    }
+    // Appends with a client id still waiting on another node for this shard: that node lost the lease (fenced, it
+    // cannot commit them now), so they go to the new owner at once; the store answers a repeat from its record.
+    for (Attempt attempt : inFlight) {
+      String sentTo = attempt.sentTo();
+      if (attempt.append.clientId() != null && sentTo != null && !sentTo.equals(change.owner())
+          && attempt.shard() == change.shard()) {
+        attempt.next();
+      }
     }
   }
 
@@ -182,6 +199,12 @@ public final class StoreRouter {
       return sentTo;
     }
 
+    /** The shard this append's recipient is in (-1 while the shard count is unknown). */
+    int shard() {
+      int count = shards();
+      return count == 0 ? -1 : StoreService.shardOf(append.to(), count);
+    }
+
     void next() {
       if (answer.future().isComplete()) {
         return;
@@ -223,7 +246,10 @@ public final class StoreRouter {
               later();
             } else if (latest(number)) {
               // An earlier send's timeout is not the answer while a later send (after a loss) still runs.
-              answer.tryFail(failure);
+              if (answer.tryFail(failure)) {
+                LOG.warn("append to shard {} failed at owner {} (send {}): {}", route.shard(), route.owner(), number,
+                    failure.toString());
+              }
             }
           });
     }

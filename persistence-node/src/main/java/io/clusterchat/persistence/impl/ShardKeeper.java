@@ -1,9 +1,12 @@
 package io.clusterchat.persistence.impl;
 
+import io.clusterchat.bus.BusMessages;
 import io.clusterchat.bus.StoreService;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +51,12 @@ public final class ShardKeeper implements AutoCloseable {
   static final long GONE_EXPIRY_MILLIS = 1_000;
   static final long ISOLATION_MILLIS = 5_000;
   private static final long REPORT_MILLIS = 1_000;
+  /**
+   * A persistence-node is a candidate for shards only while its keeper reports (every {@value #REPORT_MILLIS} ms):
+   * one that has joined the cluster but not started its store yet, or is frozen, would leave the shards handed to it
+   * without an owner.
+   */
+  static final long READY_MILLIS = 3_000;
   private static final long STOP_WAIT_SECONDS = 5;
 
   private static final String SELECT_LEASES = "SELECT shard, epoch, owner, owner_name, beat FROM shard_leases";
@@ -65,10 +73,11 @@ public final class ShardKeeper implements AutoCloseable {
   private final ShardDatabases databases;
   private final StorePeers peers;
   private final Map<Integer, ShardLease> held = new ConcurrentHashMap<>();
-  /** The persistence-nodes whose keepers have reported: those that can take shards. */
-  private final Set<String> running = ConcurrentHashMap.newKeySet();
   /** The last lease row read per shard, and when (this node's clock) its epoch, owner or beat last moved. */
   private final Map<Integer, Observed> observed = new HashMap<>();
+  /** Persistence-node name -> when its keeper's last shard report arrived (System.nanoTime()). */
+  private final Map<String, Long> reportedAt = new ConcurrentHashMap<>();
+  private MessageConsumer<Object> reports;
   private volatile StoreService.Owners owners;
   private final ScheduledExecutorService thread;
   private final Consumer<ShardLease> onLost;
@@ -110,6 +119,7 @@ public final class ShardKeeper implements AutoCloseable {
    * for that nobody holds (a new store, or one whose nodes all stopped cleanly).
    */
   public Future<Void> start() {
+    reports = vertx.eventBus().consumer(StoreService.SHARD_REPORT, this::reported);
     Promise<Void> firstRound = Promise.promise();
     thread.execute(() -> {
       tickSafely();
@@ -117,15 +127,6 @@ public final class ShardKeeper implements AutoCloseable {
     });
     thread.scheduleWithFixedDelay(this::tickSafely, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     return firstRound.future();
-  }
-
-  /**
-   * A persistence-node's keeper runs: it reported (see {@link StoreService#SHARD_REPORT}). A node is given shards
-   * only from then on, not from its joining the cluster, which comes seconds before it can take any: shards handed
-   * to it earlier would wait without an owner.
-   */
-  public void reported(String member) {
-    running.add(member);
   }
 
   /** The lease this node holds on {@code shard} now, or null. */
@@ -153,6 +154,9 @@ public final class ShardKeeper implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (reports != null) {
+      reports.unregister();
+    }
     thread.shutdown();
     try {
       thread.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
@@ -162,6 +166,23 @@ public final class ShardKeeper implements AutoCloseable {
     for (ShardLease lease : held.values()) {
       release(lease);
     }
+  }
+
+  private void reported(Message<Object> message) {
+    try {
+      reportedAt.put(StoreService.ShardReport.fromJson(BusMessages.body(message)).node(), System.nanoTime());
+    } catch (RuntimeException e) { // BusContractException, or a body that is no JSON object
+      LOG.warn("ignored a bad {} message: {}", StoreService.SHARD_REPORT, e.getMessage());
+    }
+  }
+
+  /** Whether the keeper of the node of this name has reported lately (this node's own always has). */
+  private boolean reporting(String name, long now) {
+    if (name.equals(peers.selfName())) {
+      return true;
+    }
+    Long at = reportedAt.get(name);
+    return at != null && now - at < TimeUnit.MILLISECONDS.toNanos(READY_MILLIS);
   }
 
   private void tickSafely() {
@@ -278,6 +299,9 @@ public final class ShardKeeper implements AutoCloseable {
       Map<Integer, Observed> rows = new HashMap<>();
       try (PreparedStatement select = connection.prepareStatement(SELECT_LEASES);
           ResultSet row = select.executeQuery()) {
+        // A change is seen now, not at the tick's start: a node paused in between (SIGSTOP, a long GC) would
+        // otherwise date the change back to before the pause and see a live lease as expired right after.
+        long seenAt = Math.max(now, System.nanoTime());
         while (row.next()) {
           int shard = row.getInt("shard");
           long epoch = row.getLong("epoch");
@@ -285,7 +309,7 @@ public final class ShardKeeper implements AutoCloseable {
           long beat = row.getLong("beat");
           Observed before = observed.get(shard);
           Observed seen = before != null && before.sameAs(epoch, owner, beat) ? before
-              : new Observed(epoch, owner, row.getString("owner_name"), beat, now);
+              : new Observed(epoch, owner, row.getString("owner_name"), beat, seenAt);
           observed.put(shard, seen);
           rows.put(shard, seen);
         }
@@ -307,33 +331,32 @@ public final class ShardKeeper implements AutoCloseable {
       }
       String chosen = Rendezvous.choose(shard, candidates);
       if (lease != null) {
-        if (peers.self().equals(chosen)) {
+        if (peers.selfName().equals(chosen)) {
           lease.keep();
         } else if ((chosen != null || isolated) && lease.drained()) {
           release(lease);
         }
-      } else if (peers.self().equals(chosen) && (row.owner() == null || expired(row, now))) {
+      } else if (peers.selfName().equals(chosen) && (row.owner() == null || expired(row, now))) {
         take(database, shard, row);
       }
     }
   }
 
-  /** The live persistence-nodes that may hold shards: those whose leases are not all standing still. */
+  /**
+   * The names of the live persistence-nodes that may hold shards: those whose leases are not all standing still.
+   */
   private List<String> candidates(long now) {
-    List<String> members = peers.persistenceNodes();
-    running.retainAll(members);
-    List<String> live = new ArrayList<>();
-    for (String member : members) {
-      if (running.contains(member)) {
-        live.add(member);
-      }
-    }
-    if (!live.contains(peers.self())) {
-      live.add(peers.self());
+    long at = System.nanoTime();
+    List<String> live = new ArrayList<>(peers.persistenceNodes());
+    live.removeIf(name -> !reporting(name, at));
+    if (!live.contains(peers.selfName())) {
+      live.add(peers.selfName());
     }
     for (Observed row : observed.values()) {
-      if (row.owner() != null && !row.owner().equals(peers.self()) && expired(row, now)) {
-        live.remove(row.owner());
+      // A lease of this node's name but another member id is an earlier run's: it does not make this run dead.
+      if (row.owner() != null && !row.owner().equals(peers.self()) && !peers.selfName().equals(row.ownerName())
+          && expired(row, now)) {
+        live.remove(row.ownerName());
       }
     }
     return live;
@@ -344,7 +367,7 @@ public final class ShardKeeper implements AutoCloseable {
     if (still >= TimeUnit.MILLISECONDS.toNanos(EXPIRY_MILLIS)) {
       return true;
     }
-    return !peers.persistenceNodes().contains(row.owner())
+    return !peers.persistenceNodes().contains(row.ownerName())
         && still >= TimeUnit.MILLISECONDS.toNanos(GONE_EXPIRY_MILLIS);
   }
 

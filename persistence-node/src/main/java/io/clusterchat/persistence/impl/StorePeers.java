@@ -12,13 +12,21 @@ import java.util.UUID;
  */
 public interface StorePeers {
 
-  /** This node's cluster member id: the owner recorded in the leases it takes. */
+  /**
+   * This node's cluster member id as it started: the owner recorded in the leases it takes and its append address.
+   * It stays the same for the node's life, also when Hazelcast gives the member a new id as it merges back after a
+   * split.
+   */
   String self();
 
-  /** This node's name, for the dashboard. */
+  /** This node's name (its node id, else its member id): its key in the shards' placement, and for the dashboard. */
   String selfName();
 
-  /** The member ids of the persistence-nodes in this node's view of the cluster, itself included. */
+  /**
+   * The names ({@link #selfName}) of the persistence-nodes in this node's view of the cluster, itself included: the
+   * placement's candidates. Names, not member ids: a member that merged back after a split has a new member id in
+   * every view but its own leases, so placing by member ids, two nodes would each hand a shard to the other.
+   */
   List<String> persistenceNodes();
 
   /** Whether this node sees a data member: a node that sees none is cut off and must not hold shards. */
@@ -41,7 +49,7 @@ public interface StorePeers {
       @Override
       public List<String> persistenceNodes() {
         return view.members().stream().filter(member -> member.role() == NodeRole.PERSISTENCE_NODE)
-            .map(ClusterMember::memberId).toList();
+            .map(member -> member.nodeId() == null ? member.memberId() : member.nodeId()).toList();
       }
 
       @Override
@@ -67,7 +75,7 @@ public interface StorePeers {
 
       @Override
       public List<String> persistenceNodes() {
-        return List.of(self);
+        return List.of(selfName());
       }
 
       @Override

@@ -101,7 +101,6 @@ public class StoreVerticle extends VerticleBase {
             StoreService.HistoryPage::toJson),
         vertx.eventBus().consumer(StoreService.appendAddressOf(peers.self()), this::append).completion(),
         vertx.eventBus().consumer(StoreService.MESSAGE_APPEND, this::forward).completion(),
-        vertx.eventBus().consumer(StoreService.SHARD_REPORT, this::peerReported).completion(),
         vertx.eventBus().consumer(StoreService.OWNERS, message -> message.reply(keeper.owners().toJson()))
             .completion()))
         .compose(ready -> keeper.start());
@@ -155,15 +154,6 @@ public class StoreVerticle extends VerticleBase {
     List<AppendBatcher> lanes = writers.get(lease.database);
     lanes.get(shard % lanes.size()).submit(append).map(StoreService.Appended::toJson)
         .onComplete(result -> reply(message, result));
-  }
-
-  /** Another persistence-node's keeper runs: it may be given shards. */
-  private void peerReported(Message<Object> message) {
-    try {
-      keeper.reported(StoreService.ShardReport.fromJson(BusMessages.body(message)).member());
-    } catch (BusContractException e) {
-      LOG.warn("ignored a bad shard report: {}", e.getMessage());
-    }
   }
 
   /** An append sent to any node: checked here, stored by its shard's owner (perhaps this node). */
