@@ -24,9 +24,20 @@ public final class AuthNode {
     this.deploymentId = deploymentId;
   }
 
-  /** Deploys the auth verticle on the node's Vert.x, counting login attempts in the node's cluster. */
+  /**
+   * Deploys the auth verticle on the node's Vert.x, counting login attempts in the node's cluster; a read of the
+   * store that a dying persistence-node took along is sent again when the node leaves.
+   */
   public static Future<AuthNode> deploy(ClusterNode node, AuthOptions options) {
-    return deploy(node.vertx(), node.clusterManager().getHazelcastInstance(), options);
+    AuthOptions own;
+    try {
+      own = new AuthOptions(options).validate();
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    AuthVerticle verticle = new AuthVerticle(own, node.clusterManager().getHazelcastInstance());
+    node.view().onLeave(member -> verticle.nodeLeft(member.role()));
+    return node.vertx().deployVerticle(verticle).map(id -> new AuthNode(node.vertx(), own, id));
   }
 
   /**

@@ -4,6 +4,7 @@ import static io.clusterchat.auth.AuthServiceTest.expectFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterchat.bus.AuthService;
+import io.clusterchat.bus.StoreService;
 import io.clusterchat.cluster.ClusterNode;
 import io.clusterchat.cluster.NodeRole;
 import io.clusterchat.cluster.TestClusters;
@@ -16,6 +17,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +38,11 @@ class ClusteredAuthTest {
   private static final String PASSWORD = "s3cret-enough";
   private static final String GUESSER = "198.51.100.7";
   private static final String REGISTRAR = "198.51.100.50";
+  /** Time for a new subscription to reach every node's view of the event bus. */
+  private static final long SUBSCRIPTION_SPREAD_MILLIS = 500;
+  private static final int LOGINS_OVER_A_DYING_STORE = 6;
 
+  private static TestClusters cluster;
   private static ClusterNode dataNode;
   private static PersistenceNode store;
   private static ClusterNode authNode;
@@ -43,16 +50,24 @@ class ClusteredAuthTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    TestClusters cluster = new TestClusters();
+    cluster = new TestClusters();
     // The coordinator role is a data member: the lite members need one for the event bus's subscription map.
     // Started one after the other from the test thread, not from a callback on the first node's context.
     dataNode = await(ClusterNode.start(cluster.node("coord-1", NodeRole.COORDINATOR, "bj", true)));
     store = await(PersistenceNode.deploy(dataNode.vertx(),
         new PersistenceOptions().setDataDir(Files.createTempDirectory("auth-store").toString())));
     authNode = await(ClusterNode.start(cluster.node("auth-1", NodeRole.AUTH_NODE, "bj", false)));
-    await(AuthNode.deploy(authNode, AuthServiceTest.options()));
+    await(AuthNode.deploy(authNode, options()));
     secondAuthNode = await(ClusterNode.start(cluster.node("auth-2", NodeRole.AUTH_NODE, "bj", false)));
-    await(AuthNode.deploy(secondAuthNode, AuthServiceTest.options()));
+    await(AuthNode.deploy(secondAuthNode, options()));
+  }
+
+  /**
+   * The unit tests' options, with a store timeout well past the moment a test kills a store node: a read lost
+   * with it must be answered by its resend, not turned into a 503 by the timeout.
+   */
+  private static AuthOptions options() {
+    return AuthServiceTest.options().setStoreTimeoutMillis(REQUEST_TIMEOUT_MILLIS / 2);
   }
 
   @AfterAll
@@ -121,6 +136,31 @@ class ClusteredAuthTest {
         .compose(v -> expectFailure(request(AuthService.REGISTER, registration("onetoomany", REGISTRAR)), 429,
             "too many registrations from this address"))
         .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /**
+   * A LOGIN reads the account from the store; a read that a persistence-node took just before it died is sent again
+   * to another when the node leaves, instead of failing at the store timeout (a 503 for the user).
+   */
+  @Test
+  void aLoginWhoseAccountReadDiedWithItsNodeIsAnswered() throws Exception {
+    await(request(AuthService.REGISTER, registration("erin", "192.0.2.1")));
+    // A persistence-node that takes account reads and never answers them, like one that is about to die.
+    ClusterNode dying = await(ClusterNode.start(cluster.node("persistence-dying", NodeRole.PERSISTENCE_NODE, null,
+        false)));
+    await(dying.vertx().eventBus().consumer(StoreService.ACCOUNT_GET, message -> { }).completion());
+    Thread.sleep(SUBSCRIPTION_SPREAD_MILLIS);
+    // The event bus takes turns between the real store and the dying one: some of these reach the dying one.
+    List<Future<JsonObject>> logins = new ArrayList<>();
+    for (int i = 0; i < LOGINS_OVER_A_DYING_STORE; i++) {
+      logins.add(login("erin@bj", PASSWORD, "192.0.2.1"));
+    }
+    Thread.sleep(SUBSCRIPTION_SPREAD_MILLIS);
+    dying.clusterManager().getHazelcastInstance().getLifecycleService().terminate();
+    dying.vertx().close();
+    for (Future<JsonObject> login : logins) {
+      assertThat(await(login).getString("address")).isEqualTo("erin@bj");
+    }
   }
 
   private static JsonObject registration(String name, String client) {

@@ -3,8 +3,13 @@ package io.clusterchat.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterchat.bus.StoreService;
+import io.clusterchat.cluster.ClusterNode;
+import io.clusterchat.cluster.NodeRole;
+import io.clusterchat.cluster.TestClusters;
 import io.clusterchat.persistence.PersistenceNode;
 import io.clusterchat.persistence.PersistenceOptions;
+import io.clusterchat.session.SessionStore;
+import io.clusterchat.session.SessionStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -38,12 +43,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * PostgreSQL's own HA under the store (issue 13): {@code deploy/pg-ha.sh up} starts a primary and a synchronous
- * streaming standby in a temporary directory; a persistence-node reaches them through pgjdbc's multi-host URL
- * ({@code targetServerType=primary}). Senders append without pause, each append retried with its client id until
- * it is acknowledged; the primary is killed with {@code kill -9} mid-stream and the standby promoted by
- * {@code pg-ha.sh failover}. Every acknowledged message must then be in the recipient's inbox exactly once, with
- * gap-free seqs: synchronous commit lost none, and the client ids kept the retries of ambiguous commits single.
+ * PostgreSQL's own HA under the store in its HA layout (issue 13): {@code deploy/pg-ha.sh up} starts a primary and a
+ * synchronous streaming standby in a temporary directory; two persistence-nodes of one Hazelcast cluster (with a
+ * session-store as its data member) share the shards and reach the databases through pgjdbc's multi-host URL
+ * ({@code targetServerType=primary}). Senders append without pause to recipients in several shards, each append
+ * retried with its client id until it is acknowledged; the primary is killed with {@code kill -9} mid-stream and the
+ * standby promoted by {@code pg-ha.sh failover}. Every acknowledged message must then be in its recipient's inbox
+ * exactly once, with gap-free seqs: synchronous commit lost none, and the client ids kept the retries of ambiguous
+ * commits single. The shard leases live in the same databases: the nodes must keep them through the failover.
  * Then {@code pg-ha.sh rejoin} rebuilds the old primary as the new standby, and the same is done the other way.
  *
  * <p>Needs root (the script runs PostgreSQL as {@code postgres} through runuser) and PostgreSQL's binaries
@@ -57,6 +64,7 @@ class PostgresFailoverIT {
   private static final long SCRIPT_TIMEOUT_SECONDS = 120;
   private static final long AWAIT_SECONDS = 60;
   private static final int SENDERS = 4;
+  private static final int PERSISTENCE_NODES = 2;
   private static final int ACKS_BEFORE_KILL = 400;
   private static final int ACKS_AFTER_FAILOVER = 400;
   /** Above the node's append deadline (3 s) and connect timeout (2 s): an append answers or fails in time. */
@@ -81,11 +89,13 @@ class PostgresFailoverIT {
   private final AtomicBoolean stop = new AtomicBoolean();
   private Path dir;
   private Vertx vertx;
-  private PersistenceNode node;
+  private final TestClusters cluster = new TestClusters();
+  private final List<ClusterNode> nodes = new ArrayList<>();
+  private final List<PersistenceNode> stores = new ArrayList<>();
 
   /** One acknowledged append: its client id, the store's answer, when its successful attempt started and ended. */
-  private record Ack(String clientId, String msg, long seq, String text, boolean duplicate, long attemptStart,
-                     long acked) {
+  private record Ack(String to, String clientId, String msg, long seq, String text, boolean duplicate,
+                     long attemptStart, long acked) {
   }
 
   @BeforeEach
@@ -95,18 +105,34 @@ class PostgresFailoverIT {
     List<String> up = script("up", dir.toString(), String.valueOf(freePort()), String.valueOf(freePort()));
     String url = up.get(up.size() - 1);
     assertThat(url).startsWith("jdbc:postgresql://").endsWith("targetServerType=primary");
-    vertx = Vertx.vertx();
-    node = await(PersistenceNode.deploy(vertx, new PersistenceOptions().setJdbcUrl(url).setDbUser("postgres")));
+    ClusterNode data = start("session-store-1", NodeRole.SESSION_STORE, true);
+    await(SessionStore.deploy(data, new SessionStoreOptions()));
+    for (int i = 1; i <= PERSISTENCE_NODES; i++) {
+      ClusterNode persistence = start("persistence-" + i, NodeRole.PERSISTENCE_NODE, false);
+      stores.add(await(PersistenceNode.deploy(persistence,
+          new PersistenceOptions().setJdbcUrl(url).setDbUser("postgres"))));
+    }
+    vertx = data.vertx();
+    waitFor("the shards spread over both persistence-nodes",
+        () -> stores.stream().allMatch(store -> !store.heldShards().isEmpty())
+            && stores.stream().mapToInt(store -> store.heldShards().size()).sum()
+            == PersistenceOptions.DEFAULT_SHARDS);
+  }
+
+  private ClusterNode start(String nodeId, NodeRole role, boolean seed) {
+    ClusterNode node = await(ClusterNode.start(cluster.node(nodeId, role, null, seed)));
+    nodes.add(node);
+    return node;
   }
 
   @AfterEach
   void tearDown() throws Exception {
     stop.set(true);
-    if (node != null) {
-      await(node.close());
+    for (PersistenceNode store : stores) {
+      await(store.close());
     }
-    if (vertx != null) {
-      await(vertx.close());
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      nodes.get(i).closeAndWait(TimeUnit.SECONDS.toMillis(AWAIT_SECONDS));
     }
     if (dir != null) {
       script("down", dir.toString(), "--purge");
@@ -116,11 +142,19 @@ class PostgresFailoverIT {
   @Test
   void noAcknowledgedMessageIsLostAcrossTwoKillsOfThePrimary() throws Exception {
     String alice = createAccount("alice");
-    String bob = createAccount("bob");
+    List<String> recipients = new ArrayList<>();
+    for (int s = 0; s < SENDERS; s++) {
+      recipients.add(createAccount("bob" + s));
+    }
+    System.out.printf("pg-ha: persistence-nodes hold shards %s; the recipients are in shards %s%n",
+        stores.stream().map(PersistenceNode::heldShards).collect(Collectors.toList()),
+        recipients.stream().map(r -> StoreService.shardOf(r, PersistenceOptions.DEFAULT_SHARDS))
+            .collect(Collectors.toList()));
     List<Thread> senders = new ArrayList<>();
     for (int s = 0; s < SENDERS; s++) {
       String prefix = "s" + s + "-";
-      Thread sender = new Thread(() -> sendUntilStopped(alice, bob, prefix), "sender-" + s);
+      String to = recipients.get(s);
+      Thread sender = new Thread(() -> sendUntilStopped(alice, to, prefix), "sender-" + s);
       sender.setDaemon(true);
       sender.start();
       senders.add(sender);
@@ -140,7 +174,9 @@ class PostgresFailoverIT {
     assertThat(senderFailures).isEmpty();
     System.out.printf("pg-ha: %d acks, %d retried attempts, %d answered as duplicates%n", acks.size(),
         retries.get(), acks.stream().filter(Ack::duplicate).count());
-    assertEveryAckStoredOnceGapFree(syncAll(bob));
+    for (String recipient : recipients) {
+      assertEveryAckStoredOnceGapFree(recipient, syncAll(recipient));
+    }
   }
 
   /**
@@ -168,7 +204,7 @@ class PostgresFailoverIT {
         (firstAfterKill - failoverEnd) / NANOS_PER_MILLI);
   }
 
-  private void assertEveryAckStoredOnceGapFree(List<JsonObject> items) {
+  private void assertEveryAckStoredOnceGapFree(String recipient, List<JsonObject> items) {
     List<Long> seqs = items.stream().map(item -> item.getLong("seq")).collect(Collectors.toList());
     assertThat(seqs).containsExactlyElementsOf(
         LongStream.rangeClosed(1, items.size()).boxed().collect(Collectors.toList()));
@@ -179,7 +215,9 @@ class PostgresFailoverIT {
     assertThat(items.stream().map(item -> item.getString("text")).distinct()).hasSize(items.size());
     Map<String, Long> ackedSeqByMsg = new HashMap<>();
     for (Ack ack : acks) {
-      assertThat(ackedSeqByMsg.put(ack.msg(), ack.seq())).as("one ack per client id").isNull();
+      if (ack.to().equals(recipient)) {
+        assertThat(ackedSeqByMsg.put(ack.msg(), ack.seq())).as("one ack per client id").isNull();
+      }
     }
     assertThat(storedSeqByMsg).isEqualTo(ackedSeqByMsg);
   }
@@ -202,7 +240,7 @@ class PostgresFailoverIT {
       long attemptStart = System.nanoTime();
       try {
         JsonObject appended = append(from, to, text, clientId);
-        return new Ack(clientId, appended.getString("msg"), appended.getLong("seq"), text,
+        return new Ack(to, clientId, appended.getString("msg"), appended.getLong("seq"), text,
             appended.getBoolean("duplicate"), attemptStart, System.nanoTime());
       } catch (ExecutionException | TimeoutException e) {
         if (System.nanoTime() > giveUp) {

@@ -6,8 +6,10 @@ import io.clusterchat.auth.TokenKey;
 import io.clusterchat.bus.AuthService;
 import io.clusterchat.bus.BusContractException;
 import io.clusterchat.bus.BusMessages;
+import io.clusterchat.bus.ResentRequests;
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.cluster.ClusterCounters;
+import io.clusterchat.cluster.NodeRole;
 import io.clusterchat.protocol.ErrorCode;
 import io.clusterchat.protocol.Limits;
 import io.vertx.core.Future;
@@ -20,8 +22,10 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +96,9 @@ public class AuthVerticle extends VerticleBase {
   private String dummyHash;
 
   /** @param hazelcast the cluster's Hazelcast, which holds the login and registration counters of every auth-node */
+  private static final Set<NodeRole> STORE_NODES = EnumSet.of(NodeRole.PERSISTENCE_NODE);
+  private volatile ResentRequests storeReads;
+
   public AuthVerticle(AuthOptions options, HazelcastInstance hazelcast) {
     this.options = options;
     this.tokens = new Tokens(options.getTokenKeys(), options.getTokenTtlMillis());
@@ -107,6 +114,7 @@ public class AuthVerticle extends VerticleBase {
     registers = new HashLane("register", vertx.createSharedWorkerExecutor(REGISTER_POOL, registerThreads),
         registerThreads * (1 + REGISTER_WAIT_PER_THREAD), MAX_HASH_WAIT_MILLIS);
     storeDelivery = new DeliveryOptions().setSendTimeout(options.getStoreTimeoutMillis());
+    storeReads = new ResentRequests(vertx, this::store);
     LoginLimiter.Policy policy = new LoginLimiter.Policy(options.getUserFailureLimit(),
         options.getUserFailureWindowMillis(), options.getClientFailureLimit(), options.getClientFailureWindowMillis(),
         options.getRegisterLimit(), AuthOptions.REGISTER_WINDOW_MILLIS);
@@ -261,7 +269,7 @@ public class AuthVerticle extends VerticleBase {
 
   /** Reads the account, checks the password (against a dummy hash when there is none) and answers. */
   private void authenticate(Message<Object> message, String user, String password, String client) {
-    store(StoreService.ACCOUNT_GET, new StoreService.AccountGet(user).toJson())
+    storeRead(StoreService.ACCOUNT_GET, new StoreService.AccountGet(user).toJson())
         .map(StoreService.Account::fromJson)
         .recover(failure -> storeFailureCode(failure) == ErrorCode.NOT_FOUND.code()
             ? Future.succeededFuture(null) : Future.failedFuture(failure))
@@ -315,7 +323,7 @@ public class AuthVerticle extends VerticleBase {
     }
     String address = claims.get().address();
     // A good signature is not enough: the account must still exist, and not have had its tokens revoked (a kick).
-    store(StoreService.ACCOUNT_EXISTS, new StoreService.AccountGet(address).toJson())
+    storeRead(StoreService.ACCOUNT_EXISTS, new StoreService.AccountGet(address).toJson())
         .map(StoreService.AccountExists::fromJson)
         .onSuccess(account -> {
           if (account.exists() && account.tokenGeneration() == claims.get().generation()) {
@@ -334,6 +342,21 @@ public class AuthVerticle extends VerticleBase {
 
   private Future<JsonObject> store(String address, JsonObject request) {
     return vertx.eventBus().<JsonObject>request(address, request, storeDelivery).map(Message::body);
+  }
+
+  /** A read of the store, sent again should the persistence-node that took it die meanwhile. */
+  private Future<JsonObject> storeRead(String address, JsonObject request) {
+    return storeReads.request(address, request, STORE_NODES);
+  }
+
+  /**
+   * A node left the cluster: a read of the store it may have taken along is sent again at once, not left to
+   * fail at the store timeout (which a LOGIN would pass on as 503).
+   */
+  public void nodeLeft(NodeRole role) {
+    if (storeReads != null) {
+      storeReads.nodeLeft(role);
+    }
   }
 
   private static void failUnavailable(Message<Object> message, Throwable failure) {

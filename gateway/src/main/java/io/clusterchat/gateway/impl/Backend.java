@@ -1,24 +1,22 @@
 package io.clusterchat.gateway.impl;
 
 import io.clusterchat.bus.AuthService;
+import io.clusterchat.bus.ResentRequests;
 import io.clusterchat.bus.SessionService;
 import io.clusterchat.bus.StoreRouter;
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.cluster.ClusterMember;
 import io.clusterchat.cluster.NodeRole;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Requests to back-end nodes over the event bus, always with the gateway's request timeout: a node that is down
@@ -40,10 +38,6 @@ final class Backend {
 
   /** The requests sent again when a node of one of these roles leaves the cluster while they are in flight. */
   private static final Map<String, Set<NodeRole>> RESENT_ON_LOSS = resentOnLoss();
-  /** Sends of one request at most: the first, and two more for each of two losses. */
-  private static final int MAX_SENDS = 5;
-  private static final long RESEND_DELAY_MILLIS = 500;
-  private static final long RESEND_AGAIN_MILLIS = 2_000;
   /** Time kept between an append's store deadline and the gateway's timeout, for the reply's way back. */
   static final long APPEND_ANSWER_MARGIN_MILLIS = 1_000;
 
@@ -52,6 +46,7 @@ final class Backend {
   private final DeliveryOptions delivery;
   private final GatewayMeters meters;
   private final StoreRouter store;
+  private final ResentRequests resent;
 
   Backend(Vertx vertx, long timeoutMillis) {
     this.vertx = vertx;
@@ -59,6 +54,7 @@ final class Backend {
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMillis);
     this.meters = GatewayMeters.of(vertx);
     this.store = new StoreRouter(vertx);
+    this.resent = new ResentRequests(vertx, this::requestOnce);
   }
 
   /** Stores a message in its recipient's shard: the {@link StoreService.Appended} JSON, or the failure. */
@@ -71,39 +67,20 @@ final class Backend {
   }
 
 
-  private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
-
   Future<JsonObject> request(String address, JsonObject body) {
     Set<NodeRole> servedBy = RESENT_ON_LOSS.get(address);
-    if (servedBy == null) {
-      return requestOnce(address, body);
-    }
-    InFlight request = new InFlight(address, body, servedBy);
-    inFlight.add(request);
-    request.send();
-    return request.answer.future().onComplete(done -> inFlight.remove(request));
+    return servedBy == null ? requestOnce(address, body) : resent.request(address, body, servedBy);
   }
 
   /**
-   * A node of {@code role} left the cluster: the requests it may have taken with it are sent again, after a moment
-   * in which the event bus forgets the dead node's addresses (sent at once, a request could go to it again).
+   * A node left the cluster: the requests it may have taken along are sent again ({@link ResentRequests}), and
+   * a persistence-node's shards are forgotten by the store router.
    */
   void nodeLeft(ClusterMember member) {
-    NodeRole role = member.role();
-    if (role == NodeRole.PERSISTENCE_NODE) {
+    if (member.role() == NodeRole.PERSISTENCE_NODE) {
       store.memberLeft(member.memberId());
     }
-    List<InFlight> held = new ArrayList<>();
-    for (InFlight request : inFlight) {
-      if (request.servedBy.contains(role)) {
-        held.add(request);
-      }
-    }
-    if (!held.isEmpty()) {
-      // Once after a moment, and once more a little later should the first have gone to the dead node after all.
-      vertx.setTimer(RESEND_DELAY_MILLIS, id -> held.forEach(InFlight::send));
-      vertx.setTimer(RESEND_AGAIN_MILLIS, id -> held.forEach(InFlight::send));
-    }
+    resent.nodeLeft(member.role());
   }
 
   /**
@@ -127,43 +104,6 @@ final class Backend {
 
   void send(String address, JsonObject body, DeliveryOptions options) {
     vertx.eventBus().send(address, body, options);
-  }
-
-  /** A request that may be sent again; its answer is the first any of its sends gets. */
-  private final class InFlight {
-    private final String address;
-    private final JsonObject body;
-    private final Set<NodeRole> servedBy;
-    private final Promise<JsonObject> answer = Promise.promise();
-    private int sends;
-
-    InFlight(String address, JsonObject body, Set<NodeRole> servedBy) {
-      this.address = address;
-      this.body = body;
-      this.servedBy = servedBy;
-    }
-
-    void send() {
-      int number;
-      synchronized (this) {
-        if (sends >= MAX_SENDS || answer.future().isComplete()) {
-          return;
-        }
-        number = ++sends;
-      }
-      requestOnce(address, body).onComplete(result -> {
-        if (result.succeeded()) {
-          answer.tryComplete(result.result());
-        } else if (latest(number)) {
-          // An earlier send's failure (its node died, or its timeout ended) is not the answer while a later runs.
-          answer.tryFail(result.cause());
-        }
-      });
-    }
-
-    private synchronized boolean latest(int number) {
-      return number == sends;
-    }
   }
 
   private static Map<String, Set<NodeRole>> resentOnLoss() {
