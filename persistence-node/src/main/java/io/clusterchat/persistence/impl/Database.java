@@ -30,6 +30,8 @@ public final class Database implements AutoCloseable {
   private static final String PG_REWRITE_BATCHES = "reWriteBatchedInserts";
   private static final String UNIQUE_VIOLATION = "23505";
   private static final String CONSTRAINT_VIOLATION_CLASS = "23";
+  /** How long a PostgreSQL session may sit idle inside a transaction before the server rolls it back. */
+  private static final int IDLE_IN_TRANSACTION_MILLIS = 2_000;
   /** The shard keeper's connection (leases), beside the readers' pool and one per append writer. */
   private static final int KEEPER_CONNECTIONS = 1;
 
@@ -98,6 +100,12 @@ public final class Database implements AutoCloseable {
     config.setPassword(options.getDbPassword());
     config.setMaximumPoolSize(options.getPoolSize() + options.getWriters() + KEEPER_CONNECTIONS);
     config.setConnectionTimeout(options.getConnectTimeoutMillis());
+    if (!url.startsWith(H2_PREFIX)) {
+      // A writer frozen (SIGSTOP, a long pause) inside a transaction keeps its row locks, and the node taking its
+      // shards over would wait for them; PostgreSQL ends such a session, rolling it back, once it idles this long
+      // in the transaction. A live writer's transaction never idles: its statements follow one another at once.
+      config.setConnectionInitSql("SET idle_in_transaction_session_timeout = " + IDLE_IN_TRANSACTION_MILLIS);
+    }
     config.setValidationTimeout(options.getConnectTimeoutMillis());
     return config;
   }

@@ -58,6 +58,7 @@ public final class ShardKeeper implements AutoCloseable {
    */
   static final long READY_MILLIS = 3_000;
   private static final long STOP_WAIT_SECONDS = 5;
+  private static final int TAKE_TIMEOUT_SECONDS = 1;
 
   private static final String SELECT_LEASES = "SELECT shard, epoch, owner, owner_name, beat FROM shard_leases";
   private static final String RENEW = "UPDATE shard_leases SET beat = beat + 1"
@@ -256,9 +257,10 @@ public final class ShardKeeper implements AutoCloseable {
   }
 
   /**
-   * Raises the beat of every lease held in {@code database}, in one transaction (one commit, which a synchronous
-   * standby must also flush, per database and round) and in shard order, the order writers fence in, so the two
-   * never wait for each other's rows in a cycle. A lease whose row says otherwise is lost.
+   * Raises the beat of every lease held in {@code database}, each row in a statement of its own that commits at
+   * once: a transaction over several rows would keep their locks while this node is frozen (SIGSTOP, a long pause)
+   * in the middle of it, and the node taking the leases over would wait on them. A lease whose row says otherwise
+   * is lost.
    */
   private void renew(Database database) throws SQLException {
     List<ShardLease> leases = new ArrayList<>();
@@ -270,10 +272,8 @@ public final class ShardKeeper implements AutoCloseable {
     if (leases.isEmpty()) {
       return;
     }
-    leases.sort((a, b) -> Integer.compare(a.shard, b.shard));
     List<ShardLease> gone = database.withConnection(connection -> {
       List<ShardLease> missing = new ArrayList<>();
-      connection.setAutoCommit(false);
       try (PreparedStatement update = connection.prepareStatement(RENEW)) {
         for (ShardLease lease : leases) {
           int index = 1;
@@ -284,10 +284,6 @@ public final class ShardKeeper implements AutoCloseable {
             missing.add(lease);
           }
         }
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        Database.rollbackQuietly(connection);
-        throw e;
       }
       return missing;
     });
@@ -376,6 +372,8 @@ public final class ShardKeeper implements AutoCloseable {
       Long lastId = database.withConnection(connection -> {
         int taken;
         try (PreparedStatement update = connection.prepareStatement(row.owner() == null ? TAKE_FREE : TAKE_EXPIRED)) {
+          // A row locked by a frozen owner's open transaction must not hold up the takeover of every other shard.
+          update.setQueryTimeout(TAKE_TIMEOUT_SECONDS);
           int index = 1;
           update.setString(index++, peers.self());
           update.setString(index++, peers.selfName());
