@@ -4,7 +4,7 @@
 # WHO and dispatch afterwards. Results: deploy/target/fault-suite.md (the table of docs/reliability.md).
 #
 #   deploy/faults.sh          the full set (every case, about 15 minutes)
-#   deploy/faults.sh short    the short set CI runs (3 cases)
+#   deploy/faults.sh short    the short set CI runs (the frozen persistence-node)
 #   deploy/faults.sh only TEXT   the cases whose names contain TEXT (e.g. "persistence-node")
 #
 # Needs Linux, root and iproute2 (as testhosts.sh), PostgreSQL's server binaries (/usr/lib/postgresql/*/bin: it
