@@ -185,7 +185,7 @@ public final class StoreRouter {
     private final JsonObject body;
     private final long deadlineNanos;
     private final Promise<JsonObject> answer = Promise.promise();
-    private Throwable lastFailure;
+    private volatile Throwable lastFailure;
     private String sentTo;
     private int sends;
 

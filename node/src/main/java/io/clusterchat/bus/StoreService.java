@@ -8,8 +8,10 @@ import static io.clusterchat.bus.BusFields.optionalString;
 import static io.clusterchat.bus.BusFields.putIfPresent;
 import static io.clusterchat.bus.BusFields.string;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
 
@@ -264,13 +266,13 @@ public final class StoreService {
                             List<ShardStatus> owned) {
     public JsonObject toJson() {
       return new JsonObject().put("node", node).put("member", member).put(SHARDS, shards)
-          .put("databases", new io.vertx.core.json.JsonArray(databases))
+          .put("databases", new JsonArray(databases))
           .put("owned", BusFields.array(owned, ShardStatus::toJson));
     }
 
     public static ShardReport fromJson(JsonObject json) {
-      List<String> databases = new java.util.ArrayList<>();
-      json.getJsonArray("databases", new io.vertx.core.json.JsonArray()).forEach(d -> databases.add(String.valueOf(d)));
+      List<String> databases = new ArrayList<>();
+      json.getJsonArray("databases", new JsonArray()).forEach(name -> databases.add(String.valueOf(name)));
       return new ShardReport(string(json, "node"), string(json, "member"), BusFields.integer(json, SHARDS),
           databases, list(json, "owned", ShardStatus::fromJson));
     }

@@ -20,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +80,6 @@ public final class ShardKeeper implements AutoCloseable {
   private MessageConsumer<Object> reports;
   private volatile StoreService.Owners owners;
   private final ScheduledExecutorService thread;
-  private final Consumer<ShardLease> onLost;
   private long lastRenewNanos;
   private long lastReportNanos;
   private long isolatedSinceNanos = -1;
@@ -95,14 +93,10 @@ public final class ShardKeeper implements AutoCloseable {
     }
   }
 
-  /**
-   * @param onLost told (on the keeper's thread) of each lease that ended here: handed on or lost
-   */
-  public ShardKeeper(Vertx vertx, ShardDatabases databases, StorePeers peers, Consumer<ShardLease> onLost) {
+  public ShardKeeper(Vertx vertx, ShardDatabases databases, StorePeers peers) {
     this.vertx = vertx;
     this.databases = databases;
     this.peers = peers;
-    this.onLost = onLost;
     List<StoreService.OwnerChanged> none = new ArrayList<>();
     for (int shard = 0; shard < databases.shards(); shard++) {
       none.add(new StoreService.OwnerChanged(shard, null, -1));
@@ -143,10 +137,6 @@ public final class ShardKeeper implements AutoCloseable {
 
   public List<ShardLease> held() {
     return List.copyOf(held.values());
-  }
-
-  public String self() {
-    return peers.self();
   }
 
   /**
@@ -415,7 +405,6 @@ public final class ShardKeeper implements AutoCloseable {
   private void release(ShardLease lease) {
     held.remove(lease.shard, lease);
     lease.lose();
-    onLost.accept(lease);
     try {
       lease.database.withConnection(connection -> {
         try (PreparedStatement update = connection.prepareStatement(RELEASE)) {
@@ -438,8 +427,7 @@ public final class ShardKeeper implements AutoCloseable {
   private void lost(ShardLease lease, String why) {
     if (held.remove(lease.shard, lease)) {
       lease.lose();
-      onLost.accept(lease);
-      LOG.warn("lost shard {} (epoch {}): {}", lease.shard, lease.epoch, why);
+        LOG.warn("lost shard {} (epoch {}): {}", lease.shard, lease.epoch, why);
     }
   }
 

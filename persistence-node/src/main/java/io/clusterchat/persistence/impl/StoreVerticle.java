@@ -77,7 +77,7 @@ public class StoreVerticle extends VerticleBase {
       }
       writers.put(database, lanes);
     }
-    keeper = new ShardKeeper(vertx, databases, peers, lease -> { });
+    keeper = new ShardKeeper(vertx, databases, peers);
     shardMeters = new ShardMeters(NodeMetrics.of(vertx).registry(), keeper, databases.shards());
     router = new StoreRouter(vertx);
     AccountQueries accounts = new AccountQueries(databases);
