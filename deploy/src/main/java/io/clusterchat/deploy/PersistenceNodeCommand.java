@@ -49,9 +49,10 @@ final class PersistenceNodeCommand implements Callable<Integer> {
       description = "The most appends one group commit holds. Default: ${DEFAULT-VALUE}.")
   int batchMaxSize;
 
-  @Option(names = "--batch-max-delay", paramLabel = "DURATION", defaultValue = "2ms",
+  @Option(names = "--batch-max-delay", paramLabel = "DURATION", defaultValue = "0ms",
       converter = DurationConverter.class,
-      description = "How long a group commit waits to fill up. Default: ${DEFAULT-VALUE}.")
+      description = "How long a group commit waits to fill up after its first append; 0 commits what queued "
+          + "during the previous commit at once. Default: ${DEFAULT-VALUE}.")
   Duration batchMaxDelay;
 
   @Option(names = "--append-deadline", paramLabel = "DURATION", defaultValue = "3s",

@@ -18,7 +18,11 @@ public class PersistenceOptions {
   public static final String DEFAULT_DB_PASSWORD = "";
   public static final int DEFAULT_POOL_SIZE = 8;
   public static final int DEFAULT_BATCH_MAX_SIZE = 512;
-  public static final long DEFAULT_BATCH_MAX_DELAY_MILLIS = 2;
+  /**
+   * No wait: a batch is what queued while the previous commit ran, so an idle store commits an append at once and a
+   * busy one batches by itself (an fsync takes milliseconds, and appends pile up behind it).
+   */
+  public static final long DEFAULT_BATCH_MAX_DELAY_MILLIS = 0;
   public static final int DEFAULT_MAX_PENDING_APPENDS = 100_000;
   public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 2_000;
   /** Below the gateways' default request timeout (5 s) by more than a slow commit takes. */

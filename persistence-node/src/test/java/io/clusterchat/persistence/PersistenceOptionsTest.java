@@ -31,7 +31,7 @@ class PersistenceOptionsTest {
         .setDbPassword("secret")
         .setPoolSize(4)
         .setBatchMaxSize(64)
-        .setBatchMaxDelayMillis(0)
+        .setBatchMaxDelayMillis(5)
         .setMaxPendingAppends(1000)
         .setConnectTimeoutMillis(750);
     assertThat(new PersistenceOptions(options.toJson()).toJson()).isEqualTo(options.toJson());
