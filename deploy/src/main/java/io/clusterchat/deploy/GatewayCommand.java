@@ -93,6 +93,11 @@ final class GatewayCommand implements Callable<Integer> {
       description = "A backend request slower than this gives the client ERR 503. Default: ${DEFAULT-VALUE}.")
   Duration requestTimeout;
 
+  @Option(names = "--session-cache", paramLabel = "N", defaultValue = "" + GatewayOptions.DEFAULT_SESSION_CACHE_SIZE,
+      description = "Recipients whose gateways this node remembers for pushes (no session.lookup per message); "
+          + "0 looks up every push. Default: ${DEFAULT-VALUE}.")
+  int sessionCache;
+
   /** The gateway's options from the parsed values; a bad value is a usage error (exit code 2). */
   GatewayOptions gatewayOptions() {
     if (region == null) {
@@ -112,7 +117,8 @@ final class GatewayCommand implements Callable<Integer> {
           .setAbuseLimit(abuseLimit)
           .setMaxOutbound(maxOutbound)
           .setShutdownGraceMillis(shutdownGrace.toMillis())
-          .setRequestTimeoutMillis(requestTimeout.toMillis());
+          .setRequestTimeoutMillis(requestTimeout.toMillis())
+          .setSessionCacheSize(sessionCache);
       if (instances != null) {
         options.setInstances(instances);
       }

@@ -2,6 +2,7 @@ package io.clusterchat.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterchat.bus.SessionService;
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.deploy.LineClient.Msg;
 import io.vertx.core.Handler;
@@ -124,6 +125,45 @@ class ChatClusterTest {
     }
     assertThat(asked).doesNotContain(StoreService.ACCOUNT_GET);
     assertThat(received).noneMatch(body -> body.contains("\"hash\"") || body.contains("$argon2id$"));
+  }
+
+  /**
+   * A push looks its recipient up once, then uses the sending gateway's session cache; a session bound later on
+   * another gateway is pushed at once all the same, because its gateway drops the cached sessions on every gateway
+   * before {@code OK LOGIN}. Without that notice gw-sh-1 would push "two" to nobody (it cached "offline").
+   */
+  @Test
+  void pushesUseTheSessionCacheAndABindElsewhereRefreshesIt() throws Exception {
+    String ivan = user("ivan");
+    String judy = user("judy");
+    LineClient i = sh();
+    i.registerAndLogin(ivan, PW);
+    LineClient offline = bj();
+    assertThat(offline.call("REGISTER " + judy + " " + PW)).startsWith("OK REGISTER ");
+    List<String> asked = new CopyOnWriteArrayList<>();
+    EventBus bus = cluster.gatewaySh.vertx().eventBus();
+    Handler<DeliveryContext<Object>> outbound = context -> {
+      asked.add(context.message().address());
+      context.next();
+    };
+    bus.addOutboundInterceptor(outbound);
+    try {
+      assertThat(i.call("SEND " + judy + "@bj one")).startsWith("OK SEND ");
+      // The push's lookup leaves before OK SEND is written.
+      assertThat(asked).contains(SessionService.LOOKUP);
+
+      LineClient j = bj();
+      String[] login = j.call("LOGIN " + judy + " " + PW).split(" ");
+      assertThat(login[5]).as("latest").isEqualTo("1");
+      assertThat(i.call("SEND " + judy + "@bj two")).startsWith("OK SEND ");
+      assertThat(j.readMsg().text()).isEqualTo("two");
+      assertThat(i.call("SEND " + judy + "@bj three")).startsWith("OK SEND ");
+      assertThat(j.readMsg().text()).isEqualTo("three");
+    } finally {
+      bus.removeOutboundInterceptor(outbound);
+    }
+    // "one" looked judy up (offline), "two" again after her bind; "three" came from the cache.
+    assertThat(asked).filteredOn(SessionService.LOOKUP::equals).hasSize(2);
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.clusterchat.gateway;
 
+import io.clusterchat.cluster.ClusterMember;
 import io.clusterchat.cluster.ClusterNode;
+import io.clusterchat.cluster.NodeRole;
 import io.clusterchat.gateway.impl.GatewayBusVerticle;
 import io.clusterchat.gateway.impl.GatewayClusterVerticle;
 import io.clusterchat.gateway.impl.GatewayVerticle;
@@ -42,8 +44,14 @@ public final class Gateway {
    * from the cluster and keeps the session registry true to its connections ({@link GatewayClusterVerticle}).
    */
   public static Future<Gateway> deploy(ClusterNode node, GatewayOptions options) {
-    return deploy(node.vertx(), options).compose(gateway -> node.vertx()
-        .deployVerticle(new GatewayClusterVerticle(node.view(), gateway.registry)).map(id -> gateway));
+    return deploy(node.vertx(), options).compose(gateway -> {
+      String self = gateway.options.getNodeId();
+      gateway.registry.otherGateways(() -> node.view().members().stream()
+          .filter(member -> member.role() == NodeRole.GATEWAY && !self.equals(member.nodeId()))
+          .map(ClusterMember::nodeId).toList());
+      return node.vertx().deployVerticle(new GatewayClusterVerticle(node.view(), gateway.registry))
+          .map(id -> gateway);
+    });
   }
 
   /**

@@ -26,6 +26,8 @@ public class GatewayOptions {
   /** Where clients are told to connect when the bind host is the wildcard and no public host is set. */
   public static final String DEFAULT_PUBLIC_HOST = "127.0.0.1";
   public static final long DEFAULT_REPORT_INTERVAL_MILLIS = 1_000;
+  /** Recipients whose gateways a node remembers for pushes: about 100 bytes each. */
+  public static final int DEFAULT_SESSION_CACHE_SIZE = 100_000;
 
   private static final String ANY_HOST = "0.0.0.0";
 
@@ -44,6 +46,7 @@ public class GatewayOptions {
   private static final int MAX_MAX_LINE = 1 << 20;
   /** The coordinator drops a gateway silent for 5 s: reports must come well within that. */
   private static final long MAX_REPORT_INTERVAL_MILLIS = 2_000;
+  private static final int MAX_SESSION_CACHE_SIZE = 100_000_000;
 
   private String nodeId;
   private String region;
@@ -63,6 +66,7 @@ public class GatewayOptions {
   /** Null: derived from the bind host (see {@link #getPublicHost()}). */
   private String publicHost;
   private long reportIntervalMillis = DEFAULT_REPORT_INTERVAL_MILLIS;
+  private int sessionCacheSize = DEFAULT_SESSION_CACHE_SIZE;
 
   public GatewayOptions() {
   }
@@ -96,6 +100,7 @@ public class GatewayOptions {
       setPublicHost(json.getString("publicHost"));
     }
     setReportIntervalMillis(json.getLong("reportIntervalMillis", DEFAULT_REPORT_INTERVAL_MILLIS));
+    setSessionCacheSize(json.getInteger("sessionCacheSize", DEFAULT_SESSION_CACHE_SIZE));
   }
 
   public JsonObject toJson() {
@@ -116,7 +121,8 @@ public class GatewayOptions {
         .put("shutdownGraceMillis", shutdownGraceMillis)
         .put("requestTimeoutMillis", requestTimeoutMillis)
         .put("publicHost", publicHost)
-        .put("reportIntervalMillis", reportIntervalMillis);
+        .put("reportIntervalMillis", reportIntervalMillis)
+        .put("sessionCacheSize", sessionCacheSize);
   }
 
   /** Fails with a clear message when a setting without a default is missing. */
@@ -335,6 +341,19 @@ public class GatewayOptions {
           + " ms, was " + reportIntervalMillis);
     }
     this.reportIntervalMillis = reportIntervalMillis;
+    return this;
+  }
+
+  public int getSessionCacheSize() {
+    return sessionCacheSize;
+  }
+
+  /**
+   * How many recipients' gateways the node keeps for pushes, so a push needs no {@code session.lookup}; 0 looks
+   * every push up.
+   */
+  public GatewayOptions setSessionCacheSize(int sessionCacheSize) {
+    this.sessionCacheSize = checkRange("session cache size", sessionCacheSize, 0, MAX_SESSION_CACHE_SIZE);
     return this;
   }
 

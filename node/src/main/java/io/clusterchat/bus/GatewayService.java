@@ -38,6 +38,12 @@ public final class GatewayService {
   /** {@code BYE kicked} to every connection of a user on this gateway (requested): {@link Kick} to {@link Kicked}. */
   public static final String KICK = "kick";
 
+  /**
+   * A user's sessions changed (a gateway bound one): forget the gateways cached for pushes to that user
+   * (requested; the empty reply comes once forgotten): {@link SessionsChanged}.
+   */
+  public static final String SESSIONS_CHANGED = "sessions-changed";
+
   private static final String USER = "user";
   private static final String MESSAGE = "message";
   private static final String TARGETS = "targets";
@@ -123,6 +129,17 @@ public final class GatewayService {
 
     public static Kick fromJson(JsonObject json) {
       return new Kick(string(json, USER));
+    }
+  }
+
+  /** Whose sessions changed. */
+  public record SessionsChanged(String user) {
+    public JsonObject toJson() {
+      return new JsonObject().put(USER, user);
+    }
+
+    public static SessionsChanged fromJson(JsonObject json) {
+      return new SessionsChanged(string(json, USER));
     }
   }
 

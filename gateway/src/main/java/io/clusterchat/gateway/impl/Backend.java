@@ -1,6 +1,7 @@
 package io.clusterchat.gateway.impl;
 
 import io.clusterchat.bus.AuthService;
+import io.clusterchat.bus.GatewayService;
 import io.clusterchat.bus.ResentRequests;
 import io.clusterchat.bus.SessionService;
 import io.clusterchat.bus.StoreRouter;
@@ -99,6 +100,17 @@ final class Backend {
     long start = System.nanoTime();
     return vertx.eventBus().<JsonObject>request(address, body, options)
         .onComplete(done -> meters.busRequest(address, System.nanoTime() - start, done.succeeded()))
+        .map(Message::body);
+  }
+
+  /** A request to another gateway node's own address, an action of {@link GatewayService}, never sent twice. */
+  Future<JsonObject> requestGateway(String nodeId, String action, JsonObject body, long timeoutMillis) {
+    long start = System.nanoTime();
+    // Timed by action, not by node: the metric's tags stay the services' constants.
+    String metric = GatewayService.ADDRESS_PREFIX + action;
+    return vertx.eventBus().<JsonObject>request(GatewayService.address(nodeId), body,
+            new DeliveryOptions().setSendTimeout(timeoutMillis).addHeader(GatewayService.ACTION, action))
+        .onComplete(done -> meters.busRequest(metric, System.nanoTime() - start, done.succeeded()))
         .map(Message::body);
   }
 

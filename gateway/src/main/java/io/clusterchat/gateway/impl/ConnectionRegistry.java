@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The live connections of one gateway node, across its server verticle instances. Connection ids are
@@ -40,9 +41,12 @@ public final class ConnectionRegistry {
   /** Logged-in connections by user address: where a pushed message goes on this node. */
   private final Map<String, Set<ClientConnection>> byUser = new ConcurrentHashMap<>();
 
+  private final SessionCache sessionCache;
+
   private ConnectionRegistry(GatewayOptions options, Commands commands, SessionSync sessions, Backend backend,
-      GatewayCounters counters) {
+      GatewayCounters counters, SessionCache sessionCache) {
     this.options = options;
+    this.sessionCache = sessionCache;
     this.commands = commands;
     this.sessions = sessions;
     this.backend = backend;
@@ -54,12 +58,15 @@ public final class ConnectionRegistry {
     Backend backend = new Backend(vertx, options.getRequestTimeoutMillis());
     Commands commands = new Commands();
     GatewayCounters counters = new GatewayCounters();
-    SessionSync sessions = new SessionSync(vertx, backend, options.getNodeId(), options.getRegion());
-    ConnectionRegistry registry = new ConnectionRegistry(options, commands, sessions, backend, counters);
+    SessionCache sessionCache = new SessionCache(options.getSessionCacheSize());
+    SessionSync sessions = new SessionSync(vertx, backend, sessionCache, options.getNodeId(), options.getRegion());
+    ConnectionRegistry registry = new ConnectionRegistry(options, commands, sessions, backend, counters,
+        sessionCache);
     PresenceCommands presence = new PresenceCommands(options, backend);
     presence.register(commands);
     new AccountCommands(options, backend, registry).register(commands);
-    new MessageCommands(options, backend, new Delivery(backend), presence, counters).register(commands);
+    new MessageCommands(options, backend, new Delivery(backend, sessionCache, GatewayMeters.of(vertx)), presence,
+        counters).register(commands);
     return registry;
   }
 
@@ -118,14 +125,32 @@ public final class ConnectionRegistry {
     return sessions;
   }
 
-  /** A node left the cluster: requests it may have taken along are sent again ({@link Backend}). */
+  /**
+   * A node left the cluster: requests it may have taken along are sent again ({@link Backend}), and the session
+   * cache starts afresh (sessions move without binds when a gateway or a data member goes).
+   */
   public void nodeLeft(ClusterMember member) {
+    sessionCache.clear();
     backend.nodeLeft(member);
   }
 
-  /** Sends the registry the whole truth about this gateway's sessions (see {@link SessionSync}). */
+  /**
+   * Sends the registry the whole truth about this gateway's sessions (see {@link SessionSync}); every reassert
+   * follows a change of the cluster, so the session cache starts afresh too.
+   */
   public void reassertSessions(String why) {
+    sessionCache.clear();
     sessions.reassert(why);
+  }
+
+  /** Another gateway bound a session of {@code user}: its cached gateways are out of date. */
+  public void sessionsChanged(String user) {
+    sessionCache.changed(user);
+  }
+
+  /** Where the cluster's other gateway nodes are found, to tell them of each bind. */
+  public void otherGateways(Supplier<Collection<String>> gateways) {
+    sessions.otherGateways(gateways);
   }
 
   /** Reasserts of the sessions completed since the gateway started. */

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pushes a stored message to every live session of its recipient: one session-store lookup, then one event-bus
- * message per gateway node holding a session (at most once: a push lost with a node is caught up by SYNC).
+ * Pushes a stored message to every live session of its recipient: the gateways holding them (from the
+ * {@link SessionCache}, else one session-store lookup), then one event-bus message per gateway node holding a
+ * session (at most once: a push lost with a node is caught up by SYNC).
  *
  * <p>Pushes to one recipient leave in the order their messages were stored, as PROTOCOL.md promises for messages
  * from one sender: the lookups run side by side (their replies may come back in any order), but each push waits
@@ -26,27 +28,28 @@ final class Delivery {
   private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
 
   private final Backend backend;
+  private final SessionCache cache;
+  private final GatewayMeters meters;
   private final DeliveryOptions deliver =
       new DeliveryOptions().addHeader(GatewayService.ACTION, GatewayService.DELIVER);
   /** Per recipient, the latest push not yet sent; an entry leaves once its push has gone. */
   private final Map<String, Future<Void>> pending = new ConcurrentHashMap<>();
 
-  Delivery(Backend backend) {
+  Delivery(Backend backend, SessionCache cache, GatewayMeters meters) {
     this.backend = backend;
+    this.cache = cache;
+    this.meters = meters;
   }
 
   /** @param message a stored message, as it sits in its recipient's inbox */
   void deliver(StoreService.InboxItem message) {
     String user = message.to();
     JsonObject push = new GatewayService.Deliver(user, message).toJson();
-    Future<SessionService.Sessions> lookup = backend.request(SessionService.LOOKUP,
-        new SessionService.Lookup(user).toJson()).map(SessionService.Sessions::fromJson);
+    Future<List<String>> lookup = gatewaysOf(user);
     Future<Void> sent = pending.compute(user, (key, before) ->
         (before == null ? lookup : before.transform(done -> lookup)).transform(found -> {
           if (found.succeeded()) {
-            Set<String> gateways = new LinkedHashSet<>();
-            found.result().sessions().forEach(session -> gateways.add(session.gateway()));
-            gateways.forEach(gateway -> backend.send(GatewayService.address(gateway), push, deliver));
+            found.result().forEach(gateway -> backend.send(GatewayService.address(gateway), push, deliver));
           } else {
             LOG.warn("no push of {} to {} (the recipient will SYNC it): {}", message.msg(), user,
                 found.cause().toString());
@@ -54,5 +57,24 @@ final class Delivery {
           return Future.<Void>succeededFuture();
         }));
     sent.onComplete(done -> pending.remove(user, sent));
+  }
+
+  /** The gateway nodes holding {@code user}'s sessions, each once: cached, or looked up (and then cached). */
+  private Future<List<String>> gatewaysOf(String user) {
+    List<String> cached = cache.get(user);
+    if (cached != null) {
+      meters.sessionCacheHit();
+      return Future.succeededFuture(cached);
+    }
+    meters.sessionCacheMiss();
+    SessionCache.Stamp stamp = cache.stamp(user);
+    return backend.request(SessionService.LOOKUP, new SessionService.Lookup(user).toJson())
+        .map(reply -> {
+          Set<String> gateways = new LinkedHashSet<>();
+          SessionService.Sessions.fromJson(reply).sessions().forEach(session -> gateways.add(session.gateway()));
+          List<String> list = List.copyOf(gateways);
+          cache.put(user, list, stamp);
+          return list;
+        });
   }
 }

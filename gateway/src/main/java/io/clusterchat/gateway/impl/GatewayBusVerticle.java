@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway node's one event-bus consumer, {@code gateway.<node-id>}: pushes for its users and the
  * coordinator's control actions arrive here (never one consumer per user, which would write the cluster-wide
- * subscription map on every login). Actions, by header {@code action}: {@code deliver}, {@code drain},
- * {@code notice}, {@code kick} (see {@link GatewayService}).
+ * subscription map on every login). Actions, by header {@code action}: {@code deliver},
+ * {@code sessions-changed}, {@code drain}, {@code notice}, {@code kick} (see {@link GatewayService}).
  */
 public class GatewayBusVerticle extends VerticleBase {
 
@@ -61,6 +61,9 @@ public class GatewayBusVerticle extends VerticleBase {
       if (GatewayService.DELIVER.equals(action)) {
         GatewayService.Deliver deliver = GatewayService.Deliver.fromJson(body);
         registry.deliver(deliver.user(), deliver.message());
+      } else if (GatewayService.SESSIONS_CHANGED.equals(action)) {
+        registry.sessionsChanged(GatewayService.SessionsChanged.fromJson(body).user());
+        message.reply(new JsonObject());
       } else if (GatewayService.DRAIN.equals(action)) {
         drain(message, GatewayService.Drain.fromJson(body));
       } else if (GatewayService.NOTICE.equals(action)) {

@@ -30,6 +30,7 @@ final class GatewayMeters {
   static final String SLOW_READERS = NodeMetrics.PREFIX + "gateway.slow.readers";
   static final String SENDS = NodeMetrics.PREFIX + "gateway.sends";
   static final String BUS_REQUESTS = NodeMetrics.PREFIX + "bus.request";
+  static final String SESSION_CACHE = NodeMetrics.PREFIX + "gateway.session.cache";
   /** The op of a pushed frame that counts as a delivery: a stored message pushed to its recipient. */
   static final String DELIVERY_OP = "msg";
   /** The {@code command} tag of a request that could not be decoded (bad line, too long, rate-limited). */
@@ -42,6 +43,8 @@ final class GatewayMeters {
   final Counter deliveries;
   final Counter slowReaders;
   final Counter sends;
+  private final Counter sessionCacheHits;
+  private final Counter sessionCacheMisses;
   private final Map<Command, Counter> requests = new EnumMap<>(Command.class);
   private final Counter invalidRequests;
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
@@ -58,6 +61,8 @@ final class GatewayMeters {
     slowReaders = Counter.builder(SLOW_READERS).description("Connections closed with BYE slow")
         .register(registry);
     sends = Counter.builder(SENDS).description("Messages stored for SEND (OK SEND given)").register(registry);
+    sessionCacheHits = sessionCache("hit");
+    sessionCacheMisses = sessionCache("miss");
     for (Command command : Command.values()) {
       requests.put(command, request(command.name()));
     }
@@ -100,6 +105,21 @@ final class GatewayMeters {
     if (succeeded && StoreService.MESSAGE_APPEND.equals(address)) {
       sends.increment();
     }
+  }
+
+  /** A push found its recipient's gateways in the session cache. */
+  void sessionCacheHit() {
+    sessionCacheHits.increment();
+  }
+
+  /** A push had to look its recipient's sessions up. */
+  void sessionCacheMiss() {
+    sessionCacheMisses.increment();
+  }
+
+  private Counter sessionCache(String outcome) {
+    return Counter.builder(SESSION_CACHE).description("Pushes by whether the session cache knew the recipient's "
+        + "gateways (hit) or a session.lookup was needed (miss)").tag("outcome", outcome).register(registry);
   }
 
   private Counter request(String command) {

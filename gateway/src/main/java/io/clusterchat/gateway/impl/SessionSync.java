@@ -1,15 +1,18 @@
 package io.clusterchat.gateway.impl;
 
+import io.clusterchat.bus.GatewayService;
 import io.clusterchat.bus.SessionService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +32,15 @@ final class SessionSync {
   static final int PAGE_SIZE = 500;
   private static final long FIRST_RETRY_MILLIS = 500;
   private static final long MAX_RETRY_MILLIS = 5_000;
+  /** How long a bind waits at most for another gateway to confirm it dropped the user's cached sessions. */
+  static final long ANNOUNCE_TIMEOUT_MILLIS = 500;
   private static final Logger LOG = LoggerFactory.getLogger(SessionSync.class);
 
   private final Vertx vertx;
   private final Backend backend;
+  private final SessionCache cache;
+  /** The other gateway nodes of the cluster, told of each bind; none for a gateway alone. */
+  private volatile Supplier<Collection<String>> otherGateways = List::of;
   private final String nodeId;
   private final String region;
   /** Sessions bound or being bound, user by connection id: what a reassert tells. */
@@ -46,29 +54,65 @@ final class SessionSync {
   private long retryMillis = FIRST_RETRY_MILLIS;
   private long retryTimer = -1;
 
-  SessionSync(Vertx vertx, Backend backend, String nodeId, String region) {
+  SessionSync(Vertx vertx, Backend backend, SessionCache cache, String nodeId, String region) {
     this.vertx = vertx;
     this.backend = backend;
+    this.cache = cache;
     this.nodeId = nodeId;
     this.region = region;
   }
 
-  /** Records the session in the registry. */
+  /** Where the other gateway nodes are found: each is told of every bind (see {@link SessionCache}). */
+  void otherGateways(Supplier<Collection<String>> gateways) {
+    this.otherGateways = gateways;
+  }
+
+  /**
+   * Records the session in the registry, then tells every gateway that the user's sessions changed and waits for
+   * their answers (a gateway that gives none within {@value #ANNOUNCE_TIMEOUT_MILLIS} ms is not waited for): from
+   * then on no gateway pushes to this user from a cached list that lacks the new session.
+   */
   Future<JsonObject> bind(String connectionId, String user) {
     bound.put(connectionId, user);
     return backend.request(SessionService.BIND,
-        new SessionService.Bind(user, nodeId, connectionId, region, round.get()).toJson());
+            new SessionService.Bind(user, nodeId, connectionId, region, round.get()).toJson())
+        .compose(reply -> announce(user).map(reply));
   }
 
   /** Tells the registry a session ended; if it cannot be told now, the gateway reasserts until it can. */
   void unbind(String connectionId, String user) {
     bound.remove(connectionId, user);
     backend.request(SessionService.UNBIND, new SessionService.Unbind(user, connectionId).toJson())
+        // Other gateways are not told: an ended session they still cache costs a push the gateway ignores, until
+        // the entry expires or the user binds again.
+        .onSuccess(reply -> cache.changed(user))
         .onFailure(e -> {
           LOG.warn("session {} of {} not unbound ({}); reasserting this gateway's sessions", connectionId, user,
               e.toString());
           reassert("an unbind failed");
         });
+  }
+
+  /** Drops {@code user} from this gateway's session cache and every other gateway's; completes once all answered. */
+  private Future<Void> announce(String user) {
+    cache.changed(user);
+    Collection<String> gateways = otherGateways.get();
+    if (gateways.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    JsonObject changed = new GatewayService.SessionsChanged(user).toJson();
+    List<Future<JsonObject>> answers = new ArrayList<>(gateways.size());
+    for (String gateway : gateways) {
+      answers.add(backend.requestGateway(gateway, GatewayService.SESSIONS_CHANGED, changed,
+          ANNOUNCE_TIMEOUT_MILLIS));
+    }
+    return Future.join(answers).transform(all -> {
+      if (all.failed()) {
+        // A gateway that cannot be reached is dying or cut off: its cache expires, or is cleared when it leaves.
+        LOG.warn("not every gateway confirmed that {}'s sessions changed: {}", user, all.cause().toString());
+      }
+      return Future.succeededFuture();
+    });
   }
 
   /** Starts a reassert, or makes the running one go once more (at once, if it is pausing before a retry). */
