@@ -77,6 +77,8 @@ public final class ClusterNode {
     PrometheusMeterRegistry registry = NodeMetrics.prometheusRegistry(config.getNodeId(),
         config.getRole().wireName(), config.getRegion());
     VertxOptions vertxOptions = new VertxOptions()
+        // epoll on Linux (fewer copies and wake-ups than NIO on every socket and the event bus); NIO elsewhere.
+        .setPreferNativeTransport(true)
         .setMetricsOptions(NodeMetrics.vertxMetricsOptions(config.getNodeId()));
     vertxOptions.getEventBusOptions()
         .setHost(config.getHost())
@@ -94,9 +96,10 @@ public final class ClusterNode {
           ClusterNode node = new ClusterNode(config, vertx, manager, startedAt);
           NodeMetrics.install(vertx, registry);
           NodeHealth.of(vertx).identity(identity(config)).register(CLUSTER_CHECK, node::checkMembership);
-          LOG.info("node {} joined cluster '{}' as a {} member; {} members now; event bus {}",
+          LOG.info("node {} joined cluster '{}' as a {} member; {} members now; event bus {}; sockets on {}",
               config.describe(), config.getClusterName(), config.getRole().dataMember() ? "data" : "lite",
-              node.view.members().size(), config.isBusTls() ? "TLS with client certificates" : "plain TCP");
+              node.view.members().size(), config.isBusTls() ? "TLS with client certificates" : "plain TCP",
+              vertx.isNativeTransportEnabled() ? "epoll" : "NIO (" + vertx.unavailableNativeTransportCause() + ")");
           return node;
         });
   }

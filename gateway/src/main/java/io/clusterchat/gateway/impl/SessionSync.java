@@ -33,7 +33,7 @@ final class SessionSync {
   private static final long FIRST_RETRY_MILLIS = 500;
   private static final long MAX_RETRY_MILLIS = 5_000;
   /** How long a bind waits at most for another gateway to confirm it dropped the user's cached sessions. */
-  static final long ANNOUNCE_TIMEOUT_MILLIS = 500;
+  static final long ANNOUNCE_TIMEOUT_MILLIS = 2_000;
   private static final Logger LOG = LoggerFactory.getLogger(SessionSync.class);
 
   private final Vertx vertx;
