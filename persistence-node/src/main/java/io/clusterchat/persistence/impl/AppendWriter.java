@@ -71,6 +71,10 @@ final class AppendWriter {
   /** Decides every append of the batch: stored, duplicate, moved, or failed. */
   void write(List<PendingAppend> batch) {
     meters.batch(batch.size());
+    long now = System.nanoTime();
+    for (PendingAppend append : batch) {
+      meters.waited(now - append.receivedNanos);
+    }
     List<PendingAppend> live = new ArrayList<>(batch.size());
     for (PendingAppend append : batch) {
       if (append.lease.lost()) {
@@ -177,7 +181,9 @@ final class AppendWriter {
         insert(connection, rows, timestamp);
         fence(connection, lastIds);
         connection.commit();
+        long syncStart = System.nanoTime();
         database.makeDurable(connection);
+        meters.synced(System.nanoTime() - syncStart);
         for (Row row : rows) {
           row.append().lease.latestSeqs.put(row.append().to, row.seq());
         }

@@ -15,6 +15,8 @@ final class StoreMeters {
 
   static final String BATCH_SIZE = NodeMetrics.PREFIX + "store.batch.size";
   static final String COMMIT = NodeMetrics.PREFIX + "store.commit";
+  static final String SYNC = NodeMetrics.PREFIX + "store.sync";
+  static final String APPEND_WAIT = NodeMetrics.PREFIX + "store.append.wait";
   static final String FAILED_BATCHES = NodeMetrics.PREFIX + "store.batch.failures";
   /** Every per-shard meter's name starts so (see also {@link ShardMeters}). */
   static final String SHARD_PREFIX = NodeMetrics.PREFIX + "store.shard.";
@@ -23,6 +25,8 @@ final class StoreMeters {
 
   private final DistributionSummary batchSize;
   private final Timer commit;
+  private final Timer sync;
+  private final Timer appendWait;
   private final Counter failedBatches;
   private final MeterRegistry registry;
   /** A shard's commit timer, made at its first commit on this node (bounded by the shard count). */
@@ -34,6 +38,11 @@ final class StoreMeters {
         .description("Appends taken by the writer per group commit").register(registry);
     commit = Timer.builder(COMMIT)
         .description("Time of one group commit: insert, commit and sync of a batch").register(registry);
+    sync = Timer.builder(SYNC)
+        .description("Of a group commit, the time making it durable: H2's CHECKPOINT SYNC (PostgreSQL's commit "
+            + "waits for its WAL flush itself, so this is 0 there)").register(registry);
+    appendWait = Timer.builder(APPEND_WAIT)
+        .description("Time an append waited, from its arrival at the store to its batch's start").register(registry);
     failedBatches = Counter.builder(FAILED_BATCHES)
         .description("Group commits that failed (their appends got 503)").register(registry);
   }
@@ -44,6 +53,14 @@ final class StoreMeters {
 
   void batch(int size) {
     batchSize.record(size);
+  }
+
+  void synced(long nanos) {
+    sync.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void waited(long nanos) {
+    appendWait.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   void committed(long nanos) {
