@@ -1,9 +1,11 @@
 package io.clusterchat.loadgen.impl;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.SocketAddress;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The text spelling of PROTOCOL.md as the load generator speaks it: connect and read the HELLO, register, log in,
@@ -14,6 +16,9 @@ public final class ChatLines {
   /** A request's final reply (pushes such as MSG are skipped while waiting for it). */
   public static final Predicate<String> FINAL_REPLY = line -> line.startsWith("OK ") || line.startsWith("ERR ");
   private static final String NAME_TAKEN = "ERR 409";
+  private static final String UNAVAILABLE = "ERR 503 ";
+  private static final int ATTEMPTS = 6;
+  private static final long RETRY_PAUSE_MILLIS = 250;
 
   private ChatLines() {
   }
@@ -52,20 +57,32 @@ public final class ChatLines {
   /** Registers {@code name} (a name already taken is fine: a rerun reuses its accounts), then logs in. */
   public static Future<Login> registerAndLogin(LineSocket socket, String name, String password,
                                                long timeoutMillis) {
-    return socket.request("REGISTER " + name + " " + password, FINAL_REPLY, timeoutMillis)
+    return retryingUnavailable(() -> socket.request("REGISTER " + name + " " + password, FINAL_REPLY, timeoutMillis),
+        1)
         .compose(reply -> reply.startsWith("OK ") || reply.startsWith(NAME_TAKEN)
             ? login(socket, name, password, timeoutMillis)
             : Future.failedFuture("REGISTER " + name + ": " + reply));
   }
 
   public static Future<Login> login(LineSocket socket, String user, String password, long timeoutMillis) {
-    return socket.request("LOGIN " + user + " " + password, FINAL_REPLY, timeoutMillis)
+    return retryingUnavailable(() -> socket.request("LOGIN " + user + " " + password, FINAL_REPLY, timeoutMillis), 1)
         .compose(reply -> loggedIn("LOGIN " + user, "OK LOGIN ", reply));
   }
 
   public static Future<Login> resume(LineSocket socket, String token, long timeoutMillis) {
     return socket.request("RESUME " + token, FINAL_REPLY, timeoutMillis)
         .compose(reply -> loggedIn("RESUME", "OK RESUME ", reply));
+  }
+
+  /**
+   * Sends again, after a growing pause, a request answered {@code ERR 503}: nothing was stored, and the cluster (the
+   * auth-node's hashing lanes, when thousands of users log in at once) was busy. A client does the same.
+   */
+  private static Future<String> retryingUnavailable(Supplier<Future<String>> request, int attempt) {
+    return request.get().compose(reply -> reply.startsWith(UNAVAILABLE) && attempt < ATTEMPTS
+        ? Vertx.currentContext().owner().timer(RETRY_PAUSE_MILLIS * attempt)
+            .compose(fired -> retryingUnavailable(request, attempt + 1))
+        : Future.succeededFuture(reply));
   }
 
   private static Future<Login> loggedIn(String request, String expected, String reply) {
