@@ -17,8 +17,9 @@ public final class ChatLines {
   public static final Predicate<String> FINAL_REPLY = line -> line.startsWith("OK ") || line.startsWith("ERR ");
   private static final String NAME_TAKEN = "ERR 409";
   private static final String UNAVAILABLE = "ERR 503 ";
-  private static final int ATTEMPTS = 6;
+  private static final int ATTEMPTS = 12;
   private static final long RETRY_PAUSE_MILLIS = 250;
+  private static final long MAX_RETRY_PAUSE_MILLIS = 2_000;
 
   private ChatLines() {
   }
@@ -80,7 +81,7 @@ public final class ChatLines {
    */
   private static Future<String> retryingUnavailable(Supplier<Future<String>> request, int attempt) {
     return request.get().compose(reply -> reply.startsWith(UNAVAILABLE) && attempt < ATTEMPTS
-        ? Vertx.currentContext().owner().timer(RETRY_PAUSE_MILLIS * attempt)
+        ? Vertx.currentContext().owner().timer(Math.min(RETRY_PAUSE_MILLIS * attempt, MAX_RETRY_PAUSE_MILLIS))
             .compose(fired -> retryingUnavailable(request, attempt + 1))
         : Future.succeededFuture(reply));
   }
