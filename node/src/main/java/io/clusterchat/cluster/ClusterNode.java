@@ -16,6 +16,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -98,10 +99,18 @@ public final class ClusterNode {
           NodeHealth.of(vertx).identity(identity(config)).register(CLUSTER_CHECK, node::checkMembership);
           LOG.info("node {} joined cluster '{}' as a {} member; {} members now; event bus {}; sockets on {}",
               config.describe(), config.getClusterName(), config.getRole().dataMember() ? "data" : "lite",
-              node.view.members().size(), config.isBusTls() ? "TLS with client certificates" : "plain TCP",
+              node.view.members().size(), busDescription(config),
               vertx.isNativeTransportEnabled() ? "epoll" : "NIO (" + vertx.unavailableNativeTransportCause() + ")");
           return node;
         });
+  }
+
+  private static String busDescription(ClusterOptions config) {
+    if (!config.isBusTls()) {
+      return "plain TCP";
+    }
+    return "TLS with client certificates ("
+        + (OpenSSLEngineOptions.isAvailable() ? "OpenSSL engine, BoringSSL" : "the JDK's SSLEngine") + ")";
   }
 
   /**
@@ -112,6 +121,9 @@ public final class ClusterNode {
    * this node would send its messages to any TLS server that took over a peer's address.
    */
   private static void busTls(EventBusOptions bus, ClusterOptions config) {
+    if (OpenSSLEngineOptions.isAvailable()) {
+      bus.setSslEngineOptions(new OpenSSLEngineOptions());
+    }
     bus.setSsl(true)
         .setKeyCertOptions(new PemKeyCertOptions()
             .setCertPath(config.getBusTlsCert())
