@@ -21,7 +21,7 @@
 # BENCH_PORT_OFFSET (default 3000), BENCH_ECHO_CONNECTIONS (default 1000), BENCH_PAIRS (chat pairs, default 500),
 # BENCH_ECHO_RATES, BENCH_CHAT_RATES (offered rates, comma-separated), BENCH_CONNECTIONS (density, default
 # 19000), BENCH_STORE (chat's store: h2, the default, or pg: PostgreSQL at 127.0.0.1:5432, a fresh database
-# clusterchat_bench), BENCH_RELAY_PAIRS (relay pairs, default 50), BENCH_RELAY_RATES (relay offered rates, default
+# BENCH_PG_DATABASE, default clusterchat_bench), BENCH_RELAY_PAIRS (relay pairs, default 50), BENCH_RELAY_RATES (relay offered rates, default
 # 500,1000,2000,4000), BENCH_NATS (NATS with JetStream, default 127.0.0.1:4222), BENCH_RABBITMQ (RabbitMQ, guest/guest,
 # default 127.0.0.1:5672), CLUSTERCHAT_JAR, JAVA.
 set -euo pipefail
@@ -38,6 +38,7 @@ pairs=${BENCH_PAIRS:-500}
 density_count=${BENCH_CONNECTIONS:-19000}
 echo_connections=${BENCH_ECHO_CONNECTIONS:-1000}
 store=${BENCH_STORE:-h2}
+pg_database=${BENCH_PG_DATABASE:-clusterchat_bench}
 relay_pairs=${BENCH_RELAY_PAIRS:-50}
 relay_rates=${BENCH_RELAY_RATES:-500,1000,2000,4000}
 nats=${BENCH_NATS:-127.0.0.1:4222}
@@ -96,9 +97,9 @@ cluster() { # start|stop|add-gateway REGION, with the benchmark's settings
 cluster_start() {
   if [ "$store" = pg ]; then
     # A database of its own, made fresh, so runs compare.
-    psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS clusterchat_bench" \
-      -c "CREATE DATABASE clusterchat_bench" >/dev/null
-    export CLUSTERCHAT_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/clusterchat_bench CLUSTERCHAT_DB_USER=postgres
+    psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $pg_database" \
+      -c "CREATE DATABASE $pg_database" >/dev/null
+    export CLUSTERCHAT_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$pg_database CLUSTERCHAT_DB_USER=postgres
   else
     unset CLUSTERCHAT_JDBC_URL CLUSTERCHAT_DB_USER
   fi
