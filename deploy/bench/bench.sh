@@ -21,9 +21,9 @@
 # BENCH_PORT_OFFSET (default 3000), BENCH_ECHO_CONNECTIONS (default 1000), BENCH_PAIRS (chat pairs, default 500),
 # BENCH_ECHO_RATES, BENCH_CHAT_RATES (offered rates, comma-separated), BENCH_CONNECTIONS (density, default
 # 19000), BENCH_STORE (chat's store: h2, the default, or pg: PostgreSQL at 127.0.0.1:5432, a fresh database
-# BENCH_PG_DATABASE, default clusterchat_bench), BENCH_RELAY_PAIRS (relay pairs, default 50), BENCH_RELAY_RATES (relay offered rates, default
-# 500,1000,2000,4000), BENCH_NATS (NATS with JetStream, default 127.0.0.1:4222), BENCH_RABBITMQ (RabbitMQ, guest/guest,
-# default 127.0.0.1:5672), CLUSTERCHAT_JAR, JAVA.
+# BENCH_PG_DATABASE, default clusterchat_bench), BENCH_RELAY_PAIRS (relay pairs, default 50), BENCH_RELAY_RATES
+# (relay offered rates, default 500,1000,2000,4000), BENCH_NATS (NATS with JetStream, default 127.0.0.1:4222),
+# BENCH_RABBITMQ (RabbitMQ, guest/guest, default 127.0.0.1:5672), CLUSTERCHAT_JAR, JAVA.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
