@@ -1,9 +1,11 @@
 package io.clusterchat.loadgen.impl;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.SocketAddress;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The text spelling of PROTOCOL.md as the load generator speaks it: connect and read the HELLO, register, log in,
@@ -14,6 +16,10 @@ public final class ChatLines {
   /** A request's final reply (pushes such as MSG are skipped while waiting for it). */
   public static final Predicate<String> FINAL_REPLY = line -> line.startsWith("OK ") || line.startsWith("ERR ");
   private static final String NAME_TAKEN = "ERR 409";
+  /** A backend did not answer in time and nothing was stored (PROTOCOL.md): setup asks again, a few times. */
+  private static final String UNAVAILABLE = "ERR 503";
+  private static final int SETUP_ATTEMPTS = 3;
+  private static final long RETRY_MILLIS = 1000;
 
   private ChatLines() {
   }
@@ -49,13 +55,24 @@ public final class ChatLines {
             .onFailure(e -> socket.close()));
   }
 
-  /** Registers {@code name} (a name already taken is fine: a rerun reuses its accounts), then logs in. */
+  /**
+   * Registers {@code name} (a name already taken is fine: a rerun reuses its accounts), then logs in; each asked
+   * again after an {@code ERR 503}, as a cluster that has just started (or a loaded box) may give one.
+   */
   public static Future<Login> registerAndLogin(LineSocket socket, String name, String password,
                                                long timeoutMillis) {
-    return socket.request("REGISTER " + name + " " + password, FINAL_REPLY, timeoutMillis)
+    return retried(SETUP_ATTEMPTS, () -> socket.request("REGISTER " + name + " " + password, FINAL_REPLY,
+            timeoutMillis))
         .compose(reply -> reply.startsWith("OK ") || reply.startsWith(NAME_TAKEN)
-            ? login(socket, name, password, timeoutMillis)
+            ? retried(SETUP_ATTEMPTS, () -> socket.request("LOGIN " + name + " " + password, FINAL_REPLY,
+                timeoutMillis)).compose(login -> loggedIn("LOGIN " + name, "OK LOGIN ", login))
             : Future.failedFuture("REGISTER " + name + ": " + reply));
+  }
+
+  private static Future<String> retried(int attempts, Supplier<Future<String>> request) {
+    return request.get().compose(reply -> reply.startsWith(UNAVAILABLE) && attempts > 1
+        ? Vertx.currentContext().owner().timer(RETRY_MILLIS).compose(v -> retried(attempts - 1, request))
+        : Future.succeededFuture(reply));
   }
 
   public static Future<Login> login(LineSocket socket, String user, String password, long timeoutMillis) {
