@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
  * "stored" latency there.
  */
 @Command(name = "chat", mixinStandardHelpOptions = true,
-    description = "Chat load: pairs of users on two gateways (or an IRC server) messaging each other.")
+    description = "Chat load: pairs of users on two gateways (or an IRC server, NATS JetStream, RabbitMQ) messaging "
+        + "each other.")
 public final class ChatMode extends LoadRun {
 
   /** The wire the users speak. */
@@ -238,10 +239,13 @@ public final class ChatMode extends LoadRun {
     JsonObject stored = result.getJsonObject("latency").getJsonObject("stored");
     double stepRate = result.getDouble("rate");
     String load = stepRate == 0 ? "closed loop" : "of " + Math.round(stepRate) + " offered";
+    // IRC acknowledges nothing: no stored latency to show.
+    String storedP99 = stored.getLong("count") == 0 ? "-" : String.format(Locale.ROOT, "%.3f ms",
+        stored.getDouble("p99Ms"));
     return String.format(Locale.ROOT, "%d deliveries/s %s, p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, "
-            + "stored p99 %.3f ms, errors %d, undelivered %d, out of order %d (%s, %d pairs, %d s)",
+            + "stored p99 %s, errors %d, undelivered %d, out of order %d (%s, %d pairs, %d s)",
         result.getLong("receivedPerSecond"), load, delivery.getDouble("p50Ms"),
-        delivery.getDouble("p99Ms"), delivery.getDouble("p999Ms"), stored.getDouble("p99Ms"), result.getLong("errors"),
+        delivery.getDouble("p99Ms"), delivery.getDouble("p999Ms"), storedP99, result.getLong("errors"),
         result.getLong("undelivered"), result.getLong("outOfOrder"), protocol, pairs, run.durationSeconds);
   }
 
