@@ -6,6 +6,10 @@
 #   deploy/bench/bench.sh density   server memory per idle logged-in connection, up to BENCH_CONNECTIONS
 #   deploy/bench/bench.sh login     LOGIN (password hash) and RESUME (token) per second
 #   deploy/bench/bench.sh store     durable appends per second, H2 and PostgreSQL, 1, 2 and 4 append writers
+#   deploy/bench/bench.sh relay     one message relay, the same loadgen chat load for every peer: clusterchat on H2
+#                                   and on PostgreSQL, ngircd (flood control off), NATS JetStream and RabbitMQ (durable,
+#                                   acknowledged after storage); 1 pair and BENCH_RELAY_PAIRS pairs in a closed loop,
+#                                   BENCH_RELAY_RATES, and clusterchat's (H2) half closed-loop maximum for every peer
 #   deploy/bench/bench.sh all       all of them, one after another
 #
 # Everything runs on 127.0.0.1: a local cluster of its own (deploy/local-cluster.sh with a port offset, so a cluster
@@ -17,8 +21,9 @@
 # BENCH_PORT_OFFSET (default 3000), BENCH_ECHO_CONNECTIONS (default 1000), BENCH_PAIRS (chat pairs, default 500),
 # BENCH_ECHO_RATES, BENCH_CHAT_RATES (offered rates, comma-separated), BENCH_CONNECTIONS (density, default
 # 19000), BENCH_STORE (chat's store: h2, the default, or pg: PostgreSQL at 127.0.0.1:5432, a fresh database
-# clusterchat_bench),
-# CLUSTERCHAT_JAR, JAVA.
+# BENCH_PG_DATABASE, default clusterchat_bench), BENCH_RELAY_PAIRS (relay pairs, default 50), BENCH_RELAY_RATES
+# (relay offered rates, default 500,1000,2000,4000), BENCH_NATS (NATS with JetStream, default 127.0.0.1:4222),
+# BENCH_RABBITMQ (RabbitMQ, guest/guest, default 127.0.0.1:5672), CLUSTERCHAT_JAR, JAVA.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -33,6 +38,11 @@ pairs=${BENCH_PAIRS:-500}
 density_count=${BENCH_CONNECTIONS:-19000}
 echo_connections=${BENCH_ECHO_CONNECTIONS:-1000}
 store=${BENCH_STORE:-h2}
+pg_database=${BENCH_PG_DATABASE:-clusterchat_bench}
+relay_pairs=${BENCH_RELAY_PAIRS:-50}
+relay_rates=${BENCH_RELAY_RATES:-500,1000,2000,4000}
+nats=${BENCH_NATS:-127.0.0.1:4222}
+rabbitmq=${BENCH_RABBITMQ:-127.0.0.1:5672}
 
 gw_bj=$((9001 + off)); gw_sh=$((9002 + off)); echo_port=$((21567 + off))
 py_port=$((21568 + off)); bare_port=$((21569 + off)); irc_port=$((6667 + off))
@@ -87,9 +97,11 @@ cluster() { # start|stop|add-gateway REGION, with the benchmark's settings
 cluster_start() {
   if [ "$store" = pg ]; then
     # A database of its own, made fresh, so runs compare.
-    psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS clusterchat_bench" \
-      -c "CREATE DATABASE clusterchat_bench" >/dev/null
-    export CLUSTERCHAT_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/clusterchat_bench CLUSTERCHAT_DB_USER=postgres
+    psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $pg_database" \
+      -c "CREATE DATABASE $pg_database" >/dev/null
+    export CLUSTERCHAT_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$pg_database CLUSTERCHAT_DB_USER=postgres
+  else
+    unset CLUSTERCHAT_JDBC_URL CLUSTERCHAT_DB_USER
   fi
   rm -rf "$cluster_home"
   cluster start
@@ -128,13 +140,21 @@ bench_echo() {
   cluster stop
 }
 
-bench_chat() {
+# ngIRCd with deploy/bench/ngircd.conf: its flood control is off there (MaxPenaltyTime = 0), so it relays as fast as
+# it can. With ngIRCd's defaults a client that sends more than about 3 commands a second is put to sleep a second at
+# a time (seen here: 12 of 2,000 offered deliveries a second got through, 2 pairs); the closed loop's one message in
+# flight per pair stays under that only while the relay is slower than 3 round trips a second.
+ngircd_start() {
   need ngircd ngircd
-  cluster_start
   sed -e "s/@PORT@/$irc_port/" -e "s#@PIDFILE@#$out/ngircd-own.pid#" -e "s/@UID@/$(id -u)/" -e "s/@GID@/$(id -g)/" \
     "$here/ngircd.conf" > "$out/ngircd.conf"
   start_bg ngircd ngircd --nodaemon --config "$out/ngircd.conf"
   await_port "$irc_port"
+}
+
+bench_chat() {
+  cluster_start
+  ngircd_start
   local rates=${BENCH_CHAT_RATES:-1000,2000,3000,4000,6000,8000,12000}
   log "chat: clusterchat, $pairs pairs across gw-bj-1 and gw-sh-1 ($store), offered $rates a second"
   loadgen chat --label clusterchat --a "127.0.0.1:$gw_bj" --b "127.0.0.1:$gw_sh" --pairs "$pairs" \
@@ -148,6 +168,58 @@ bench_chat() {
     --rate "$half" --warmup "$warmup" --duration "$seconds" --out "$out/chat-clusterchat-half.json"
   stop_pid "$(cat "$out/ngircd.pid")"
   cluster stop
+}
+
+# One peer of the relay step: label, then loadgen chat's options that pick it (--protocol, --a, --b). The same
+# workloads for every peer: one message at a time on an idle relay (1 pair, closed loop), BENCH_RELAY_PAIRS pairs in
+# a closed loop (the most it relays with one message in flight per pair), and the fixed offered rates.
+relay_peer() {
+  local label=$1; shift
+  local common=(--label "$label" --prefix rl --warmup "$warmup" --duration "$seconds" "$@")
+  log "relay: $label, 1 pair, closed loop"
+  loadgen chat "${common[@]}" --pairs 1 --rate 0 --out "$out/relay-$label-one.json"
+  log "relay: $label, $relay_pairs pairs, closed loop"
+  loadgen chat "${common[@]}" --pairs "$relay_pairs" --rate 0 --out "$out/relay-$label-closed.json"
+  log "relay: $label, $relay_pairs pairs, offered $relay_rates a second"
+  loadgen chat "${common[@]}" --pairs "$relay_pairs" --rate "$relay_rates" --out "$out/relay-$label-rates.json"
+}
+
+# The same peer at one offered rate (label, rate, options): half of clusterchat's closed-loop best, for every peer.
+relay_half() {
+  local label=$1 rate=$2; shift 2
+  log "relay: $label, $relay_pairs pairs, offered $rate a second (half of clusterchat's closed-loop best)"
+  loadgen chat --label "$label" --prefix rl --warmup "$warmup" --duration "$seconds" "$@" --pairs "$relay_pairs" \
+    --rate "$rate" --out "$out/relay-$label-half.json"
+}
+
+await_service() { # what, host:port
+  await_port "${2##*:}" 5 || { echo "$1 is not running at $2 (BENCH_NATS / BENCH_RABBITMQ say where)" >&2; return 1; }
+}
+
+bench_relay() {
+  await_service "NATS with JetStream" "$nats"; await_service RabbitMQ "$rabbitmq"
+  local cc=(--a "127.0.0.1:$gw_bj" --b "127.0.0.1:$gw_sh") half
+  store=h2 cluster_start
+  relay_peer clusterchat-h2 "${cc[@]}"
+  half=$(python3 "$here/report.py" half-max "$out/relay-clusterchat-h2-closed.json")
+  [ "$half" -gt 0 ] || half=1 # (0 would be a closed loop)
+  relay_half clusterchat-h2 "$half" "${cc[@]}"
+  cluster stop
+  # The same cluster on PostgreSQL, in a fresh database.
+  store=pg cluster_start
+  relay_peer clusterchat-pg "${cc[@]}"
+  relay_half clusterchat-pg "$half" "${cc[@]}"
+  cluster stop
+  unset CLUSTERCHAT_JDBC_URL CLUSTERCHAT_DB_USER
+  ngircd_start
+  relay_peer ngircd --protocol irc --a "127.0.0.1:$irc_port"
+  relay_half ngircd "$half" --protocol irc --a "127.0.0.1:$irc_port"
+  stop_pid "$(cat "$out/ngircd.pid")"
+  # The stream and the queues are made fresh by the generator and deleted after each run.
+  relay_peer jetstream --protocol jetstream --a "$nats"
+  relay_half jetstream "$half" --protocol jetstream --a "$nats"
+  relay_peer rabbitmq --protocol rabbitmq --a "$rabbitmq"
+  relay_half rabbitmq "$half" --protocol rabbitmq --a "$rabbitmq"
 }
 
 # Heap after a full GC, in bytes (the used columns of jstat -gc), and the resident set.
@@ -213,9 +285,9 @@ need python3 python3
 need gnuplot gnuplot-nox
 what=${1:-}
 case "$what" in
-  echo|chat|density|login|store) "bench_$what" ;;
-  all) bench_echo; bench_chat; bench_density; bench_login; bench_store ;;
-  *) echo "usage: $0 echo|chat|density|login|store|all" >&2; exit 2 ;;
+  echo|chat|density|login|store|relay) "bench_$what" ;;
+  all) bench_echo; bench_chat; bench_density; bench_login; bench_store; bench_relay ;;
+  *) echo "usage: $0 echo|chat|density|login|store|relay|all" >&2; exit 2 ;;
 esac
 python3 "$here/report.py" summary "$out" | tee "$out/summary.md"
 echo "results, summary.md and plots in $out"

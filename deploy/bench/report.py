@@ -200,6 +200,92 @@ def chat_section(d, lines):
         percentile_plot(os.path.join(d, 'chat-latency.png'), 'Chat delivery latency', curves)
 
 
+RELAY_PEERS = [('clusterchat-h2', 'clusterchat (H2)'), ('clusterchat-pg', 'clusterchat (PostgreSQL)'),
+               ('ngircd', 'ngircd (flood control off)'), ('jetstream', 'NATS JetStream (file)'),
+               ('rabbitmq', 'RabbitMQ (durable, confirms)')]
+RELAY_BASES = [('clusterchat-h2', 'H2'), ('clusterchat-pg', 'PG')]
+
+
+def relay_steps(d, workload):
+    """{peer: [steps]} of one relay workload (one, closed, rates, half)."""
+    found = {}
+    for key, _ in RELAY_PEERS:
+        path = os.path.join(d, 'relay-{}-{}.json'.format(key, workload))
+        if os.path.exists(path):
+            found[key] = steps(load(path))
+    return found
+
+
+def relay_table(lines, results, ratios):
+    """One row per peer and step, and for each clusterchat store and each (header, fn) of ratios a column
+    fn(clusterchat's step at the same offered rate, the peer's step)."""
+    columns = [(base, '{} {}'.format(short, header), fn) for base, short in RELAY_BASES if base in results
+               for header, fn in ratios]
+    lines += ['| peer | offered/s | delivered/s | p50 ms | p99 ms | p99.9 ms | stored p99 ms | errors | undelivered |'
+              + ''.join(' {} |'.format(header) for _, header, _ in columns),
+              '|---' * (9 + len(columns)) + '|']
+    for key, name in RELAY_PEERS:
+        for step in results.get(key, []):
+            l = lat(step, 'delivery')
+            stored = lat(step, 'stored')['p99Ms'] if lat(step, 'stored')['count'] else '-'
+            cells = ''
+            for base, _, fn in columns:
+                same = [s for s in results[base] if s['rate'] == step['rate']]
+                cells += ' {} |'.format(fn(same[0], step) if same else 'n/a')
+            lines.append('| {} | {} | {} | {} | {} | {} | {} | {} | {} |{}'.format(
+                name, 'closed loop' if not step['rate'] else fmt(step['rate']), fmt(step['receivedPerSecond']),
+                l['p50Ms'], l['p99Ms'], l['p999Ms'], stored, step['errors'], step['undelivered'], cells))
+    lines.append('')
+
+
+def p50_ratio(base, step):
+    return ratio(lat(base, 'delivery')['p50Ms'], lat(step, 'delivery')['p50Ms'])
+
+
+def p99_ratio(base, step):
+    return ratio(lat(base, 'delivery')['p99Ms'], lat(step, 'delivery')['p99Ms'])
+
+
+def rate_ratio(base, step):
+    return ratio(base['receivedPerSecond'], step['receivedPerSecond'])
+
+
+def relay_section(d, lines):
+    one, closed, rates, half = (relay_steps(d, w) for w in ('one', 'closed', 'rates', 'half'))
+    if not (one or closed or rates or half):
+        return
+    lines += ['## Relay', '',
+              'The same `loadgen chat` load for every peer: pairs of users, each sending to its partner; clusterchat '
+              'across two gateways with every message durably stored before its OK; ngircd relaying PRIVMSG with its '
+              'flood control off; NATS JetStream (file storage, async publish with PubAck, a durable push consumer '
+              'per user with explicit acks) and RabbitMQ (a durable queue per user, persistent messages, publisher '
+              'confirms, a consumer per user with manual acks). Delivery latency from the send (closed loop) or its '
+              'intended time (fixed rates) to the partner\'s receipt; "stored" from the same time to the relay\'s '
+              'acknowledgement of storage (clusterchat\'s OK SEND, the PubAck, the confirm). Ratios are '
+              'clusterchat\'s number over the peer\'s: for delivered/s above 1 is clusterchat faster, for p99 below '
+              '1 is clusterchat quicker.', '']
+    if one:
+        lines += ['### One message across gateways, idle relay (1 pair, closed loop)', '']
+        relay_table(lines, one, [('p50 ratio', p50_ratio), ('p99 ratio', p99_ratio)])
+    if closed:
+        lines += ['### {} pairs, closed loop (one message in flight per pair)'.format(load_pairs(d)), '']
+        relay_table(lines, closed, [('delivered/s ratio', rate_ratio)])
+    if rates:
+        lines += ['### Fixed offered rates, the same for every peer', '']
+        relay_table(lines, rates, [('p99 ratio', p99_ratio)])
+    if half:
+        lines += ['### At half of clusterchat\'s (H2) closed-loop best, every peer', '']
+        relay_table(lines, half, [('p99 ratio', p99_ratio)])
+
+
+def load_pairs(d):
+    for key, _ in RELAY_PEERS:
+        path = os.path.join(d, 'relay-{}-closed.json'.format(key))
+        if os.path.exists(path):
+            return load(path)['parameters']['pairs']
+    return '?'
+
+
 def density_section(d, lines):
     server = os.path.join(d, 'density-server.json')
     if not os.path.exists(server):
@@ -240,7 +326,7 @@ def login_section(d, lines):
 
 def summary(d):
     lines = ['# Benchmark results', '']
-    for section in (echo_section, chat_section, density_section, login_section):
+    for section in (echo_section, chat_section, relay_section, density_section, login_section):
         section(d, lines)
     store = os.path.join(d, 'store.txt')
     if os.path.exists(store):

@@ -3,6 +3,8 @@ package io.clusterchat.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
+import io.clusterchat.gateway.Gateway;
+import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.gateway.impl.EchoServiceVerticle;
 import io.clusterchat.loadgen.LoadGen;
 import io.vertx.core.json.JsonObject;
@@ -33,6 +35,9 @@ class LoadGenTest {
 
   @TempDir
   static Path results;
+
+  /** The gateway's highest rate limit: none, in effect. */
+  private static final int NO_LIMIT = 1_000_000;
 
   private TestChatCluster cluster;
 
@@ -96,6 +101,26 @@ class LoadGenTest {
   }
 
   @Test
+  void chatInAClosedLoopPlaysPingPongAcrossRegions() throws Exception {
+    // A closed loop sends as fast as the cluster answers: gateways of its own without the per-connection rate limit,
+    // as bench.sh's cluster has.
+    Gateway bj = cluster.startGateway("gw-bj-8", "bj", LoadGenTest::unlimited);
+    Gateway sh = cluster.startGateway("gw-sh-8", "sh", LoadGenTest::unlimited);
+    JsonObject result = step(run("chat-closed", "chat", "--a", "127.0.0.1:" + bj.port(), "--b",
+        "127.0.0.1:" + sh.port(), "--pairs", "2", "--rate", "0", "--prefix", "cl", "--warmup", "0",
+        "--duration", "2"), 0);
+    assertThat(result.getBoolean("closedLoop")).isTrue();
+    assertThat(result.getLong("received")).isPositive();
+    assertThat(result.getLong("errors")).isZero();
+    assertThat(result.getLong("undelivered")).isZero();
+    assertThat(result.getLong("outOfOrder")).isZero();
+    // One message in flight per pair: every send but the pairs' last is answered, within the window's edges.
+    assertThat(result.getLong("sent")).isBetween(result.getLong("received") - 2, result.getLong("received") + 2);
+    assertThat(latency(result, "stored").getLong("count")).isPositive();
+    assertThat(latency(result, "delivery").getDouble("p50Ms")).isPositive();
+  }
+
+  @Test
   void resumesInClosedLoops() throws Exception {
     JsonObject result = run("login", "login", "--target", sh(), "--kind", "resume", "--users", "2",
         "--concurrency", "2", "--prefix", "lt", "--warmup", "0", "--duration", "1");
@@ -130,6 +155,10 @@ class LoadGenTest {
     int code = commandLine.execute("echo", "--target", "nowhere", "--duration", "1");
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("--target wants HOST:PORT");
+  }
+
+  private static GatewayOptions unlimited(GatewayOptions options) {
+    return options.setRateLimit(NO_LIMIT).setRateBurst(NO_LIMIT).setAbuseLimit(NO_LIMIT);
   }
 
   private JsonObject run(String name, String... args) throws Exception {

@@ -1,10 +1,13 @@
 package io.clusterchat.loadgen;
 
 import io.clusterchat.loadgen.impl.ChatLines;
+import io.clusterchat.loadgen.impl.JetStreamRelay;
 import io.clusterchat.loadgen.impl.LineSocket;
 import io.clusterchat.loadgen.impl.LoadRun;
 import io.clusterchat.loadgen.impl.LongRing;
 import io.clusterchat.loadgen.impl.Measurement;
+import io.clusterchat.loadgen.impl.RabbitRelay;
+import io.clusterchat.loadgen.impl.Relay;
 import io.clusterchat.loadgen.impl.RunOptions;
 import io.clusterchat.loadgen.impl.Shards;
 import io.clusterchat.loadgen.impl.Targets;
@@ -15,7 +18,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,17 +29,22 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code loadgen chat}: P pairs of users, one of each pair on gateway A and the other on gateway B, each sending to
- * its partner on a fixed schedule (the offered rate is shared by all 2P senders). Latency from the intended send
- * time (corrected for coordinated omission) to the partner's push, carried in the message text; for clusterchat
- * also to the sender's {@code OK SEND}, which comes only after the message is durably stored. The IRC adapter
- * speaks the same load as PRIVMSG between nicks, for comparison with an IRC server's relay.
+ * its partner, either on a fixed schedule (the offered rate is shared by all 2P senders) or in a closed loop
+ * ({@code --rate 0}: one message in flight per pair, ping-pong, the partner answering each message it receives).
+ * Latency from the intended send time (corrected for coordinated omission; in the closed loop, the send itself) to
+ * the partner's push, carried in the message text; for clusterchat also to the sender's {@code OK SEND}, which comes
+ * only after the message is durably stored. The same load, through the same pacing and measurement, goes to the
+ * peers clusterchat is compared with: an IRC server's relay (PRIVMSG between nicks), and the durable relays NATS
+ * JetStream ({@link JetStreamRelay}) and RabbitMQ ({@link RabbitRelay}), whose acknowledgement after storage is the
+ * "stored" latency there.
  */
 @Command(name = "chat", mixinStandardHelpOptions = true,
-    description = "Chat load: pairs of users on two gateways (or an IRC server) messaging each other.")
+    description = "Chat load: pairs of users on two gateways (or an IRC server, NATS JetStream, RabbitMQ) messaging "
+        + "each other.")
 public final class ChatMode extends LoadRun {
 
   /** The wire the users speak. */
-  public enum Protocol { clusterchat, irc }
+  public enum Protocol { clusterchat, irc, jetstream, rabbitmq }
 
   private static final long SETTLE_MILLIS = 10_000;
   /** Logins in flight at once: each costs the auth-node a password hash. */
@@ -50,25 +60,29 @@ public final class ChatMode extends LoadRun {
   private static final String PING = "PING ";
   /** {@code MSG <seq> <msg-id> <from> <to> <ts> <text>}: the text follows the sixth space. */
   private static final int MSG_TEXT_WORD = 6;
+  /** A closed-loop step's stand-in for a pacer's timer id. */
+  private static final long NO_TIMER = -1;
 
   @Option(names = "--a", required = true, paramLabel = "HOST:PORT",
-      description = "where the first user of each pair connects (a gateway, or the IRC server)")
+      description = "where the first user of each pair connects (a gateway, or the IRC, NATS or RabbitMQ server)")
   String gatewayA;
 
   @Option(names = "--b", paramLabel = "HOST:PORT",
-      description = "where the second user connects (default: the same as --a)")
+      description = "where the second user connects (default: the same as --a; clusterchat and irc only)")
   String gatewayB;
 
   @Option(names = "--protocol", paramLabel = "PROTOCOL",
-      description = "clusterchat (text spelling of PROTOCOL.md) or irc (default: ${DEFAULT-VALUE})")
+      description = "clusterchat (text spelling of PROTOCOL.md), irc, jetstream (NATS JetStream, file storage) "
+          + "or rabbitmq (durable queues, persistent messages, publisher confirms; guest/guest). "
+          + "Default: ${DEFAULT-VALUE}")
   Protocol protocol = Protocol.clusterchat;
 
   @Option(names = "--pairs", paramLabel = "P", description = "pairs of users (default: ${DEFAULT-VALUE})")
   int pairs = 50;
 
   @Option(names = "--rate", paramLabel = "PER_SECOND", required = true, split = ",",
-      description = "messages a second in all, on a fixed schedule; several (1000,2000,...) run one after another "
-          + "with the same users, each with its warm-up")
+      description = "messages a second in all, on a fixed schedule; 0 for a closed loop (one message in flight per "
+          + "pair). Several (0,1000,2000,...) run one after another with the same users, each with its warm-up")
   List<Double> rates;
 
   @Option(names = "--size", paramLabel = "BYTES",
@@ -76,8 +90,8 @@ public final class ChatMode extends LoadRun {
   int size = 64;
 
   @Option(names = "--prefix", paramLabel = "NAME",
-      description = "user names are <prefix><k>a and <prefix><k>b; a rerun reuses the accounts "
-          + "(default: ${DEFAULT-VALUE})")
+      description = "user names are <prefix><k>a and <prefix><k>b; a rerun reuses the accounts; the JetStream "
+          + "stream is loadgen-<prefix>, subjects and RabbitMQ queues <prefix>.chat.<user> (default: ${DEFAULT-VALUE})")
   String prefix = "lg";
 
   @Option(names = "--password", paramLabel = "PASSWORD",
@@ -85,9 +99,12 @@ public final class ChatMode extends LoadRun {
   String password = "loadgen-password";
 
   private volatile boolean sending;
-  /** The numbers of the step running. */
+  /** The step running: its rate (0: closed loop) and its numbers. */
+  private volatile double rate;
   private volatile Measurement measurement;
   private volatile LongAdder outOfOrder = new LongAdder();
+  /** The durable relay of jetstream and rabbitmq; null for the line protocols. */
+  private volatile Relay relay;
 
   @Override
   protected String mode() {
@@ -99,7 +116,7 @@ public final class ChatMode extends LoadRun {
     Targets.parse("--a", gatewayA);
     Targets.parse("--b", gatewayB());
     RunOptions.positive("--pairs", pairs);
-    rates.forEach(rate -> RunOptions.positive("--rate", rate));
+    rates.forEach(rate -> RunOptions.atLeastZero("--rate", rate));
     if (size < MIN_SIZE) {
       throw new IllegalArgumentException("--size must be at least " + MIN_SIZE
           + " (the text carries the send time), was " + size);
@@ -123,9 +140,40 @@ public final class ChatMode extends LoadRun {
 
   @Override
   protected Future<JsonObject> execute(Vertx vertx, Shards shards) {
-    NetClient client = client(vertx, null);
     List<List<User>> byShard = shards.perShard();
     User[] users = new User[2 * pairs];
+    for (int i = 0; i < users.length; i++) {
+      users[i] = new User(i);
+      byShard.get(shards.shardOf(i)).add(users[i]);
+    }
+    for (User user : users) {
+      user.partner = users[user.index ^ 1];
+    }
+    relay = newRelay();
+    Future<Void> connected = relay == null
+        ? connect(vertx, shards, byShard, users)
+        : relay.open(vertx, Arrays.stream(users).map(user -> user.name).toList(), new RelayListener(users));
+    Future<JsonObject> done = connected.compose(v ->
+        steps(rates, stepRate -> step(vertx, shards, byShard, users, stepRate)));
+    // The relay's stream or queues are deleted whatever happened: the next run starts fresh.
+    Relay used = relay;
+    return used == null ? done : done.eventually(() -> used.close(vertx));
+  }
+
+  /** The durable relay the users go through, or null for the line protocols. */
+  private Relay newRelay() {
+    SocketAddress server = Targets.parse("--a", gatewayA);
+    Duration timeout = Duration.ofMillis(run.timeoutMillis());
+    return switch (protocol) {
+      case jetstream -> new JetStreamRelay(server, prefix, timeout);
+      case rabbitmq -> new RabbitRelay(server, prefix, timeout, run.threads);
+      default -> null;
+    };
+  }
+
+  /** Connects and logs in the users of a line protocol, each on its shard. */
+  private Future<Void> connect(Vertx vertx, Shards shards, List<List<User>> byShard, User[] users) {
+    NetClient client = client(vertx, null);
     if (protocol == Protocol.clusterchat) {
       // IRC servers ping their clients; clusterchat clients ping the gateway, from their login on.
       for (int shard = 0; shard < shards.size(); shard++) {
@@ -133,40 +181,41 @@ public final class ChatMode extends LoadRun {
         shards.periodic(shard, HEARTBEAT_MILLIS, () -> mine.forEach(User::heartbeat));
       }
     }
-    return Tasks.forEach(2 * pairs, LOGIN_PARALLELISM, i -> shards.on(shards.shardOf(i), () -> {
-          User user = new User(i);
-          users[i] = user;
-          byShard.get(shards.shardOf(i)).add(user);
-          return user.open(client);
-        }))
-        .compose(v -> {
-          for (int i = 0; i < users.length; i++) {
-            users[i].partner = users[i ^ 1];
-          }
-          return steps(rates, rate -> step(vertx, shards, byShard, users, rate));
-        });
+    return Tasks.forEach(2 * pairs, LOGIN_PARALLELISM, i -> shards.on(shards.shardOf(i), () -> users[i].open(client)));
   }
 
-  /** One offered rate: send, warm up, measure, stop, wait for the deliveries still due. */
-  private Future<JsonObject> step(Vertx vertx, Shards shards, List<List<User>> byShard, User[] users, double rate) {
+  /** One offered rate (or the closed loop): send, warm up, measure, stop, wait for the deliveries still due. */
+  private Future<JsonObject> step(Vertx vertx, Shards shards, List<List<User>> byShard, User[] users,
+                                  double stepRate) {
     Measurement step = new Measurement(out, "delivery", "stored");
     LongAdder stepOutOfOrder = new LongAdder();
     measurement = step;
     outOfOrder = stepOutOfOrder;
+    rate = stepRate;
     sending = true;
     List<Future<Long>> started = new ArrayList<>();
     for (int shard = 0; shard < shards.size(); shard++) {
-      started.add(shards.paced(shard, rate / shards.size(), byShard.get(shard), () -> sending, User::send));
+      List<User> mine = byShard.get(shard);
+      if (stepRate == 0) {
+        // The first user of each pair serves; from then on each delivery is answered.
+        started.add(shards.on(shard, () -> {
+          mine.stream().filter(User::serves).forEach(user -> user.send(System.nanoTime()));
+          return Future.succeededFuture(NO_TIMER);
+        }));
+      } else {
+        started.add(shards.paced(shard, stepRate / shards.size(), mine, () -> sending, User::send));
+      }
     }
     return Future.all(started)
-        .compose(v -> step.run(vertx, run.warmupSeconds, run.durationSeconds, () -> open(users)))
+        .compose(v -> step.run(vertx, run.warmupSeconds, run.durationSeconds,
+            () -> relay == null ? open(users) : relay.connected()))
         .compose(v -> {
           sending = false;
           started.forEach(timer -> vertx.cancelTimer(timer.result()));
           return Tasks.until(vertx, () -> undelivered(step) == 0, SETTLE_MILLIS);
         })
-        .map(v -> step.report().put("rate", rate).put("undelivered", undelivered(step))
-            .put("outOfOrder", stepOutOfOrder.sum()));
+        .map(v -> step.report().put("rate", stepRate).put("closedLoop", stepRate == 0)
+            .put("undelivered", undelivered(step)).put("outOfOrder", stepOutOfOrder.sum()));
   }
 
   private static int open(User[] users) {
@@ -187,15 +236,24 @@ public final class ChatMode extends LoadRun {
   @Override
   protected String summary(JsonObject result) {
     JsonObject delivery = result.getJsonObject("latency").getJsonObject("delivery");
-    long rate = Math.round(result.getDouble("rate"));
-    return String.format(Locale.ROOT, "%d deliveries/s of %d offered, p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, "
-            + "errors %d, undelivered %d, out of order %d (%s, %d pairs, %d s)",
-        result.getLong("receivedPerSecond"), rate, delivery.getDouble("p50Ms"),
-        delivery.getDouble("p99Ms"), delivery.getDouble("p999Ms"), result.getLong("errors"),
+    JsonObject stored = result.getJsonObject("latency").getJsonObject("stored");
+    double stepRate = result.getDouble("rate");
+    String load = stepRate == 0 ? "closed loop" : "of " + Math.round(stepRate) + " offered";
+    // IRC acknowledges nothing: no stored latency to show.
+    String storedP99 = stored.getLong("count") == 0 ? "-" : String.format(Locale.ROOT, "%.3f ms",
+        stored.getDouble("p99Ms"));
+    return String.format(Locale.ROOT, "%d deliveries/s %s, p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, "
+            + "stored p99 %s, errors %d, undelivered %d, out of order %d (%s, %d pairs, %d s)",
+        result.getLong("receivedPerSecond"), load, delivery.getDouble("p50Ms"),
+        delivery.getDouble("p99Ms"), delivery.getDouble("p999Ms"), storedP99, result.getLong("errors"),
         result.getLong("undelivered"), result.getLong("outOfOrder"), protocol, pairs, run.durationSeconds);
   }
 
-  /** One user: its connection, what it sent awaiting the store's OK, and the inbox seq it expects next. */
+  /**
+   * One user: its connection, what it sent awaiting the store's OK, and the inbox seq it expects next. Confined to its
+   * shard, but for the users of a relay, which its client calls from threads of its own (they touch only the
+   * thread-safe measurement and the relay).
+   */
   private final class User {
 
     final int index;
@@ -244,6 +302,11 @@ public final class ChatMode extends LoadRun {
       });
     }
 
+    /** The first of its pair: it starts the closed loop's ping-pong. */
+    boolean serves() {
+      return index % 2 == 0;
+    }
+
     void heartbeat() {
       if (address != null && socket.isOpen()) {
         socket.send("PING");
@@ -252,13 +315,18 @@ public final class ChatMode extends LoadRun {
 
     void send(long intendedNanos) {
       Measurement measurement = ChatMode.this.measurement;
+      String text = intendedNanos + " " + padding;
+      if (relay != null) {
+        measurement.sent.increment();
+        relay.send(index, partner.index, text, intendedNanos);
+        return;
+      }
       if (!socket.isOpen()) {
         measurement.sent.increment();
         measurement.errors.increment();
         return;
       }
       measurement.sent.increment();
-      String text = intendedNanos + " " + padding;
       if (protocol == Protocol.irc) {
         socket.send("PRIVMSG " + partner.address + " :" + text);
       } else {
@@ -304,12 +372,41 @@ public final class ChatMode extends LoadRun {
       }
     }
 
-    private void delivered(long now, String line, int textStart) {
+    void delivered(long now, String line, int textStart) {
       int end = line.indexOf(' ', textStart);
       long intended = Long.parseLong(line.substring(textStart, end < 0 ? line.length() : end));
       Measurement measurement = ChatMode.this.measurement;
       measurement.latency("delivery").record(now - intended);
       measurement.received.increment();
+      if (rate == 0 && sending) {
+        // Closed loop: the partner's message in, this user's answer out.
+        send(now);
+      }
+    }
+  }
+
+  /** Where a relay's client reports, from its own threads. */
+  private final class RelayListener implements Relay.Listener {
+
+    private final User[] users;
+
+    RelayListener(User[] users) {
+      this.users = users;
+    }
+
+    @Override
+    public void delivered(int user, String text, long nowNanos) {
+      users[user].delivered(nowNanos, text, 0);
+    }
+
+    @Override
+    public void stored(long intendedNanos, long nowNanos) {
+      measurement.latency("stored").record(nowNanos - intendedNanos);
+    }
+
+    @Override
+    public void refused() {
+      measurement.errors.increment();
     }
   }
 

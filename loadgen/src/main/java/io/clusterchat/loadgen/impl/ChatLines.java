@@ -16,10 +16,10 @@ public final class ChatLines {
   /** A request's final reply (pushes such as MSG are skipped while waiting for it). */
   public static final Predicate<String> FINAL_REPLY = line -> line.startsWith("OK ") || line.startsWith("ERR ");
   private static final String NAME_TAKEN = "ERR 409";
-  private static final String UNAVAILABLE = "ERR 503 ";
-  private static final int ATTEMPTS = 12;
-  private static final long RETRY_PAUSE_MILLIS = 250;
-  private static final long MAX_RETRY_PAUSE_MILLIS = 2_000;
+  /** A backend did not answer in time and nothing was stored (PROTOCOL.md): setup asks again, a few times. */
+  private static final String UNAVAILABLE = "ERR 503";
+  private static final int SETUP_ATTEMPTS = 10;
+  private static final long RETRY_MILLIS = 1000;
 
   private ChatLines() {
   }
@@ -55,35 +55,34 @@ public final class ChatLines {
             .onFailure(e -> socket.close()));
   }
 
-  /** Registers {@code name} (a name already taken is fine: a rerun reuses its accounts), then logs in. */
+  /**
+   * Registers {@code name} (a name already taken is fine: a rerun reuses its accounts), then logs in; each asked
+   * again after an {@code ERR 503}, as a cluster that has just started (or a loaded box) may give one.
+   */
   public static Future<Login> registerAndLogin(LineSocket socket, String name, String password,
                                                long timeoutMillis) {
-    return retryingUnavailable(() -> socket.request("REGISTER " + name + " " + password, FINAL_REPLY, timeoutMillis),
-        1)
+    return retried(SETUP_ATTEMPTS, () -> socket.request("REGISTER " + name + " " + password, FINAL_REPLY,
+            timeoutMillis))
         .compose(reply -> reply.startsWith("OK ") || reply.startsWith(NAME_TAKEN)
-            ? login(socket, name, password, timeoutMillis)
+            ? retried(SETUP_ATTEMPTS, () -> socket.request("LOGIN " + name + " " + password, FINAL_REPLY,
+                timeoutMillis)).compose(login -> loggedIn("LOGIN " + name, "OK LOGIN ", login))
             : Future.failedFuture("REGISTER " + name + ": " + reply));
   }
 
+  private static Future<String> retried(int attempts, Supplier<Future<String>> request) {
+    return request.get().compose(reply -> reply.startsWith(UNAVAILABLE) && attempts > 1
+        ? Vertx.currentContext().owner().timer(RETRY_MILLIS).compose(v -> retried(attempts - 1, request))
+        : Future.succeededFuture(reply));
+  }
+
   public static Future<Login> login(LineSocket socket, String user, String password, long timeoutMillis) {
-    return retryingUnavailable(() -> socket.request("LOGIN " + user + " " + password, FINAL_REPLY, timeoutMillis), 1)
+    return socket.request("LOGIN " + user + " " + password, FINAL_REPLY, timeoutMillis)
         .compose(reply -> loggedIn("LOGIN " + user, "OK LOGIN ", reply));
   }
 
   public static Future<Login> resume(LineSocket socket, String token, long timeoutMillis) {
     return socket.request("RESUME " + token, FINAL_REPLY, timeoutMillis)
         .compose(reply -> loggedIn("RESUME", "OK RESUME ", reply));
-  }
-
-  /**
-   * Sends again, after a growing pause, a request answered {@code ERR 503}: nothing was stored, and the cluster (the
-   * auth-node's hashing lanes, when thousands of users log in at once) was busy. A client does the same.
-   */
-  private static Future<String> retryingUnavailable(Supplier<Future<String>> request, int attempt) {
-    return request.get().compose(reply -> reply.startsWith(UNAVAILABLE) && attempt < ATTEMPTS
-        ? Vertx.currentContext().owner().timer(Math.min(RETRY_PAUSE_MILLIS * attempt, MAX_RETRY_PAUSE_MILLIS))
-            .compose(fired -> retryingUnavailable(request, attempt + 1))
-        : Future.succeededFuture(reply));
   }
 
   private static Future<Login> loggedIn(String request, String expected, String reply) {
