@@ -5,6 +5,7 @@ import static io.clusterchat.bus.BusFields.integer;
 import static io.clusterchat.bus.BusFields.list;
 import static io.clusterchat.bus.BusFields.number;
 import static io.clusterchat.bus.BusFields.optionalNumber;
+import static io.clusterchat.bus.BusFields.optionalString;
 import static io.clusterchat.bus.BusFields.string;
 
 import io.vertx.core.json.JsonObject;
@@ -39,8 +40,9 @@ public final class GatewayService {
   public static final String KICK = "kick";
 
   /**
-   * A user's sessions changed (a gateway bound one): forget the gateways cached for pushes to that user
-   * (requested; the empty reply comes once forgotten): {@link SessionsChanged}.
+   * A user's sessions changed (a gateway bound one), or anyone's (a gateway reasserted its sessions): forget the
+   * gateways cached for pushes to that user, or all of them (requested; the empty reply comes once forgotten):
+   * {@link SessionsChanged}.
    */
   public static final String SESSIONS_CHANGED = "sessions-changed";
 
@@ -132,14 +134,14 @@ public final class GatewayService {
     }
   }
 
-  /** Whose sessions changed. */
+  /** Whose sessions changed: one user, or (null) anyone's, after a gateway reasserted its sessions. */
   public record SessionsChanged(String user) {
     public JsonObject toJson() {
-      return new JsonObject().put(USER, user);
+      return BusFields.putIfPresent(new JsonObject(), USER, user);
     }
 
     public static SessionsChanged fromJson(JsonObject json) {
-      return new SessionsChanged(string(json, USER));
+      return new SessionsChanged(optionalString(json, USER));
     }
   }
 

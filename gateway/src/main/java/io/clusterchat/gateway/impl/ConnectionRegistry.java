@@ -143,9 +143,16 @@ public final class ConnectionRegistry {
     sessions.reassert(why);
   }
 
-  /** Another gateway bound a session of {@code user}: its cached gateways are out of date. */
+  /**
+   * Another gateway bound a session of {@code user} (null: reasserted its sessions, anyone's may have changed): the
+   * cached gateways are out of date.
+   */
   public void sessionsChanged(String user) {
-    sessionCache.changed(user);
+    if (user == null) {
+      sessionCache.clear();
+    } else {
+      sessionCache.changed(user);
+    }
   }
 
   /** Where the cluster's other gateway nodes are found, to tell them of each bind. */

@@ -93,9 +93,16 @@ final class SessionSync {
         });
   }
 
-  /** Drops {@code user} from this gateway's session cache and every other gateway's; completes once all answered. */
+  /**
+   * Drops {@code user} (null: everyone) from this gateway's session cache and every other gateway's; completes once
+   * all answered.
+   */
   private Future<Void> announce(String user) {
-    cache.changed(user);
+    if (user == null) {
+      cache.clear();
+    } else {
+      cache.changed(user);
+    }
     Collection<String> gateways = otherGateways.get();
     if (gateways.isEmpty()) {
       return Future.succeededFuture();
@@ -109,7 +116,8 @@ final class SessionSync {
     return Future.join(answers).transform(all -> {
       if (all.failed()) {
         // A gateway that cannot be reached is dying or cut off: its cache expires, or is cleared when it leaves.
-        LOG.warn("not every gateway confirmed that {}'s sessions changed: {}", user, all.cause().toString());
+        LOG.warn("not every gateway confirmed that {}'s sessions changed: {}", user == null ? "anyone" : user,
+            all.cause().toString());
       }
       return Future.succeededFuture();
     });
@@ -175,6 +183,8 @@ final class SessionSync {
     }
     reasserted.incrementAndGet();
     LOG.info("reasserted {} sessions (round {})", told.size(), round.get());
+    // The registry may hold sessions again that other gateways cached as gone (while this one was cut off, say).
+    announce(null);
     // A session that ended while the round ran may have been told again after its unbind: unbind it once more.
     told.forEach((connection, user) -> {
       if (!user.equals(bound.get(connection))) {
