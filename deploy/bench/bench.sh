@@ -25,7 +25,8 @@
 # (relay offered rates, default 500,1000,2000,4000), BENCH_NATS (NATS with JetStream, default 127.0.0.1:4222),
 # BENCH_RABBITMQ (RabbitMQ, guest/guest, default 127.0.0.1:5672), BENCH_PROFILE (set: relay also CPU-profiles every
 # cluster JVM under the closed loop, with async-profiler), BENCH_BEFORE_JAR (a jar of an earlier build: relay also
-# measures it on H2, for before/after), CLUSTERCHAT_JAR, JAVA.
+# measures it on H2, for before/after), BENCH_JIT_WARMUP (seconds of uncounted closed-loop load on each new
+# clusterchat cluster before relay measures it, default 30: the JVMs compile their hot paths), CLUSTERCHAT_JAR, JAVA.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -35,6 +36,7 @@ java=${JAVA:-java}
 out=$(mkdir -p "${BENCH_OUT:-$PWD/bench-results}" && cd "${BENCH_OUT:-$PWD/bench-results}" && pwd)
 seconds=${BENCH_SECONDS:-15}
 warmup=${BENCH_WARMUP:-5}
+jit_warmup=${BENCH_JIT_WARMUP:-30}
 off=${BENCH_PORT_OFFSET:-3000}
 pairs=${BENCH_PAIRS:-500}
 density_count=${BENCH_CONNECTIONS:-19000}
@@ -255,9 +257,18 @@ relay_profile() { # label, loadgen args...: CPU profiles of every cluster JVM un
   done
 }
 
+relay_warmup() { # label, loadgen args...: an uncounted closed loop, so the JVMs have compiled their hot paths
+  local label=$1; shift
+  log "relay: $label, $relay_pairs pairs, closed loop for ${jit_warmup} s to warm the JVMs up (not counted)"
+  loadgen chat --label "$label-warm-up" --prefix rl --warmup "$jit_warmup" --duration 1 "$@" --pairs "$relay_pairs" \
+    --rate 0 > "$out/warm-up-$label.log" 2>&1
+  tail -n 1 "$out/warm-up-$label.log"
+}
+
 relay_clusterchat() { # label: the budget, the closed loops, the rates; profiled with BENCH_PROFILE
   local label=$1
   local cc=(--a "127.0.0.1:$gw_bj" --b "127.0.0.1:$gw_sh")
+  relay_warmup "$label" "${cc[@]}"
   relay_budget "$label" "${cc[@]}"
   log "relay: $label, $relay_pairs pairs, closed loop"
   loadgen chat --label "$label" --prefix rl --warmup "$warmup" --duration "$seconds" "${cc[@]}" \
@@ -274,6 +285,7 @@ bench_relay() {
   if [ -n "${BENCH_BEFORE_JAR:-}" ]; then
     # The same runs on an earlier build (before the changes measured), for the before/after comparison.
     cluster_jar=$BENCH_BEFORE_JAR store=h2 cluster_start
+    relay_warmup clusterchat-h2-before "${cc[@]}"
     relay_budget clusterchat-h2-before "${cc[@]}"
     log "relay: clusterchat-h2-before, $relay_pairs pairs, closed loop"
     loadgen chat --label clusterchat-h2-before --prefix rl --warmup "$warmup" --duration "$seconds" "${cc[@]}" \
