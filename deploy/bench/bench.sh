@@ -333,6 +333,7 @@ bench_density() {
   local pid port=$((9003 + off))
   pid=$(cat "$cluster_home/run/gw-bj-2.pid")
   local heap0 rss0; heap0=$(heap_used "$pid"); rss0=$(rss "$pid")
+  jcmd "$pid" GC.class_histogram > "$out/density-histogram-before.txt"
   log "density: $density_count logged-in connections to gw-bj-2 (pid $pid)"
   local hold=$((seconds + 60))
   start_bg density-loadgen "$java" -Xms1g -Xmx2g -Djava.net.preferIPv4Stack=true -jar "$jar" loadgen connections \
@@ -346,10 +347,14 @@ bench_density() {
   grep -E '^(holding|[0-9]+ accounts)' "$out/density-loadgen.log"
   sleep 10
   local heap1 rss1 fds; heap1=$(heap_used "$pid"); rss1=$(rss "$pid"); fds=$(ls "/proc/$pid/fd" | wc -l)
+  jcmd "$pid" GC.class_histogram > "$out/density-histogram-after.txt"
   local held; held=$(grep '^holding ' "$out/density-loadgen.log" | awk '{print $2}')
   python3 -c "import json,sys; json.dump(dict(connections=int(sys.argv[1]), heapBefore=int(sys.argv[2]),
     heapAfter=int(sys.argv[3]), rssBefore=int(sys.argv[4]), rssAfter=int(sys.argv[5]), openFiles=int(sys.argv[6])),
     open(sys.argv[7], 'w'), indent=2)" "$held" "$heap0" "$heap1" "$rss0" "$rss1" "$fds" "$out/density-server.json"
+  # Where the heap went: the classes that grew, in bytes per connection.
+  python3 "$here/histogram_diff.py" "$out/density-histogram-before.txt" "$out/density-histogram-after.txt" "$held" \
+    | tee "$out/density-histogram.txt"
   wait "$lg" || true
   tail -n 1 "$out/density-loadgen.log"
   cluster stop

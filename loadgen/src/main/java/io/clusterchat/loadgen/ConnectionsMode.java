@@ -36,7 +36,6 @@ public final class ConnectionsMode extends LoadRun {
   /** Source addresses 127.0.0.1 to 127.0.0.254. */
   private static final int MAX_SOURCES = 254;
 
-  private static final int LOGIN_PARALLELISM = 8;
   private static final long HEARTBEAT_TICK_MILLIS = 1000;
   /** Ephemeral ports one source address can use towards one server port (Linux's default range holds 28,232). */
   private static final int PORTS_PER_SOURCE = 25_000;
@@ -58,6 +57,11 @@ public final class ConnectionsMode extends LoadRun {
   @Option(names = "--concurrency", paramLabel = "C",
       description = "connects and resumes in flight while ramping up (default: ${DEFAULT-VALUE})")
   int concurrency = 64;
+
+  @Option(names = "--login-concurrency", paramLabel = "L",
+      description = "accounts registered and logged in at once before the ramp (default: ${DEFAULT-VALUE}); fewer "
+          + "on a small, busy box, where the auth-node drops a password hash that waited over 1 s as 503")
+  int loginConcurrency = 8;
 
   @Option(names = "--heartbeat", paramLabel = "SECONDS",
       description = "seconds between a connection's PINGs (default: ${DEFAULT-VALUE})")
@@ -86,6 +90,7 @@ public final class ConnectionsMode extends LoadRun {
     RunOptions.positive("--count", count);
     RunOptions.positive("--users", users);
     RunOptions.positive("--concurrency", concurrency);
+    RunOptions.positive("--login-concurrency", loginConcurrency);
     RunOptions.positive("--heartbeat", heartbeatSeconds);
     if (sources != null && (sources < 1 || sources > MAX_SOURCES)) {
       throw new IllegalArgumentException("--sources must be 1 to " + MAX_SOURCES + ", was " + sources);
@@ -115,7 +120,7 @@ public final class ConnectionsMode extends LoadRun {
     List<List<LineSocket>> byShard = shards.perShard();
     AtomicInteger open = new AtomicInteger();
     long[] rampNanos = new long[2];
-    return Tasks.forEach(users, LOGIN_PARALLELISM, i -> shards.on(shards.shardOf(i), () ->
+    return Tasks.forEach(users, loginConcurrency, i -> shards.on(shards.shardOf(i), () ->
             ChatLines.connect(clients.get(0), gateway, run.timeoutMillis()).compose(greeted ->
                 ChatLines.registerAndLogin(greeted.socket(), prefix + "c" + i, password, run.timeoutMillis())
                     .onSuccess(login -> tokens[i] = login.token())
