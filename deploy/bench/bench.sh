@@ -26,7 +26,7 @@
 # BENCH_RABBITMQ (RabbitMQ, guest/guest, default 127.0.0.1:5672), BENCH_PROFILE (set: relay also CPU-profiles every
 # cluster JVM under the closed loop, with async-profiler), BENCH_BEFORE_JAR (a jar of an earlier build: relay also
 # measures it on H2, for before/after), BENCH_JIT_WARMUP (seconds of uncounted closed-loop load on each new
-# clusterchat cluster before relay measures it, default 30: the JVMs compile their hot paths), CLUSTERCHAT_JAR, JAVA.
+# clusterchat cluster before relay measures it, default 60: the JVMs compile their hot paths), CLUSTERCHAT_JAR, JAVA.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -36,7 +36,7 @@ java=${JAVA:-java}
 out=$(mkdir -p "${BENCH_OUT:-$PWD/bench-results}" && cd "${BENCH_OUT:-$PWD/bench-results}" && pwd)
 seconds=${BENCH_SECONDS:-15}
 warmup=${BENCH_WARMUP:-5}
-jit_warmup=${BENCH_JIT_WARMUP:-30}
+jit_warmup=${BENCH_JIT_WARMUP:-60}
 off=${BENCH_PORT_OFFSET:-3000}
 pairs=${BENCH_PAIRS:-500}
 density_count=${BENCH_CONNECTIONS:-19000}
@@ -103,9 +103,12 @@ cluster_start() {
     # A database of its own, made fresh, so runs compare.
     psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $pg_database" \
       -c "CREATE DATABASE $pg_database" >/dev/null
-    export CLUSTERCHAT_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$pg_database CLUSTERCHAT_DB_USER=postgres
+    # Two append writers: one PostgreSQL commit overlaps the other's WAL flush (docs/benchmarks.md, Store).
+    export CLUSTERCHAT_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$pg_database CLUSTERCHAT_DB_USER=postgres \
+      CLUSTERCHAT_WRITERS=2
   else
-    unset CLUSTERCHAT_JDBC_URL CLUSTERCHAT_DB_USER
+    # H2 keeps one: two writers' checkpoints of the one file slowed 50 pairs from 4.6k to 3.6k messages/s.
+    unset CLUSTERCHAT_JDBC_URL CLUSTERCHAT_DB_USER CLUSTERCHAT_WRITERS
   fi
   rm -rf "$cluster_home"
   cluster start
@@ -304,7 +307,7 @@ bench_relay() {
   relay_clusterchat clusterchat-pg
   relay_half clusterchat-pg "$half" "${cc[@]}"
   cluster stop
-  unset CLUSTERCHAT_JDBC_URL CLUSTERCHAT_DB_USER
+  unset CLUSTERCHAT_JDBC_URL CLUSTERCHAT_DB_USER CLUSTERCHAT_WRITERS
   ngircd_start
   relay_peer ngircd --protocol irc --a "127.0.0.1:$irc_port"
   relay_half ngircd "$half" --protocol irc --a "127.0.0.1:$irc_port"
