@@ -253,7 +253,9 @@ relay_profile() { # label, loadgen args...: CPU profiles of every cluster JVM un
   done
   wait "${profiled[@]}" "$gen"
   tail -n 1 "$out/profile-$label-loadgen.log"
-  python3 "$here/profile.py" "$label" "$out"/profile-"$label"-*.collapsed > "$out/profile-$label.md"
+  local nodes=(gw-bj-1 gw-sh-1 persistence-1 session-store-1 coordinator auth-1) files=()
+  for node in "${nodes[@]}"; do files+=("$out/profile-$label-$node.collapsed"); done
+  python3 "$here/profile.py" "$label" "${files[@]}" > "$out/profile-$label.md"
   for node in gw-bj-1 persistence-1; do
     "$java" -jar "$profiler" converter "$out/profile-$label-$node.collapsed" \
       "$out/profile-$label-$node.html" > /dev/null 2>&1 || true
