@@ -6,6 +6,7 @@ import io.clusterchat.deploy.ChatTraffic.Verdict;
 import io.clusterchat.deploy.ChatTraffic.WhoResult;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -158,6 +160,9 @@ class FaultSuiteIT {
       System.out.println(table);
       Files.writeString(Path.of("target", "fault-suite.md"), table);
       cluster.printLogTails();
+      if (results.stream().anyMatch(row -> row.endsWith("| FAIL |"))) {
+        keepLogs();
+      }
     } finally {
       try {
         if (postgres != null) {
@@ -167,6 +172,20 @@ class FaultSuiteIT {
         cluster.close();
       }
     }
+  }
+
+  /** A failed case's evidence outlives the run's temporary directory: every node's log, under target/fault-logs. */
+  private void keepLogs() throws IOException {
+    Path hosts = work.resolve("hosts");
+    Path kept = Path.of("target", "fault-logs");
+    try (Stream<Path> files = Files.walk(hosts)) {
+      for (Path log : files.filter(file -> file.toString().endsWith(".log")).toList()) {
+        Path copy = kept.resolve(hosts.relativize(log).toString());
+        Files.createDirectories(copy.getParent());
+        Files.copy(log, copy, StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    System.out.println("a case failed: the nodes' logs are kept in " + kept.toAbsolutePath());
   }
 
   @TestFactory
