@@ -16,7 +16,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -106,11 +105,7 @@ public final class ClusterNode {
   }
 
   private static String busDescription(ClusterOptions config) {
-    if (!config.isBusTls()) {
-      return "plain TCP";
-    }
-    return "TLS with client certificates ("
-        + (OpenSSLEngineOptions.isAvailable() ? "OpenSSL engine, BoringSSL" : "the JDK's SSLEngine") + ")";
+    return config.isBusTls() ? "TLS with client certificates" : "plain TCP";
   }
 
   /**
@@ -121,9 +116,6 @@ public final class ClusterNode {
    * this node would send its messages to any TLS server that took over a peer's address.
    */
   private static void busTls(EventBusOptions bus, ClusterOptions config) {
-    if (OpenSSLEngineOptions.isAvailable()) {
-      bus.setSslEngineOptions(new OpenSSLEngineOptions());
-    }
     bus.setSsl(true)
         .setKeyCertOptions(new PemKeyCertOptions()
             .setCertPath(config.getBusTlsCert())
