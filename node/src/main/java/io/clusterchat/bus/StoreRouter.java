@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,21 @@ public final class StoreRouter {
    * owner sent it; 503 when no owner took it within {@code timeoutMillis}.
    */
   public Future<JsonObject> append(StoreService.Append append, long timeoutMillis) {
-    Attempt attempt = new Attempt(append, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+    return start(new Attempt(append.to(), append.clientId(), StoreService::appendAddressOf, append.toJson(),
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis)));
+  }
+
+  /**
+   * Writes to a group's log at the owner of the group's shard, with the same sending again as {@link #append}
+   * (a SEND with a client id is deduplicated by the store; any other write is sent again only when it was certainly
+   * not stored): the reply is the {@link GroupService.GroupWritten} JSON, or the owner's failure.
+   */
+  public Future<JsonObject> groupWrite(GroupService.GroupWrite write, long timeoutMillis) {
+    return start(new Attempt(write.group(), write.clientId(), GroupService::nodeWriteAddressOf, write.toJson(),
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis)));
+  }
+
+  private Future<JsonObject> start(Attempt attempt) {
     inFlight.add(attempt);
     attempt.next();
     return attempt.answer.future().onComplete(done -> inFlight.remove(attempt));
@@ -82,7 +97,7 @@ public final class StoreRouter {
       }
     }
     for (Attempt attempt : inFlight) {
-      if (attempt.append.clientId() != null && memberId.equals(attempt.sentTo())) {
+      if (attempt.clientId != null && memberId.equals(attempt.sentTo())) {
         vertx.setTimer(RESEND_AFTER_LOSS_MILLIS, id -> attempt.next());
       }
     }
@@ -109,7 +124,7 @@ public final class StoreRouter {
     // cannot commit them now), so they go to the new owner at once; the store answers a repeat from its record.
     for (Attempt attempt : inFlight) {
       String sentTo = attempt.sentTo();
-      if (attempt.append.clientId() != null && sentTo != null && !sentTo.equals(change.owner())
+      if (attempt.clientId != null && sentTo != null && !sentTo.equals(change.owner())
           && attempt.shard() == change.shard()) {
         attempt.next();
       }
@@ -179,9 +194,13 @@ public final class StoreRouter {
   private record Route(int shard, String owner) {
   }
 
-  /** One append on its way to its shard's owner, through moves and losses, until its time is up. */
+  /** One write on its way to its shard's owner, through moves and losses, until its time is up. */
   private final class Attempt {
-    private final StoreService.Append append;
+    /** The address whose shard it goes to: the recipient of an append, the group of a group write. */
+    private final String key;
+    /** The idempotency key, or null: only a write with one may be sent again after its owner was lost. */
+    private final String clientId;
+    private final Function<String, String> ownerAddress;
     private final JsonObject body;
     private final long deadlineNanos;
     private final Promise<JsonObject> answer = Promise.promise();
@@ -189,9 +208,12 @@ public final class StoreRouter {
     private String sentTo;
     private int sends;
 
-    Attempt(StoreService.Append append, long deadlineNanos) {
-      this.append = append;
-      this.body = append.toJson();
+    Attempt(String key, String clientId, Function<String, String> ownerAddress, JsonObject body,
+            long deadlineNanos) {
+      this.key = key;
+      this.clientId = clientId;
+      this.ownerAddress = ownerAddress;
+      this.body = body;
       this.deadlineNanos = deadlineNanos;
     }
 
@@ -199,10 +221,10 @@ public final class StoreRouter {
       return sentTo;
     }
 
-    /** The shard this append's recipient is in (-1 while the shard count is unknown). */
+    /** The shard this write goes to (-1 while the shard count is unknown). */
     int shard() {
       int count = shards();
-      return count == 0 ? -1 : StoreService.shardOf(append.to(), count);
+      return count == 0 ? -1 : StoreService.shardOf(key, count);
     }
 
     void next() {
@@ -216,7 +238,7 @@ public final class StoreRouter {
             "no store node owns the shard"));
         return;
       }
-      route(append.to()).onComplete(routed -> {
+      route(key).onComplete(routed -> {
         if (routed.failed() || routed.result() == null || routed.result().owner() == null) {
           lastFailure = routed.failed() ? routed.cause() : null;
           later();
@@ -232,7 +254,7 @@ public final class StoreRouter {
         sentTo = route.owner();
         number = ++sends;
       }
-      vertx.eventBus().<Object>request(StoreService.appendAddressOf(route.owner()), body,
+      vertx.eventBus().<Object>request(ownerAddress.apply(route.owner()), body,
               new DeliveryOptions().setSendTimeout(leftMillis))
           .onComplete(result -> {
             if (result.succeeded()) {

@@ -18,11 +18,19 @@ public enum Command {
   LOGIN(false, Param.word("user"), Param.word("password")),
   RESUME(false, Param.word("token")),
   SEND(true, Param.word("to"), Param.rest("text")),
-  SYNC(true, Param.optionalNumber("after"), Param.optionalNumber("limit")),
-  ACK(true, Param.number("seq")),
+  SYNC(true, Param.optionalGroup("group"), Param.optionalNumber("after"), Param.optionalNumber("limit")),
+  ACK(true, Param.optionalGroup("group"), Param.number("seq")),
   HISTORY(true, Param.word("peer"), Param.optionalNumber("limit")),
   WHO(true, Param.word("user")),
-  QUIT(false);
+  QUIT(false),
+  // ---- groups (1.1) ----
+  CREATE(true, Param.word("group"), Param.optionalWord("mode")),
+  JOIN(true, Param.word("group")),
+  INVITE(true, Param.word("group"), Param.word("user")),
+  LEAVE(true, Param.word("group")),
+  REMOVE(true, Param.word("group"), Param.word("user")),
+  MEMBERS(true, Param.word("group"), Param.optionalNumber("offset"), Param.optionalNumber("limit")),
+  GROUPS(true);
 
   private static final Map<String, Command> BY_NAME = Stream.of(values())
       .collect(Collectors.toUnmodifiableMap(Command::jsonName, Function.identity()));
@@ -71,11 +79,24 @@ public enum Command {
       /** A non-negative whole number. */
       NUMBER,
       /** The whole rest of the line, spaces included. */
-      REST
+      REST,
+      /**
+       * An optional group address in front of the other arguments: in a text request a word starting with
+       * {@code #} (any other word is the next argument); in JSON a string field.
+       */
+      GROUP
     }
 
     static Param word(String name) {
       return new Param(name, Kind.WORD, true);
+    }
+
+    static Param optionalWord(String name) {
+      return new Param(name, Kind.WORD, false);
+    }
+
+    static Param optionalGroup(String name) {
+      return new Param(name, Kind.GROUP, false);
     }
 
     static Param number(String name) {
@@ -95,6 +116,9 @@ public enum Command {
     }
 
     String usage() {
+      if (kind == Kind.GROUP) {
+        return "[<" + name + ">]";
+      }
       return required ? "<" + name + ">" : "[<" + name + ">]";
     }
   }

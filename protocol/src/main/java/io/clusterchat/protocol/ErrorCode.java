@@ -9,6 +9,7 @@ package io.clusterchat.protocol;
 public enum ErrorCode {
   BAD_REQUEST(400),
   UNAUTHORIZED(401),
+  FORBIDDEN(403),
   NOT_FOUND(404),
   IDLE_TIMEOUT(408),
   CONFLICT(409),

@@ -59,6 +59,9 @@ public final class RequestDecoder {
       }
       int end = rest.indexOf(' ');
       String token = end < 0 ? rest : rest.substring(0, end);
+      if (param.kind() == Command.Param.Kind.GROUP && !GroupAddress.isGroup(token)) {
+        continue;
+      }
       rest = end < 0 ? null : rest.substring(end + 1);
       if (token.isEmpty()) {
         return usage(command);
@@ -154,7 +157,8 @@ public final class RequestDecoder {
       return null;
     }
     String text = (String) value;
-    if (param.kind() == Command.Param.Kind.WORD && (text.isEmpty() || text.indexOf(' ') >= 0)) {
+    if ((param.kind() == Command.Param.Kind.WORD || param.kind() == Command.Param.Kind.GROUP)
+        && (text.isEmpty() || text.indexOf(' ') >= 0)) {
       return null;
     }
     if (param.kind() == Command.Param.Kind.REST && param.required() && text.isEmpty()) {

@@ -102,6 +102,47 @@ public final class ServerFrame {
         .put("text", message.getString("text")));
   }
 
+  /**
+   * What a user sent from another of its sessions: {@code SENT <msg-id> <to> <ts> <text>}.
+   *
+   * @param message {@code {"msg":s,"to":s,"ts":n,"text":s}} (other fields are ignored)
+   */
+  public static ServerFrame sent(JsonObject message) {
+    String text = "SENT " + message.getString("msg") + " " + message.getString("to") + " " + message.getLong("ts")
+        + " " + oneLine(message.getString("text"));
+    return new ServerFrame(text, "sent", () -> new JsonObject()
+        .put("msg", message.getString("msg"))
+        .put("to", message.getString("to"))
+        .put("ts", message.getLong("ts"))
+        .put("text", message.getString("text")));
+  }
+
+  /** A group message: {@code GMSG <group> <seq> <msg-id> <from> <ts> <text>}. */
+  public static ServerFrame gmsg(String group, long seq, String msg, String from, long ts, String body) {
+    String text = "GMSG " + group + " " + seq + " " + msg + " " + from + " " + ts + " " + oneLine(body);
+    return new ServerFrame(text, "gmsg", () -> new JsonObject().put("group", group).put("seq", seq).put("msg", msg)
+        .put("from", from).put("ts", ts).put("text", body));
+  }
+
+  /** A membership change: {@code GEVENT <group> <seq> <ts> <event> <by> <user>}. */
+  public static ServerFrame gevent(String group, long seq, long ts, String event, String by, String user) {
+    String text = "GEVENT " + group + " " + seq + " " + ts + " " + event + " " + by + " " + user;
+    return new ServerFrame(text, "gevent", () -> new JsonObject().put("group", group).put("seq", seq)
+        .put("ts", ts).put("event", event).put("by", by).put("user", user));
+  }
+
+  /** One of the caller's groups, as GROUPS lists it: {@code GROUP <group> <latest> <read> <members>}. */
+  public static ServerFrame group(String group, long latest, long read, long members) {
+    return new ServerFrame("GROUP " + group + " " + latest + " " + read + " " + members, "group",
+        () -> new JsonObject().put("group", group).put("latest", latest).put("read", read).put("members", members));
+  }
+
+  /** A member of a group, as MEMBERS lists them: {@code MEMBER <address> <owner|member>}. */
+  public static ServerFrame member(String address, String role) {
+    return new ServerFrame("MEMBER " + address + " " + role, "member",
+        () -> new JsonObject().put("address", address).put("role", role));
+  }
+
   public static ServerFrame notice(String text) {
     return new ServerFrame("NOTICE " + oneLine(text), "notice", () -> new JsonObject().put("text", text));
   }
