@@ -8,7 +8,9 @@ import static io.clusterchat.bus.BusFields.optionalNumber;
 import static io.clusterchat.bus.BusFields.optionalString;
 import static io.clusterchat.bus.BusFields.string;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -46,6 +48,30 @@ public final class GatewayService {
    */
   public static final String SESSIONS_CHANGED = "sessions-changed";
 
+  /**
+   * Push a group's log entry to this gateway's sessions of the group's members, except the session that wrote it:
+   * {@link GroupDeliver}. Sent, or requested when it also carries a membership change of a user with sessions here
+   * (the empty reply comes once those sessions joined or left the group here, and the gateway's interest in the
+   * group was announced).
+   */
+  public static final String GROUP_DELIVER = "group-deliver";
+
+  /**
+   * The groups this gateway started or stopped holding member sessions of: {@link GroupInterest}. Requested when it
+   * adds groups (the empty reply comes once recorded), sent when it only removes. Every gateway keeps the others'
+   * interests, and sends a group's entries only to the gateways interested in it.
+   */
+  public static final String GROUP_INTEREST = "group-interest";
+
+  /**
+   * Every group a gateway holds member sessions of (requested): {@link GroupInterestAsk} to {@link GroupInterest}
+   * with everything in {@code add}; a new gateway asks each other one, and all ask again now and then.
+   */
+  public static final String GROUP_INTEREST_SNAPSHOT = "group-interest-snapshot";
+
+  /** Push {@code SENT} to a user's sessions here other than the one that sent it (sent): {@link SentPush}. */
+  public static final String SENT = "sent";
+
   private static final String USER = "user";
   private static final String MESSAGE = "message";
   private static final String TARGETS = "targets";
@@ -73,6 +99,82 @@ public final class GatewayService {
     public static Deliver fromJson(JsonObject json) {
       return new Deliver(string(json, USER), StoreService.InboxItem.fromJson(child(json, MESSAGE)));
     }
+  }
+
+  /**
+   * A group entry for this gateway's member sessions, skipping connection {@code skip} (null: none). With
+   * {@code member} set, the entry changed that user's membership ({@code joined}: now a member, else not): its
+   * sessions here join the group before the push, or leave it after.
+   */
+  public record GroupDeliver(GroupService.GroupEntry entry, String skip, String member, boolean joined) {
+    public JsonObject toJson() {
+      JsonObject json = new JsonObject().put("entry", entry.toJson()).put("joined", joined);
+      BusFields.putIfPresent(json, "skip", skip);
+      return BusFields.putIfPresent(json, "member", member);
+    }
+
+    public static GroupDeliver fromJson(JsonObject json) {
+      return new GroupDeliver(GroupService.GroupEntry.fromJson(child(json, "entry")), optionalString(json, "skip"),
+          optionalString(json, "member"), BusFields.flag(json, "joined"));
+    }
+  }
+
+  /** Groups gateway {@code node} now holds member sessions of ({@code add}) and no longer does ({@code remove}). */
+  public record GroupInterest(String node, List<String> add, List<String> remove) {
+    public JsonObject toJson() {
+      return new JsonObject().put("node", node).put("add", new JsonArray(add)).put("remove", new JsonArray(remove));
+    }
+
+    public static GroupInterest fromJson(JsonObject json) {
+      return new GroupInterest(string(json, "node"), strings(json, "add"), strings(json, "remove"));
+    }
+  }
+
+  /** Gateway {@code node} asks for another's whole interest (and is told of its changes from then on). */
+  public record GroupInterestAsk(String node) {
+    public JsonObject toJson() {
+      return new JsonObject().put("node", node);
+    }
+
+    public static GroupInterestAsk fromJson(JsonObject json) {
+      return new GroupInterestAsk(string(json, "node"));
+    }
+  }
+
+  /**
+   * What {@code user} sent from connection {@code skip}: {@code message} is {@code {"msg","to","ts","text"}} for
+   * the {@code SENT} push to its other sessions.
+   */
+  public record SentPush(String user, String skip, String msg, String to, long ts, String text) {
+    public JsonObject toJson() {
+      return new JsonObject().put(USER, user).put("skip", skip).put("msg", msg).put("to", to).put("ts", ts)
+          .put(TEXT, text);
+    }
+
+    public static SentPush fromJson(JsonObject json) {
+      return new SentPush(string(json, USER), string(json, "skip"), string(json, "msg"), string(json, "to"),
+          number(json, "ts"), string(json, TEXT));
+    }
+
+    /** The fields of the SENT frame. */
+    public JsonObject frameFields() {
+      return new JsonObject().put("msg", msg).put("to", to).put("ts", ts).put(TEXT, text);
+    }
+  }
+
+  private static List<String> strings(JsonObject json, String field) {
+    JsonArray array = json.getJsonArray(field);
+    if (array == null) {
+      throw new BusContractException("missing " + field);
+    }
+    List<String> values = new ArrayList<>(array.size());
+    for (Object value : array) {
+      if (!(value instanceof String)) {
+        throw new BusContractException(field + " must hold strings");
+      }
+      values.add((String) value);
+    }
+    return values;
   }
 
   /** Where drained clients go. */
