@@ -13,6 +13,8 @@ public final class ServerFrame {
   private final String text;
   private final String jsonOp;
   private final Supplier<JsonObject> jsonFields;
+  private volatile String textLine;
+  private volatile String jsonLine;
 
   private ServerFrame(String text, String jsonOp, Supplier<JsonObject> jsonFields) {
     this.text = text;
@@ -180,7 +182,24 @@ public final class ServerFrame {
 
   /** The line to write, LF included, in {@code spelling}; {@code id} is the request's JSON id, or null. */
   public String encode(Spelling spelling, String id) {
-    return spelling == Spelling.JSON ? json(id).encode() + "\n" : text + "\n";
+    if (id != null && spelling == Spelling.JSON) {
+      return json(id).encode() + "\n";
+    }
+    // A push goes to many connections (a group's members): each spelling is encoded once. A race encodes twice.
+    if (spelling == Spelling.JSON) {
+      String line = jsonLine;
+      if (line == null) {
+        line = json(null).encode() + "\n";
+        jsonLine = line;
+      }
+      return line;
+    }
+    String line = textLine;
+    if (line == null) {
+      line = text + "\n";
+      textLine = line;
+    }
+    return line;
   }
 
   /** Text frames are lines: text that came in through JSON may hold line breaks, which would split the frame. */

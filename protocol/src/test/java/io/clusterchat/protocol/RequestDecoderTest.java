@@ -154,7 +154,38 @@ class RequestDecoderTest {
 
     @Test
     void usageNamesTheCommand() {
-      assertThat(reason(invalid("ACK x", Spelling.TEXT))).isEqualTo("usage: ACK <seq>");
+      assertThat(reason(invalid("ACK x", Spelling.TEXT))).isEqualTo("usage: ACK [<group>] <seq>");
+    }
+
+    @Test
+    void aGroupInFrontOfSyncAndAckIsTakenOnlyWhenItStartsWithHash() {
+      Request plain = RequestDecoder.decode("SYNC 5 10");
+      assertThat(plain.string("group")).isNull();
+      assertThat(plain.number("after")).isEqualTo(5);
+      assertThat(plain.number("limit")).isEqualTo(10);
+      Request group = RequestDecoder.decode("sync #team@bj 5 10");
+      assertThat(group.string("group")).isEqualTo("#team@bj");
+      assertThat(group.number("after")).isEqualTo(5);
+      assertThat(group.number("limit")).isEqualTo(10);
+      assertThat(RequestDecoder.decode("SYNC #team").string("group")).isEqualTo("#team");
+      assertThat(RequestDecoder.decode("ACK #team 7").number("seq")).isEqualTo(7);
+      assertThat(RequestDecoder.decode("ACK 7").string("group")).isNull();
+      assertThat(reason(invalid("ACK #team", Spelling.TEXT))).startsWith(USAGE);
+      assertThat(reason(invalid("SYNC #team 1 2 3", Spelling.TEXT))).startsWith(USAGE);
+    }
+
+    @Test
+    void groupCommandsTakeTheirArguments() {
+      assertThat(RequestDecoder.decode("CREATE #team open").string("mode")).isEqualTo("open");
+      assertThat(RequestDecoder.decode("CREATE #team").string("mode")).isNull();
+      assertThat(RequestDecoder.decode("INVITE #team bob@sh").string("user")).isEqualTo("bob@sh");
+      Request members = RequestDecoder.decode("MEMBERS #team 10 5");
+      assertThat(members.number("offset")).isEqualTo(10);
+      assertThat(members.number("limit")).isEqualTo(5);
+      assertThat(RequestDecoder.decode("GROUPS").command()).isEqualTo(Command.GROUPS);
+      assertThat(reason(invalid("GROUPS x", Spelling.TEXT))).startsWith(USAGE);
+      assertThat(reason(invalid("JOIN", Spelling.TEXT))).startsWith(USAGE);
+      assertThat(reason(invalid("REMOVE #team", Spelling.TEXT))).startsWith(USAGE);
     }
 
     @ParameterizedTest

@@ -176,6 +176,22 @@ class ServerFrameTest {
         .containsExactly("idle", "kicked", "drain", "shutdown", "abuse", "slow");
   }
 
+  @Test
+  void groupFramesSpellAsProtocolMdSays() {
+    assertThat(ServerFrame.gmsg("#team@bj", 3, "m1", "alice@bj", 17, "hi there").text())
+        .isEqualTo("GMSG #team@bj 3 m1 alice@bj 17 hi there");
+    assertThat(ServerFrame.gevent("#team@bj", 4, 18, "remove", "alice@bj", "bob@sh").text())
+        .isEqualTo("GEVENT #team@bj 4 18 remove alice@bj bob@sh");
+    assertThat(ServerFrame.group("#team@bj", 9, 7, 3).text()).isEqualTo("GROUP #team@bj 9 7 3");
+    assertThat(ServerFrame.member("bob@sh", "member").text()).isEqualTo("MEMBER bob@sh member");
+    assertThat(ServerFrame.sent(new JsonObject().put("msg", "m2").put("to", "#team@bj").put("ts", 19L)
+        .put("text", "x y")).json(null)).isEqualTo(new JsonObject().put("op", "sent").put("msg", "m2")
+        .put("to", "#team@bj").put("ts", 19L).put("text", "x y"));
+    assertThat(ServerFrame.gmsg("#g@r", 1, "m", "a@r", 2, "t").json(null)).isEqualTo(new JsonObject()
+        .put("op", "gmsg").put("group", "#g@r").put("seq", 1L).put("msg", "m").put("from", "a@r").put("ts", 2L)
+        .put("text", "t"));
+  }
+
   static Stream<Arguments> frames() {
     return Stream.of(
         Arguments.of("pong", ServerFrame.pong(null)),
@@ -188,7 +204,12 @@ class ServerFrameTest {
         Arguments.of("hist", ServerFrame.hist(message("a\nb"))),
         Arguments.of("notice", ServerFrame.notice("two\nlines\n")),
         Arguments.of("reconnect", ServerFrame.reconnect("h", PORT)),
-        Arguments.of("bye", ServerFrame.bye(ByeReason.DRAIN)));
+        Arguments.of("bye", ServerFrame.bye(ByeReason.DRAIN)),
+        Arguments.of("sent", ServerFrame.sent(message("a\nb"))),
+        Arguments.of("gmsg", ServerFrame.gmsg("#team@bj", 3, "m1", "alice@bj", 1, "a\nb")),
+        Arguments.of("gevent", ServerFrame.gevent("#team@bj", 4, 1, "join", "bob@sh", "bob@sh")),
+        Arguments.of("group", ServerFrame.group("#team@bj", 9, 7, 3)),
+        Arguments.of("member", ServerFrame.member("alice@bj", "owner")));
   }
 
   @ParameterizedTest(name = "[{index}] {0}")

@@ -1,6 +1,7 @@
 package io.clusterchat.gateway.impl;
 
 import io.clusterchat.bus.AuthService;
+import io.clusterchat.bus.GroupService;
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.protocol.Command;
@@ -11,6 +12,7 @@ import io.clusterchat.protocol.ServerFrame;
 import io.clusterchat.protocol.UserAddress;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /** REGISTER, LOGIN and RESUME: auth-node for the account, session-store for the binding, store for the cursor. */
 final class AccountCommands {
@@ -20,6 +22,9 @@ final class AccountCommands {
    * nothing past the deadline (less a margin), so by the end of this wait a missing answer means nothing was stored.
    */
   static final long REGISTER_ANSWER_GRACE_MILLIS = 5_000;
+
+  /** How often a login reads its groups at most while membership changes of the user keep arriving. */
+  private static final int GROUP_LIST_READS = 3;
 
   private final GatewayOptions options;
   private final Backend backend;
@@ -70,21 +75,55 @@ final class AccountCommands {
         .compose(granted -> bind(connection, Command.RESUME, granted));
   }
 
-  /** Records the session, reads the inbox cursor, and only then marks the connection logged in. */
+  /**
+   * Records the session, reads the inbox cursor and the user's groups, and only then marks the connection logged in
+   * and a member session of its groups here (announced to the other gateways before the reply, so every push of
+   * those groups from then on reaches it).
+   */
   private Future<ServerFrame> bind(ClientConnection connection, Command command, AuthService.Granted granted) {
     String address = granted.address();
     String token = granted.token();
     return registry.sessions().bind(connection.id(), address)
-        .compose(bound -> backend.request(StoreService.INBOX_CURSOR, new StoreService.InboxCursor(address).toJson()))
-        .map(StoreService.Cursor::fromJson)
+        .compose(bound -> {
+          long changes = registry.localGroups().loginStarts(address);
+          Future<StoreService.Cursor> cursor = backend.request(StoreService.INBOX_CURSOR,
+              new StoreService.InboxCursor(address).toJson()).map(StoreService.Cursor::fromJson);
+          Future<List<String>> groups = groupsOf(address);
+          return Future.all(cursor, groups).compose(both -> {
+            registry.loggedIn(connection, address);
+            return joinGroups(connection, address, groups.result(), changes, GROUP_LIST_READS);
+          }).map(joined -> cursor.result());
+        })
         .map(cursor -> {
-          registry.loggedIn(connection, address);
           long acked = cursor.acked();
           long latest = cursor.latest();
           return ServerFrame.ok(command, address + " " + token + " " + acked + " " + latest, () -> new JsonObject()
               .put("address", address).put("token", token).put("acked", acked).put("latest", latest));
         })
         .onFailure(e -> registry.unbind(connection.id(), address));
+  }
+
+  /**
+   * Makes the connection a member session of exactly {@code groups}. A membership change of the user seen here
+   * since the list was read ({@code changes} counts them) may be missing from it: the list is read again.
+   */
+  private Future<Void> joinGroups(ClientConnection connection, String user, List<String> groups, long changes,
+                                  int readsLeft) {
+    LocalGroups local = registry.localGroups();
+    local.reconcile(connection, groups);
+    long now = local.changesOf(user);
+    if (now != changes && readsLeft > 1) {
+      // A failed read keeps the list it has: the change's own notice moved this connection already.
+      return groupsOf(user).recover(e -> Future.succeededFuture(groups))
+          .compose(fresh -> joinGroups(connection, user, fresh, now, readsLeft - 1));
+    }
+    return registry.groupInterest().flush(groups);
+  }
+
+  private Future<List<String>> groupsOf(String user) {
+    return backend.request(GroupService.LIST, new GroupService.UserGroups(user).toJson())
+        .map(GroupService.GroupList::fromJson)
+        .map(list -> list.items().stream().map(GroupService.GroupSummary::group).toList());
   }
 
   private static void refuseIfLoggedIn(ClientConnection connection) {

@@ -2,6 +2,7 @@ package io.clusterchat.gateway.impl;
 
 import io.clusterchat.bus.AuthService;
 import io.clusterchat.bus.GatewayService;
+import io.clusterchat.bus.GroupService;
 import io.clusterchat.bus.ResentRequests;
 import io.clusterchat.bus.SessionService;
 import io.clusterchat.bus.StoreRouter;
@@ -114,6 +115,23 @@ final class Backend {
         .map(Message::body);
   }
 
+  /** A message to another gateway node's own address, an action of {@link GatewayService}, without answer. */
+  void sendGateway(String nodeId, String action, JsonObject body) {
+    vertx.eventBus().send(GatewayService.address(nodeId), body, new DeliveryOptions().addHeader(GatewayService.ACTION,
+        action));
+  }
+
+  /**
+   * Writes to a group's log at its shard's owner ({@link StoreRouter#groupWrite}), with a commit deadline as for
+   * appends: the {@link GroupService.GroupWritten} JSON, or the failure.
+   */
+  Future<JsonObject> groupWrite(GroupService.GroupWrite write) {
+    long start = System.nanoTime();
+    long deadline = System.currentTimeMillis() + Math.max(0, timeoutMillis - APPEND_ANSWER_MARGIN_MILLIS);
+    return store.groupWrite(write.withDeadline(deadline), timeoutMillis)
+        .onComplete(done -> meters.busRequest(GroupService.WRITE, System.nanoTime() - start, done.succeeded()));
+  }
+
   void send(String address, JsonObject body, DeliveryOptions options) {
     vertx.eventBus().send(address, body, options);
   }
@@ -131,7 +149,8 @@ final class Backend {
     resent.put(AuthService.LOGIN, auth);
     resent.put(AuthService.RESUME, auth);
     for (String address : List.of(StoreService.INBOX_CURSOR, StoreService.INBOX_SYNC, StoreService.INBOX_ACK,
-        StoreService.HISTORY, StoreService.ACCOUNT_EXISTS)) {
+        StoreService.HISTORY, StoreService.ACCOUNT_EXISTS, GroupService.SYNC, GroupService.ACK, GroupService.MEMBERS,
+        GroupService.LIST, GroupService.HISTORY)) {
       resent.put(address, store);
     }
     return Map.copyOf(resent);

@@ -170,7 +170,7 @@ public final class ClientConnection {
   /** Sends a frame the client did not ask for, in the spelling of its latest request. Call on {@link #context()}. */
   public void push(ServerFrame frame) {
     if (!closing) {
-      if (GatewayMeters.DELIVERY_OP.equals(frame.op())) {
+      if (GatewayMeters.isDelivery(frame.op())) {
         meters.deliveries.increment();
       }
       write(frame.encode(pushSpelling, null));

@@ -1,14 +1,18 @@
 package io.clusterchat.gateway.impl;
 
+import io.clusterchat.bus.GatewayService;
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.cluster.ClusterMember;
+import io.clusterchat.cluster.NodeRole;
 import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.protocol.ByeReason;
 import io.clusterchat.protocol.ServerFrame;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetSocket;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,10 +46,15 @@ public final class ConnectionRegistry {
   private final Map<String, Set<ClientConnection>> byUser = new ConcurrentHashMap<>();
 
   private final SessionCache sessionCache;
+  private final GroupInterest groupInterest;
+  private final LocalGroups localGroups;
+  private GroupDelivery groupDelivery;
 
   private ConnectionRegistry(GatewayOptions options, Commands commands, SessionSync sessions, Backend backend,
-      GatewayCounters counters, SessionCache sessionCache) {
+      GatewayCounters counters, SessionCache sessionCache, GroupInterest groupInterest) {
     this.options = options;
+    this.groupInterest = groupInterest;
+    this.localGroups = new LocalGroups(groupInterest);
     this.sessionCache = sessionCache;
     this.commands = commands;
     this.sessions = sessions;
@@ -61,12 +70,16 @@ public final class ConnectionRegistry {
     SessionCache sessionCache = new SessionCache(options.getSessionCacheSize());
     SessionSync sessions = new SessionSync(vertx, backend, sessionCache, options.getNodeId(), options.getRegion());
     ConnectionRegistry registry = new ConnectionRegistry(options, commands, sessions, backend, counters,
-        sessionCache);
+        sessionCache, new GroupInterest(vertx, backend, options.getNodeId()));
     PresenceCommands presence = new PresenceCommands(options, backend);
     presence.register(commands);
+    Delivery delivery = new Delivery(backend, sessionCache, GatewayMeters.of(vertx), options.getNodeId(), registry);
+    registry.groupDelivery = new GroupDelivery(options.getNodeId(), backend, delivery, registry.localGroups,
+        registry.groupInterest, registry);
+    GroupCommands groups = new GroupCommands(options, backend, registry.groupDelivery, delivery, counters);
+    groups.register(commands);
     new AccountCommands(options, backend, registry).register(commands);
-    new MessageCommands(options, backend, new Delivery(backend, sessionCache, GatewayMeters.of(vertx)), presence,
-        counters).register(commands);
+    new MessageCommands(options, backend, delivery, presence, counters, groups).register(commands);
     return registry;
   }
 
@@ -96,13 +109,58 @@ public final class ConnectionRegistry {
     if (ofContext != null) {
       ofContext.remove(connection);
     }
+    localGroups.closed(connection);
     String user = connection.user();
     if (user != null) {
       byUser.computeIfPresent(user, (key, set) -> {
         set.remove(connection);
         return set.isEmpty() ? null : set;
       });
+      if (!byUser.containsKey(user)) {
+        localGroups.forgetUser(user);
+      }
       unbind(connection.id(), user);
+    }
+    // Groups with no member here any more are no longer of interest to this node.
+    groupInterest.flush(List.of());
+  }
+
+  /** This node's connections of {@code user} (empty when none). */
+  Collection<ClientConnection> connectionsOf(String user) {
+    Set<ClientConnection> connections = byUser.get(user);
+    return connections == null ? List.of() : connections;
+  }
+
+  /** Which connections here belong to which groups. */
+  LocalGroups localGroups() {
+    return localGroups;
+  }
+
+  /** Which other gateways hold sessions of which groups' members. */
+  GroupInterest groupInterest() {
+    return groupInterest;
+  }
+
+  /**
+   * Another gateway's group entry for the member sessions here (moving its subject's sessions first, see
+   * {@link GroupDelivery#pushHere}); completes once a membership change is in force here.
+   */
+  Future<Void> deliverGroupEntry(GatewayService.GroupDeliver deliver) {
+    return groupDelivery.pushHere(deliver.entry(), deliver.skip(), deliver.member(), deliver.joined());
+  }
+
+  /** {@code SENT} to the connections of a user here but the one that sent it. */
+  void pushSent(GatewayService.SentPush sent) {
+    Set<ClientConnection> targets = byUser.get(sent.user());
+    if (targets == null) {
+      return;
+    }
+    ServerFrame frame = ServerFrame.sent(sent.frameFields());
+    for (ClientConnection connection : targets) {
+      if (!connection.id().equals(sent.skip())) {
+        counters.delivered();
+        connection.context().runOnContext(v -> connection.push(frame));
+      }
     }
   }
 
@@ -131,6 +189,9 @@ public final class ConnectionRegistry {
    */
   public void nodeLeft(ClusterMember member) {
     sessionCache.clear();
+    if (member.role() == NodeRole.GATEWAY) {
+      groupInterest.gatewayLeft(member.nodeId());
+    }
     backend.nodeLeft(member);
   }
 
@@ -141,6 +202,7 @@ public final class ConnectionRegistry {
   public void reassertSessions(String why) {
     sessionCache.clear();
     sessions.reassert(why);
+    groupInterest.refreshAll();
   }
 
   /**
@@ -158,6 +220,8 @@ public final class ConnectionRegistry {
   /** Where the cluster's other gateway nodes are found, to tell them of each bind. */
   public void otherGateways(Supplier<Collection<String>> gateways) {
     sessions.otherGateways(gateways);
+    groupInterest.otherGateways(gateways);
+    groupInterest.refreshAll();
   }
 
   /** Reasserts of the sessions completed since the gateway started. */

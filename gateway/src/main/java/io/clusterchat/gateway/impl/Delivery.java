@@ -32,13 +32,19 @@ final class Delivery {
   private final GatewayMeters meters;
   private final DeliveryOptions deliver =
       new DeliveryOptions().addHeader(GatewayService.ACTION, GatewayService.DELIVER);
+  private final DeliveryOptions sent = new DeliveryOptions().addHeader(GatewayService.ACTION, GatewayService.SENT);
   /** Per recipient, the latest push not yet sent; an entry leaves once its push has gone. */
   private final Map<String, Future<Void>> pending = new ConcurrentHashMap<>();
 
-  Delivery(Backend backend, SessionCache cache, GatewayMeters meters) {
+  private final String nodeId;
+  private final ConnectionRegistry registry;
+
+  Delivery(Backend backend, SessionCache cache, GatewayMeters meters, String nodeId, ConnectionRegistry registry) {
     this.backend = backend;
     this.cache = cache;
     this.meters = meters;
+    this.nodeId = nodeId;
+    this.registry = registry;
   }
 
   /** @param message a stored message, as it sits in its recipient's inbox */
@@ -59,8 +65,25 @@ final class Delivery {
     sent.onComplete(done -> pending.remove(user, sent));
   }
 
+  /**
+   * Pushes {@code SENT} to every session of {@code user} but {@code skip}, the one that sent the message (at most
+   * once, as pushes go; the gateway holding {@code skip} is among those told when the user has more sessions there).
+   */
+  void sent(String user, String skip, String msg, String to, long ts, String text) {
+    GatewayService.SentPush push = new GatewayService.SentPush(user, skip, msg, to, ts, text);
+    gatewaysOf(user).onSuccess(gateways -> {
+      for (String gateway : gateways) {
+        if (gateway.equals(nodeId)) {
+          registry.pushSent(push);
+        } else {
+          backend.send(GatewayService.address(gateway), push.toJson(), sent);
+        }
+      }
+    });
+  }
+
   /** The gateway nodes holding {@code user}'s sessions, each once: cached, or looked up (and then cached). */
-  private Future<List<String>> gatewaysOf(String user) {
+  Future<List<String>> gatewaysOf(String user) {
     List<String> cached = cache.get(user);
     if (cached != null) {
       meters.sessionCacheHit();

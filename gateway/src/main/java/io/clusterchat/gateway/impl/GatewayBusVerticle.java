@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The gateway node's one event-bus consumer, {@code gateway.<node-id>}: pushes for its users and the
  * coordinator's control actions arrive here (never one consumer per user, which would write the cluster-wide
  * subscription map on every login). Actions, by header {@code action}: {@code deliver},
- * {@code sessions-changed}, {@code drain}, {@code notice}, {@code kick} (see {@link GatewayService}).
+ * {@code sessions-changed}, {@code group-deliver}, {@code group-interest},
+ * {@code group-interest-snapshot}, {@code sent}, {@code drain}, {@code notice}, {@code kick} (see {@link GatewayService}).
  */
 public class GatewayBusVerticle extends VerticleBase {
 
@@ -50,6 +51,7 @@ public class GatewayBusVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    registry.groupInterest().start(context);
     consumer = vertx.eventBus().consumer(GatewayService.address(nodeId), this::handle);
     return consumer.completion();
   }
@@ -61,6 +63,17 @@ public class GatewayBusVerticle extends VerticleBase {
       if (GatewayService.DELIVER.equals(action)) {
         GatewayService.Deliver deliver = GatewayService.Deliver.fromJson(body);
         registry.deliver(deliver.user(), deliver.message());
+      } else if (GatewayService.GROUP_DELIVER.equals(action)) {
+        GatewayService.GroupDeliver deliver = GatewayService.GroupDeliver.fromJson(body);
+        registry.deliverGroupEntry(deliver).onComplete(done -> message.reply(new JsonObject()));
+      } else if (GatewayService.SENT.equals(action)) {
+        registry.pushSent(GatewayService.SentPush.fromJson(body));
+      } else if (GatewayService.GROUP_INTEREST.equals(action)) {
+        registry.groupInterest().changedAt(GatewayService.GroupInterest.fromJson(body));
+        message.reply(new JsonObject());
+      } else if (GatewayService.GROUP_INTEREST_SNAPSHOT.equals(action)) {
+        String asker = GatewayService.GroupInterestAsk.fromJson(body).node();
+        message.reply(registry.groupInterest().snapshotFor(asker).toJson());
       } else if (GatewayService.SESSIONS_CHANGED.equals(action)) {
         registry.sessionsChanged(GatewayService.SessionsChanged.fromJson(body).user());
         message.reply(new JsonObject());

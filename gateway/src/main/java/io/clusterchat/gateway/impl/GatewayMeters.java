@@ -33,6 +33,8 @@ final class GatewayMeters {
   static final String SESSION_CACHE = NodeMetrics.PREFIX + "gateway.session.cache";
   /** The op of a pushed frame that counts as a delivery: a stored message pushed to its recipient. */
   static final String DELIVERY_OP = "msg";
+  /** The op of a pushed group message, which counts as a delivery too. */
+  static final String GROUP_DELIVERY_OP = "gmsg";
   /** The {@code command} tag of a request that could not be decoded (bad line, too long, rate-limited). */
   static final String INVALID = "invalid";
 
@@ -57,7 +59,7 @@ final class GatewayMeters {
         .description("Client connections open on this gateway").register(registry);
     framesIn = Counter.builder(FRAMES_IN).description("Frames (lines) read from clients").register(registry);
     framesOut = Counter.builder(FRAMES_OUT).description("Frames (lines) written to clients").register(registry);
-    deliveries = Counter.builder(DELIVERIES).description("MSG pushes to connected clients").register(registry);
+    deliveries = Counter.builder(DELIVERIES).description("MSG and GMSG pushes to connected clients").register(registry);
     slowReaders = Counter.builder(SLOW_READERS).description("Connections closed with BYE slow")
         .register(registry);
     sends = Counter.builder(SENDS).description("Messages stored for SEND (OK SEND given)").register(registry);
@@ -76,6 +78,11 @@ final class GatewayMeters {
   /** The meters of the gateway node {@code vertx} belongs to. */
   static GatewayMeters of(Vertx vertx) {
     return NodeMetrics.of(vertx).meters(GatewayMeters.class, GatewayMeters::new);
+  }
+
+  /** Whether a pushed frame of this op counts as a delivery: a stored message, 1:1 or group, pushed to a member. */
+  static boolean isDelivery(String op) {
+    return DELIVERY_OP.equals(op) || GROUP_DELIVERY_OP.equals(op);
   }
 
   void connectionOpened() {

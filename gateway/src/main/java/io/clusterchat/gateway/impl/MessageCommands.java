@@ -4,6 +4,7 @@ import io.clusterchat.bus.StoreService;
 import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.protocol.Command;
 import io.clusterchat.protocol.ErrorCode;
+import io.clusterchat.protocol.GroupAddress;
 import io.clusterchat.protocol.Limits;
 import io.clusterchat.protocol.ProtocolException;
 import io.clusterchat.protocol.Request;
@@ -12,7 +13,10 @@ import io.clusterchat.protocol.UserAddress;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
-/** SEND, SYNC, ACK and HISTORY: the persistence-node stores and reads; {@link Delivery} pushes. */
+/**
+ * SEND, SYNC, ACK and HISTORY: the persistence-node stores and reads; {@link Delivery} pushes. Their group forms
+ * (a {@code #group} target) are {@link GroupCommands}'.
+ */
 final class MessageCommands {
 
   private final GatewayOptions options;
@@ -20,14 +24,16 @@ final class MessageCommands {
   private final Delivery delivery;
   private final PresenceCommands presence;
   private final GatewayCounters counters;
+  private final GroupCommands groups;
 
   MessageCommands(GatewayOptions options, Backend backend, Delivery delivery, PresenceCommands presence,
-                  GatewayCounters counters) {
+                  GatewayCounters counters, GroupCommands groups) {
     this.options = options;
     this.backend = backend;
     this.delivery = delivery;
     this.presence = presence;
     this.counters = counters;
+    this.groups = groups;
   }
 
   void register(Commands commands) {
@@ -39,16 +45,24 @@ final class MessageCommands {
 
   /** Answers OK only once the store has committed the message; then pushes it to the recipient's sessions. */
   private Future<ServerFrame> send(ClientConnection connection, Request request) {
-    String to = UserAddress.parse(request.string("to"), options.getRegion());
+    String target = request.string("to");
+    boolean toGroup = GroupAddress.isGroup(target);
+    String to = toGroup ? GroupAddress.parse(target, options.getRegion()) : UserAddress.parse(target,
+        options.getRegion());
     String text = request.string("text");
     if (!Limits.isTextLength(text)) {
       throw new ProtocolException(ErrorCode.TOO_LARGE, Limits.textLengthRule());
     }
-    return backend.append(connection.user(), to, text, request.id()).map(StoreService.Appended::fromJson)
+    if (toGroup) {
+      return groups.send(connection, to, text, request.id());
+    }
+    String user = connection.user();
+    return backend.append(user, to, text, request.id()).map(StoreService.Appended::fromJson)
         .map(stored -> {
           counters.sent();
           if (!stored.duplicate()) {
             delivery.deliver(stored.item());
+            delivery.sent(user, connection.id(), stored.msg(), to, stored.ts(), stored.text());
           }
           String msg = stored.msg();
           long ts = stored.ts();
@@ -57,6 +71,9 @@ final class MessageCommands {
   }
 
   private Future<ServerFrame> sync(ClientConnection connection, Request request) {
+    if (request.string("group") != null) {
+      return groups.sync(connection, request);
+    }
     StoreService.InboxSync query = new StoreService.InboxSync(connection.user(), request.number("after"),
         capped(request.number("limit"), Limits.DEFAULT_SYNC_LIMIT, Limits.MAX_SYNC_LIMIT));
     return backend.request(StoreService.INBOX_SYNC, query.toJson()).map(StoreService.InboxPage::fromJson)
@@ -71,12 +88,18 @@ final class MessageCommands {
   }
 
   private Future<ServerFrame> ack(ClientConnection connection, Request request) {
+    if (request.string("group") != null) {
+      return groups.ack(connection, request);
+    }
     long seq = request.number("seq");
     return backend.request(StoreService.INBOX_ACK, new StoreService.InboxAck(connection.user(), seq).toJson())
         .map(reply -> ServerFrame.ok(Command.ACK, String.valueOf(seq), () -> new JsonObject().put("seq", seq)));
   }
 
   private Future<ServerFrame> history(ClientConnection connection, Request request) {
+    if (GroupAddress.isGroup(request.string("peer"))) {
+      return groups.history(connection, GroupAddress.parse(request.string("peer"), options.getRegion()), request);
+    }
     String peer = UserAddress.parse(request.string("peer"), options.getRegion());
     StoreService.History query = new StoreService.History(connection.user(), peer,
         capped(request.number("limit"), Limits.DEFAULT_HISTORY_LIMIT, Limits.MAX_HISTORY_LIMIT));
@@ -93,7 +116,7 @@ final class MessageCommands {
             }));
   }
 
-  private static long capped(Long requested, long defaultLimit, long max) {
+  static long capped(Long requested, long defaultLimit, long max) {
     if (requested == null) {
       return defaultLimit;
     }
