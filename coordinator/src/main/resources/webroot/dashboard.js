@@ -155,6 +155,7 @@
     renderRegions(regions, gateways);
     renderRoles(nodes);
     renderStore(cluster.store || {});
+    renderGroups(cluster.groups);
     renderRegionChoices(Object.keys(regions).sort());
   }
 
@@ -364,6 +365,27 @@
       return DASH;
     }
     return value.toFixed(value < 10 ? 2 : 1);
+  }
+
+  // Groups: how many the store holds, and the largest by members (null while no persistence-node answered).
+  function renderGroups(groups) {
+    const known = groups != null && typeof groups.groups === 'number';
+    const largest = known && Array.isArray(groups.largest) ? groups.largest : [];
+    setNumber($('total-groups'), known ? groups.groups : 0, known ? undefined : DASH);
+    $('no-groups').hidden = largest.length > 0;
+    $('groups-panel').hidden = largest.length === 0;
+    syncChildren($('groups-largest'), largest, (g) => g.group, createGroupRow, (row, g) => {
+      row.dataset.members = String(g.members);
+      text(row, '.c-members', g.members.toLocaleString('en'));
+      text(row, '.c-latest', g.latest.toLocaleString('en'));
+    });
+  }
+
+  function createGroupRow(g) {
+    const row = el('tr', { 'data-group': g.group });
+    row.append(el('th', { scope: 'row' }, g.group), el('td', { class: 'c-members num' }),
+      el('td', { class: 'c-latest num' }));
+    return row;
   }
 
   function renderRegionChoices(regions) {

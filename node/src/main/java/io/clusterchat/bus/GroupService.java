@@ -51,6 +51,12 @@ public final class GroupService {
   /** A group's last messages (no membership events), oldest first: {@link GroupHistory} to a history page. */
   public static final String HISTORY = "store.group.history";
 
+  /**
+   * How many groups the store holds, and its largest ones, for the dashboard: {@link StatsQuery} to
+   * {@link GroupStats}. Any persistence-node; it counts over every database of the store.
+   */
+  public static final String STATS = "store.group.stats";
+
   /** A group's mode: anyone may join an open group; an invite-only group takes members that a member invited. */
   public enum Mode {
     OPEN, INVITE;
@@ -373,6 +379,39 @@ public final class GroupService {
 
     public static GroupHistory fromJson(JsonObject json) {
       return new GroupHistory(string(json, GROUP), string(json, USER), optionalNumber(json, LIMIT));
+    }
+  }
+
+  /** The number of largest groups to list. */
+  public record StatsQuery(int largest) {
+    public JsonObject toJson() {
+      return new JsonObject().put("largest", largest);
+    }
+
+    public static StatsQuery fromJson(JsonObject json) {
+      return new StatsQuery(BusFields.integer(json, "largest"));
+    }
+  }
+
+  /** A group's size for the dashboard: its member count and latest seq. */
+  public record GroupSize(String group, long members, long latest) {
+    public JsonObject toJson() {
+      return new JsonObject().put(GROUP, group).put(MEMBERS_FIELD, members).put(LATEST, latest);
+    }
+
+    public static GroupSize fromJson(JsonObject json) {
+      return new GroupSize(string(json, GROUP), number(json, MEMBERS_FIELD), number(json, LATEST));
+    }
+  }
+
+  /** The store's group count and its largest groups, most members first. */
+  public record GroupStats(long groups, List<GroupSize> largest) {
+    public JsonObject toJson() {
+      return new JsonObject().put("groups", groups).put("largest", BusFields.array(largest, GroupSize::toJson));
+    }
+
+    public static GroupStats fromJson(JsonObject json) {
+      return new GroupStats(number(json, "groups"), list(json, "largest", GroupSize::fromJson));
     }
   }
 }

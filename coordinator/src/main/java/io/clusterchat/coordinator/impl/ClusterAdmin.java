@@ -2,6 +2,7 @@ package io.clusterchat.coordinator.impl;
 
 import io.clusterchat.bus.CoordinatorService;
 import io.clusterchat.bus.GatewayService;
+import io.clusterchat.bus.GroupService;
 import io.clusterchat.bus.SessionService;
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.cluster.ClusterMember;
@@ -62,6 +63,8 @@ public final class ClusterAdmin {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterAdmin.class);
   private static final int NOT_FOUND = 404;
   private static final int CONFLICT = 409;
+  /** How many of the largest groups the overview lists. */
+  private static final int LARGEST_GROUPS = 10;
 
   private final Vertx vertx;
   private final ClusterNode node;
@@ -80,9 +83,11 @@ public final class ClusterAdmin {
   }
 
   /**
-   * {@code {"nodes":[...],"regions":{...},"rates":{...},"store":{...},"leader":id,"answeredBy":id}}: every member
-   * of the cluster with its status (asked of each node, in parallel) and, for gateways, its latest load report; the
-   * store's shard map ({@link StoreShards#toJson()}); the leading coordinator, and the coordinator that answered.
+   * {@code {"nodes":[...],"regions":{...},"rates":{...},"store":{...},"groups":{...},"leader":id,"answeredBy":id}}:
+   * every member of the cluster with its status (asked of each node, in parallel) and, for gateways, its latest load
+   * report; the store's shard map ({@link StoreShards#toJson()}); the number of groups and the largest ones
+   * ({@link GroupService.GroupStats}, null when no persistence-node answered); the leading coordinator, and the
+   * coordinator that answered.
    */
   public Future<JsonObject> overview() {
     List<ClusterMember> members = new ArrayList<>(node.view().members());
@@ -95,6 +100,11 @@ public final class ClusterAdmin {
           new JsonObject(), request).map(Message::body).otherwise((JsonObject) null));
     }
     String leader = node.view().leader(NodeRole.COORDINATOR).map(ClusterMember::nodeId).orElse(null);
+    // Groups are counted by a persistence-node; without one (or in time) the overview says nothing of them.
+    Future<JsonObject> groups = vertx.eventBus().<JsonObject>request(GroupService.STATS,
+            new GroupService.StatsQuery(LARGEST_GROUPS).toJson(), request)
+        .map(Message::body).otherwise((JsonObject) null);
+    statuses.add(groups);
     return Future.join(statuses).transform(done -> {
       JsonArray nodes = new JsonArray();
       for (int i = 0; i < members.size(); i++) {
@@ -108,6 +118,7 @@ public final class ClusterAdmin {
               .put("sendsPerSecond", rates.sendsPerSecond())
               .put("deliveriesPerSecond", rates.deliveriesPerSecond()))
           .put("store", shards.toJson())
+          .put("groups", groups.result())
           .put("leader", leader)
           .put("answeredBy", node.options().getNodeId()));
     });
