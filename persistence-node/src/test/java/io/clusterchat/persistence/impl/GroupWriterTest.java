@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clusterchat.bus.GroupService;
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.persistence.PersistenceOptions;
+import io.clusterchat.protocol.Limits;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,11 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fence for group writes: a writer whose lease of a group's shard was taken by another node stores nothing
- * there, its writes answered MOVED, while the group writes of shards it still holds are stored in the same batch;
- * and a refused write (403) does not fail the others of its batch.
+ * The group writer below the event bus. The fence: a writer whose lease of a group's shard was taken by another
+ * node stores nothing there, its writes answered MOVED, while the group writes of shards it still holds are stored
+ * in the same batch; and a refused write (403) does not fail the others of its batch. The per-user group limit,
+ * counted over the store's databases.
  */
-class GroupWriterFenceTest {
+class GroupWriterTest {
 
   private static final int SHARDS = 4;
   private static final int MAX_MEMBERS = 100;
@@ -73,6 +75,45 @@ class GroupWriterFenceTest {
     assertThat(keptLease.lastId).isEqualTo(id);
   }
 
+  @Test
+  void aUserInTheMostGroupsAllowedCreatesJoinsAndIsInvitedToNoMore() throws Exception {
+    takeLease(0, 1, "frozen-node");
+    ShardLease lease = new ShardLease(0, 1, database, SHARDS, ShardLease.UNKNOWN_ID);
+    String full = "carol@bj";
+    database.withConnection(connection -> {
+      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO group_members (group_address,"
+          + " member, joined_seq, join_order, read_seq) VALUES (?, ?, 1, 0, 1)")) {
+        for (int i = 0; i < Limits.MAX_GROUPS_PER_USER; i++) {
+          insert.setString(1, "#g" + i + "@bj");
+          insert.setString(2, full);
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+      try (PreparedStatement insert = connection.prepareStatement(
+          "INSERT INTO accounts (address, password_hash, created_ms) VALUES (?, 'x', 0)")) {
+        insert.setString(1, full);
+        insert.executeUpdate();
+      }
+      return null;
+    });
+    String open = groupIn(0);
+    PendingGroupWrite created = write(GroupService.GroupWrite.create(open, ALICE, GroupService.Mode.OPEN), lease);
+    writer().write(List.of(created));
+    assertThat(created.reply()).isNotNull();
+
+    PendingGroupWrite create = write(GroupService.GroupWrite.create(groupIn(0, "#other"), full, null), lease);
+    PendingGroupWrite join = write(GroupService.GroupWrite.join(open, full), lease);
+    PendingGroupWrite invite = write(GroupService.GroupWrite.invite(open, ALICE, full), lease);
+    writer().write(List.of(create, join, invite));
+    assertThat(create.failure().getMessage()).isEqualTo("too many groups");
+    assertThat(join.failure().getMessage()).isEqualTo("too many groups");
+    assertThat(invite.failure().getMessage()).isEqualTo("user is in too many groups");
+    assertThat(List.of(create, join, invite)).allSatisfy(refused ->
+        assertThat(refused.failure().failureCode()).isEqualTo(403));
+    assertThat(count("group_log", open)).isEqualTo(1);
+  }
+
   private GroupWriter writer() {
     return new GroupWriter(database, databases, MAX_MEMBERS, "frozen-node");
   }
@@ -85,8 +126,13 @@ class GroupWriterFenceTest {
 
   /** A group address whose shard is {@code shard}. */
   private static String groupIn(int shard) {
+    return groupIn(shard, "#team");
+  }
+
+  /** A group address whose shard is {@code shard} and that starts with {@code prefix}. */
+  private static String groupIn(int shard, String prefix) {
     for (int i = 0; ; i++) {
-      String address = "#team" + i + "@bj";
+      String address = prefix + i + "@bj";
       if (StoreService.shardOf(address, SHARDS) == shard) {
         return address;
       }
