@@ -15,9 +15,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "persistence-node", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Writes the database: accounts, messages, inboxes, cursors, with group commit. The inboxes are "
-        + "split into shards; each persistence-node writes the shards whose lease it holds, and takes over those "
-        + "of a node that died. Embedded H2 under --data-dir by default; PostgreSQL with --jdbc-url.")
+    description = "Writes the database: accounts, messages, inboxes, cursors, group logs, with group commit. The "
+        + "inboxes and group logs are split into shards; each persistence-node writes the shards whose lease it "
+        + "holds, and takes over those of a node that died. Embedded H2 under --data-dir by default; PostgreSQL "
+        + "with --jdbc-url.")
 final class PersistenceNodeCommand implements Callable<Integer> {
 
   @Spec
@@ -76,6 +77,11 @@ final class PersistenceNodeCommand implements Callable<Integer> {
           + "sharing the node's shards. Default: ${DEFAULT-VALUE}.")
   int writers;
 
+  @Option(names = "--max-group-members", paramLabel = "N", defaultValue = "10000",
+      description = "The most members a group may hold; a JOIN or INVITE beyond fails 403. The same on every "
+          + "persistence-node. Default: ${DEFAULT-VALUE}.")
+  int maxGroupMembers;
+
   PersistenceOptions persistenceOptions() {
     try {
       PersistenceOptions options = new PersistenceOptions()
@@ -85,7 +91,8 @@ final class PersistenceNodeCommand implements Callable<Integer> {
           .setBatchMaxDelayMillis(batchMaxDelay.toMillis())
           .setAppendDeadlineMillis(appendDeadline.toMillis())
           .setShards(shards)
-          .setWriters(writers);
+          .setWriters(writers)
+          .setMaxGroupMembers(maxGroupMembers);
       if (jdbcUrl != null) {
         options.setJdbcUrl(jdbcUrl);
       }

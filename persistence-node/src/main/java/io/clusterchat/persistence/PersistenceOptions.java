@@ -1,5 +1,6 @@
 package io.clusterchat.persistence;
 
+import io.clusterchat.protocol.Limits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -36,6 +37,11 @@ public class PersistenceOptions {
   public static final int DEFAULT_WRITERS = 1;
   private static final int MAX_WRITERS = 64;
 
+  /** Members a group may hold: {@code max-group-members}. */
+  public static final int DEFAULT_MAX_GROUP_MEMBERS = Limits.DEFAULT_MAX_GROUP_MEMBERS;
+  /** A bound that keeps a group's log and member list within what one shard writer and a MEMBERS walk handle. */
+  private static final int MAX_GROUP_MEMBERS = 1_000_000;
+
   /** The file name (without H2's {@code .mv.db}) of the embedded database inside the data directory. */
   public static final String H2_DATABASE_NAME = "clusterchat";
 
@@ -60,6 +66,7 @@ public class PersistenceOptions {
   private long appendDeadlineMillis = DEFAULT_APPEND_DEADLINE_MILLIS;
   private int shards = DEFAULT_SHARDS;
   private int writers = DEFAULT_WRITERS;
+  private int maxGroupMembers = DEFAULT_MAX_GROUP_MEMBERS;
   private List<ShardDatabase> shardDatabases = List.of();
 
   public PersistenceOptions() {
@@ -85,6 +92,7 @@ public class PersistenceOptions {
     setAppendDeadlineMillis(json.getLong("appendDeadlineMillis", DEFAULT_APPEND_DEADLINE_MILLIS));
     setShards(json.getInteger("shards", DEFAULT_SHARDS));
     setWriters(json.getInteger("writers", DEFAULT_WRITERS));
+    setMaxGroupMembers(json.getInteger("maxGroupMembers", DEFAULT_MAX_GROUP_MEMBERS));
     List<ShardDatabase> databases = new ArrayList<>();
     for (Object entry : json.getJsonArray("shardDatabases", new JsonArray())) {
       databases.add(ShardDatabase.parse(String.valueOf(entry)));
@@ -107,6 +115,7 @@ public class PersistenceOptions {
         .put("connectTimeoutMillis", connectTimeoutMillis)
         .put("shards", shards)
         .put("writers", writers)
+        .put("maxGroupMembers", maxGroupMembers)
         .put("shardDatabases", new JsonArray(shardDatabases.stream().map(ShardDatabase::toString).toList()));
   }
 
@@ -291,6 +300,19 @@ public class PersistenceOptions {
    */
   public PersistenceOptions setWriters(int writers) {
     this.writers = checkRange("writers", writers, 1, MAX_WRITERS);
+    return this;
+  }
+
+  public int getMaxGroupMembers() {
+    return maxGroupMembers;
+  }
+
+  /**
+   * The most members a group may hold; a JOIN or INVITE beyond fails 403. The same on every persistence-node
+   * (whichever owns a group's shard decides).
+   */
+  public PersistenceOptions setMaxGroupMembers(int maxGroupMembers) {
+    this.maxGroupMembers = checkRange("max group members", maxGroupMembers, 1, MAX_GROUP_MEMBERS);
     return this;
   }
 

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The store contract on the embedded default: an H2 file database in a temporary data directory. */
-class H2StoreTest extends StoreContract {
+class H2StoreTest extends StoreGroupContract {
 
   @TempDir
   static Path dataDir;

@@ -33,7 +33,9 @@ class PersistenceOptionsTest {
         .setBatchMaxSize(64)
         .setBatchMaxDelayMillis(5)
         .setMaxPendingAppends(1000)
-        .setConnectTimeoutMillis(750);
+        .setConnectTimeoutMillis(750)
+        .setMaxGroupMembers(50);
+    assertThat(options.toJson().getInteger("maxGroupMembers")).isEqualTo(50);
     assertThat(new PersistenceOptions(options.toJson()).toJson()).isEqualTo(options.toJson());
     assertThat(new PersistenceOptions(options).toJson()).isEqualTo(options.toJson());
     assertThat(new PersistenceOptions(new JsonObject()).toJson()).isEqualTo(new PersistenceOptions().toJson());
@@ -54,6 +56,8 @@ class PersistenceOptionsTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("data directory");
     assertThatThrownBy(() -> options.setConnectTimeoutMillis(10))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 250 ms");
+    assertThatThrownBy(() -> options.setMaxGroupMembers(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("max group members must be in 1..1000000, was 0");
     assertThatThrownBy(() -> new PersistenceOptions(new JsonObject().put("poolSize", -3)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pool size");
   }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
  * in a schema of its own that is dropped afterwards. With {@code CI=true} an unreachable server fails the run;
  * elsewhere these tests are skipped with the reason.
  */
-class PostgresStoreTest extends StoreContract {
+class PostgresStoreTest extends StoreGroupContract {
 
   private static final String HOST = "127.0.0.1";
   private static final int PORT = 5432;

@@ -1,6 +1,5 @@
 package io.clusterchat.persistence.impl;
 
-import io.clusterchat.bus.StoreService;
 import io.clusterchat.persistence.PersistenceOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -13,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit: appends queue up here and one writer thread takes them in batches (up to the batch max size, or
- * whatever arrived within the batch max delay of the first), stores each batch in one transaction, and answers
- * its appends on the verticle's context after the commit. The queue is bounded: beyond it appends fail 503.
+ * Group commit: the writes of a lane's shards (inbox appends and group writes) queue up here and one writer thread
+ * takes them in batches (up to the batch max size, or whatever arrived within the batch max delay of the first),
+ * stores the appends of a batch in one transaction and its group writes in another, and answers them on the
+ * verticle's context after the commit. The queue is bounded: beyond it writes fail 503.
  *
  * <p>The writer is a plain thread, never interrupted: H2 closes its database file when a thread doing I/O on it is
  * interrupted, so stopping is a flag the writer checks between batches.
@@ -27,8 +27,9 @@ public final class AppendBatcher {
   private static final long IDLE_POLL_MILLIS = 100;
 
   private final AppendWriter writer;
+  private final GroupWriter groupWriter;
   private final Context context;
-  private final BlockingQueue<PendingAppend> queue;
+  private final BlockingQueue<PendingWrite<?>> queue;
   private final int batchMaxSize;
   private final long batchMaxDelayNanos;
   private final long appendDeadlineNanos;
@@ -36,11 +37,13 @@ public final class AppendBatcher {
   private volatile boolean running = true;
 
   /**
-   * A writer of {@code database} for this node ({@code owner}: its cluster member id), its thread named after
-   * {@code name}.
+   * A writer of {@code database}, one of {@code databases}, for this node ({@code owner}: its cluster member id),
+   * its thread named after {@code name}.
    */
-  public AppendBatcher(Database database, PersistenceOptions options, Context context, String owner, String name) {
+  public AppendBatcher(Database database, ShardDatabases databases, PersistenceOptions options, Context context,
+                       String owner, String name) {
     this.writer = new AppendWriter(database, StoreMeters.of(context.owner()), owner);
+    this.groupWriter = new GroupWriter(database, databases, options.getMaxGroupMembers(), owner);
     this.context = context;
     this.queue = new ArrayBlockingQueue<>(options.getMaxPendingAppends());
     this.batchMaxSize = options.getBatchMaxSize();
@@ -54,18 +57,18 @@ public final class AppendBatcher {
     thread.start();
   }
 
-  /** Queues an append; the future completes once its batch committed or failed. */
-  public Future<StoreService.Appended> submit(PendingAppend append) {
+  /** Queues a write; the future completes once its batch committed or failed. */
+  public <R> Future<R> submit(PendingWrite<R> write) {
     if (!running) {
       // Nothing stored: the router sends it to the shard's next owner.
-      append.refused();
-      return Future.failedFuture(StoreFailure.moved(append.lease.shard));
+      write.refused();
+      return Future.failedFuture(StoreFailure.moved(write.lease.shard));
     }
-    if (!queue.offer(append)) {
-      append.refused();
+    if (!queue.offer(write)) {
+      write.refused();
       return Future.failedFuture(StoreFailure.unavailable("store overloaded"));
     }
-    return append.future();
+    return write.future();
   }
 
   /**
@@ -75,32 +78,46 @@ public final class AppendBatcher {
   public void stop() throws InterruptedException {
     running = false;
     thread.join();
-    List<PendingAppend> left = new ArrayList<>();
+    List<PendingWrite<?>> left = new ArrayList<>();
     queue.drainTo(left);
     // Nothing of these was stored: the router sends them to the shards' next owners.
-    left.forEach(append -> append.fail(StoreFailure.moved(append.lease.shard)));
+    left.forEach(write -> write.fail(StoreFailure.moved(write.lease.shard)));
     answer(left);
   }
 
   private void run() {
     while (running) {
-      List<PendingAppend> batch = withoutExpired(nextBatch());
+      List<PendingWrite<?>> batch = withoutExpired(nextBatch());
       if (batch.isEmpty()) {
         continue;
       }
+      List<PendingAppend> appends = new ArrayList<>(batch.size());
+      List<PendingGroupWrite> groupWrites = new ArrayList<>();
+      for (PendingWrite<?> write : batch) {
+        if (write instanceof PendingGroupWrite groupWrite) {
+          groupWrites.add(groupWrite);
+        } else {
+          appends.add((PendingAppend) write);
+        }
+      }
       try {
-        writer.write(batch);
+        if (!appends.isEmpty()) {
+          writer.write(appends);
+        }
+        if (!groupWrites.isEmpty()) {
+          groupWriter.write(groupWrites);
+        }
       } catch (RuntimeException e) {
-        LOG.error("append writer failed on a batch of {}", batch.size(), e);
+        LOG.error("shard writer failed on a batch of {}", batch.size(), e);
       }
       answer(batch);
     }
   }
 
-  private List<PendingAppend> nextBatch() {
-    List<PendingAppend> batch = new ArrayList<>();
+  private List<PendingWrite<?>> nextBatch() {
+    List<PendingWrite<?>> batch = new ArrayList<>();
     try {
-      PendingAppend first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+      PendingWrite<?> first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
       if (first == null) {
         return batch;
       }
@@ -109,7 +126,7 @@ public final class AppendBatcher {
       long deadline = System.nanoTime() + batchMaxDelayNanos;
       while (batch.size() < batchMaxSize) {
         long left = deadline - System.nanoTime();
-        PendingAppend next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+        PendingWrite<?> next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
         if (next == null) {
           break;
         }
@@ -127,30 +144,30 @@ public final class AppendBatcher {
    * Fails (503, nothing written) the appends that waited past the append deadline: their gateways are about to give
    * up on them, and a commit after that would store a message whose sender was told it was not stored.
    */
-  private List<PendingAppend> withoutExpired(List<PendingAppend> batch) {
+  private List<PendingWrite<?>> withoutExpired(List<PendingWrite<?>> batch) {
     long now = System.nanoTime();
-    List<PendingAppend> expired = new ArrayList<>();
-    batch.removeIf(append -> {
-      boolean late = append.expired(now, appendDeadlineNanos);
+    List<PendingWrite<?>> expired = new ArrayList<>();
+    batch.removeIf(write -> {
+      boolean late = write.expired(now, appendDeadlineNanos);
       if (late) {
-        expired.add(append);
+        expired.add(write);
       }
       return late;
     });
     if (!expired.isEmpty()) {
-      LOG.warn("store overloaded: {} appends waited over {} ms and fail 503 unwritten", expired.size(),
+      LOG.warn("store overloaded: {} writes waited over {} ms and fail 503 unwritten", expired.size(),
           TimeUnit.NANOSECONDS.toMillis(appendDeadlineNanos));
-      StoreFailure overloaded = StoreFailure.unavailable("store overloaded: append not written");
-      expired.forEach(append -> append.fail(overloaded));
+      StoreFailure overloaded = StoreFailure.unavailable("store overloaded: not written");
+      expired.forEach(write -> write.fail(overloaded));
       answer(expired);
     }
     return batch;
   }
 
-  /** One hop to the verticle's context per batch; appends still undecided fail 503. */
-  private void answer(List<PendingAppend> batch) {
+  /** One hop to the verticle's context per batch; writes still undecided fail 503. */
+  private void answer(List<PendingWrite<?>> batch) {
     if (!batch.isEmpty()) {
-      context.runOnContext(v -> batch.forEach(PendingAppend::complete));
+      context.runOnContext(v -> batch.forEach(PendingWrite::complete));
     }
   }
 }

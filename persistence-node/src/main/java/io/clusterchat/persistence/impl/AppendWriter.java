@@ -48,8 +48,6 @@ final class AppendWriter {
 
   private static final String INSERT = "INSERT INTO messages (id, sender, recipient, seq, ts_ms, body, client_id)"
       + " VALUES (?, ?, ?, ?, ?, ?, ?)";
-  private static final String FENCE = "UPDATE shard_leases SET last_id = ?, beat = beat + 1"
-      + " WHERE shard = ? AND epoch = ? AND owner = ?";
   private static final String SELECT_STORED = "SELECT id, recipient, seq, ts_ms, body FROM messages"
       + " WHERE sender = ? AND client_id = ?";
   private static final String SELECT_RECIPIENTS = "SELECT a.address,"
@@ -124,7 +122,7 @@ final class AppendWriter {
       try {
         timedStore(left, lookUpStored);
         return;
-      } catch (Fenced fenced) {
+      } catch (ShardFence.Fenced fenced) {
         // A definite rollback: nothing of the batch was written, the caches were not touched.
         fenced.lease.lose();
         LOG.warn("shard {} was taken over (epoch {} is not the lease's any more): its appends are moved",
@@ -140,7 +138,7 @@ final class AppendWriter {
         left = others;
       } catch (SQLException | RuntimeException e) {
         forgetCounters(left);
-        if (lookUpStored || !isUniqueViolation(e)) {
+        if (lookUpStored || !Database.causedByUniqueViolation(e)) {
           failAll(left, e);
           return;
         }
@@ -179,7 +177,7 @@ final class AppendWriter {
         List<Row> rows = assignSeqs(appends, latest);
         Map<ShardLease, Long> lastIds = assignIds(connection, rows);
         insert(connection, rows, timestamp);
-        fence(connection, lastIds);
+        ShardFence.fence(connection, lastIds, owner);
         connection.commit();
         long syncStart = System.nanoTime();
         database.makeDurable(connection);
@@ -217,16 +215,6 @@ final class AppendWriter {
     }
   }
 
-  /** A commit refused by a shard's lease row: another node holds the shard now. */
-  private static final class Fenced extends RuntimeException {
-    private final ShardLease lease;
-
-    Fenced(ShardLease lease) {
-      super("fenced", null, false, false);
-      this.lease = lease;
-    }
-  }
-
   /** Gives each append the next seq of its recipient, in arrival order; 404 for recipients without account. */
   private static List<Row> assignSeqs(List<PendingAppend> appends, Map<String, Long> latest) {
     List<Row> rows = new ArrayList<>(appends.size());
@@ -250,7 +238,7 @@ final class AppendWriter {
       ShardLease lease = row.append().lease;
       Long last = lastIds.get(lease);
       if (last == null) {
-        last = lease.lastId == ShardLease.UNKNOWN_ID ? readLastId(connection, lease) : lease.lastId;
+        last = ShardFence.lastIdOf(connection, lease, owner);
       }
       row.id = MessageIds.next(last, lease.shards);
       lastIds.put(lease, row.id);
@@ -258,33 +246,6 @@ final class AppendWriter {
     return lastIds;
   }
 
-  private long readLastId(Connection connection, ShardLease lease) throws SQLException {
-    Long lastId = ShardLease.readLastId(connection, lease.shard, lease.epoch, owner);
-    if (lastId == null) {
-      throw new Fenced(lease);
-    }
-    return lastId;
-  }
-
-
-  /** The check that makes a stale writer harmless: each written shard's row must still be this lease's. */
-  private void fence(Connection connection, Map<ShardLease, Long> lastIds) throws SQLException {
-    List<ShardLease> leases = new ArrayList<>(lastIds.keySet());
-    // One order for every writer, so that two transactions never wait for each other's rows in a cycle.
-    leases.sort((a, b) -> Integer.compare(a.shard, b.shard));
-    try (PreparedStatement update = connection.prepareStatement(FENCE)) {
-      for (ShardLease lease : leases) {
-        int index = 1;
-        update.setLong(index++, lastIds.get(lease));
-        update.setInt(index++, lease.shard);
-        update.setLong(index++, lease.epoch);
-        update.setString(index, owner);
-        if (update.executeUpdate() != 1) {
-          throw new Fenced(lease);
-        }
-      }
-    }
-  }
 
   private static void insert(Connection connection, List<Row> rows, long timestamp) throws SQLException {
     if (rows.isEmpty()) {
@@ -405,19 +366,5 @@ final class AppendWriter {
     LOG.warn("append batch of {} failed, nothing of it stored: {}", appends.size(), cause.toString());
     StoreFailure failure = StoreFailure.unavailable("database unavailable");
     appends.forEach(append -> append.fail(failure));
-  }
-
-  /** Whether a failure (or any exception chained to it, as JDBC batches do) is a unique-constraint violation. */
-  private static boolean isUniqueViolation(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof SQLException) {
-        for (SQLException e = (SQLException) t; e != null; e = e.getNextException()) {
-          if (Database.isUniqueViolation(e)) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
   }
 }

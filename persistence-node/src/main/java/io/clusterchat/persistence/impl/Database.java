@@ -189,6 +189,20 @@ public final class Database implements AutoCloseable {
     return UNIQUE_VIOLATION.equals(e.getSQLState());
   }
 
+  /** Whether a failure (or any exception chained to it, as JDBC batches do) is a unique-constraint violation. */
+  public static boolean causedByUniqueViolation(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException) {
+        for (SQLException e = (SQLException) t; e != null; e = e.getNextException()) {
+          if (isUniqueViolation(e)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   public static void rollbackQuietly(Connection connection) {
     try {
       connection.rollback();

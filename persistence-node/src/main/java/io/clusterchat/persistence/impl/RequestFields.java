@@ -1,5 +1,6 @@
 package io.clusterchat.persistence.impl;
 
+import io.clusterchat.protocol.GroupAddress;
 import io.clusterchat.protocol.Limits;
 
 /** Checks the fields of an event-bus request beyond its record's shape; anything out of bounds is a 400. */
@@ -12,6 +13,22 @@ final class RequestFields {
   static String address(String value, String field) {
     if (!Limits.isAddress(value)) {
       throw StoreFailure.badRequest("bad " + field + " address");
+    }
+    return value;
+  }
+
+  /** A full, lower-case group address, {@code #name@region}. */
+  static String group(String value, String field) {
+    if (!GroupAddress.isValid(value)) {
+      throw StoreFailure.badRequest("bad " + field + " address");
+    }
+    return value;
+  }
+
+  /** An idempotency key (the JSON request id of a SEND): null, or 1 to 64 characters. */
+  static String clientId(String value) {
+    if (value != null && (value.isEmpty() || !Limits.isIdLength(value))) {
+      throw StoreFailure.badRequest("bad clientId");
     }
     return value;
   }

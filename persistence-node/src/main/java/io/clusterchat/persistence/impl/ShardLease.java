@@ -1,5 +1,6 @@
 package io.clusterchat.persistence.impl;
 
+import io.clusterchat.bus.GroupService;
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.persistence.impl.PendingAppend.DedupKey;
 import java.sql.Connection;
@@ -10,8 +11,8 @@ import java.util.Map;
 
 /**
  * A shard this node holds the lease of, at one epoch: the writer's memory of the shard (next ids, recipients'
- * latest seqs, recent appends for dedup) lives here and dies with the lease, so a shard taken again starts from
- * the database, never from what this node knew before someone else wrote to it.
+ * latest seqs, recent appends and group sends for dedup) lives here and dies with the lease, so a shard taken
+ * again starts from the database, never from what this node knew before someone else wrote to it.
  *
  * <p>Admission and hand-over: the event loop {@link #admit}s appends while the lease serves; the keeper marks it
  * releasing and hands it on once every admitted append was answered ({@link #drained}).
@@ -38,6 +39,8 @@ public final class ShardLease {
   final Map<String, Long> latestSeqs;
   /** Writer thread only. */
   final Map<DedupKey, StoreService.Appended> recentAppends;
+  /** Writer thread only: recent group SENDs with a client id, answered again without a lookup. */
+  final Map<PendingGroupWrite.DedupKey, GroupService.GroupWritten> recentGroupSends;
   private int pending;
   private boolean releasing;
   private volatile boolean lost;
@@ -54,6 +57,7 @@ public final class ShardLease {
     this.lastId = lastId;
     this.latestSeqs = new LruMap<>(Math.max(MIN_LATEST_SEQ_ENTRIES, LATEST_SEQ_ENTRIES / shards));
     this.recentAppends = new LruMap<>(Math.max(MIN_RECENT_APPEND_ENTRIES, RECENT_APPEND_ENTRIES / shards));
+    this.recentGroupSends = new LruMap<>(Math.max(MIN_RECENT_APPEND_ENTRIES, RECENT_APPEND_ENTRIES / shards));
   }
 
   /**

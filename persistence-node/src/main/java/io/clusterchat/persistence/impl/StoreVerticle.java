@@ -2,6 +2,7 @@ package io.clusterchat.persistence.impl;
 
 import io.clusterchat.bus.BusContractException;
 import io.clusterchat.bus.BusMessages;
+import io.clusterchat.bus.GroupService;
 import io.clusterchat.metrics.NodeMetrics;
 import io.clusterchat.persistence.PersistenceOptions;
 import io.clusterchat.protocol.ErrorCode;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Appends: this node takes, on its own append address, those of the shards whose lease its {@link ShardKeeper}
  * holds, each on the writer of its database and shard ({@code shard % writers}); any other is {@code MOVED}. The
- * shared {@link StoreService#MESSAGE_APPEND} address is forwarded to the owner by a {@link StoreRouter}.
+ * shared {@link StoreService#MESSAGE_APPEND} address is forwarded to the owner by a {@link StoreRouter}. Group
+ * writes ({@link GroupService}) go the same way, on the writer of the group's shard; group reads are served by
+ * any node.
  */
 public class StoreVerticle extends VerticleBase {
 
@@ -70,7 +73,7 @@ public class StoreVerticle extends VerticleBase {
     for (Database database : databases.databases()) {
       List<AppendBatcher> lanes = new ArrayList<>();
       for (int lane = 0; lane < options.getWriters(); lane++) {
-        AppendBatcher writer = new AppendBatcher(database, options, context, peers.self(),
+        AppendBatcher writer = new AppendBatcher(database, databases, options, context, peers.self(),
             writers.size() + "-" + lane);
         writer.start();
         lanes.add(writer);
@@ -82,6 +85,17 @@ public class StoreVerticle extends VerticleBase {
     router = new StoreRouter(vertx);
     AccountQueries accounts = new AccountQueries(databases);
     InboxQueries inboxes = new InboxQueries(databases);
+    return Future.all(List.of(
+        serveAccountsAndInboxes(accounts, inboxes),
+        serveGroups(new GroupQueries(databases)),
+        vertx.eventBus().consumer(StoreService.appendAddressOf(peers.self()), this::append).completion(),
+        vertx.eventBus().consumer(StoreService.MESSAGE_APPEND, this::forward).completion(),
+        vertx.eventBus().consumer(StoreService.OWNERS, message -> message.reply(keeper.owners().toJson()))
+            .completion()))
+        .compose(ready -> keeper.start());
+  }
+
+  private Future<?> serveAccountsAndInboxes(AccountQueries accounts, InboxQueries inboxes) {
     return Future.all(List.of(
         serve(StoreService.ACCOUNT_CREATE, json -> AccountQueries.Create.of(
             StoreService.AccountCreate.fromJson(json)), accounts::create,
@@ -98,12 +112,21 @@ public class StoreVerticle extends VerticleBase {
         serve(StoreService.INBOX_CURSOR, StoreService.InboxCursor::fromJson, inboxes::cursor,
             StoreService.Cursor::toJson),
         serve(StoreService.HISTORY, StoreService.History::fromJson, inboxes::history,
+            StoreService.HistoryPage::toJson)));
+  }
+
+  /** Group reads on the worker pool of any node; group writes on the writer of the group's shard. */
+  private Future<?> serveGroups(GroupQueries groups) {
+    return Future.all(List.of(
+        serve(GroupService.SYNC, GroupService.GroupSync::fromJson, groups::sync, GroupService.GroupPage::toJson),
+        serve(GroupService.ACK, GroupService.GroupAck::fromJson, groups::ack, GroupService.GroupAcked::toJson),
+        serve(GroupService.MEMBERS, GroupService.MembersQuery::fromJson, groups::members,
+            GroupService.MembersPage::toJson),
+        serve(GroupService.LIST, GroupService.UserGroups::fromJson, groups::list, GroupService.GroupList::toJson),
+        serve(GroupService.HISTORY, GroupService.GroupHistory::fromJson, groups::history,
             StoreService.HistoryPage::toJson),
-        vertx.eventBus().consumer(StoreService.appendAddressOf(peers.self()), this::append).completion(),
-        vertx.eventBus().consumer(StoreService.MESSAGE_APPEND, this::forward).completion(),
-        vertx.eventBus().consumer(StoreService.OWNERS, message -> message.reply(keeper.owners().toJson()))
-            .completion()))
-        .compose(ready -> keeper.start());
+        vertx.eventBus().consumer(GroupService.nodeWriteAddressOf(peers.self()), this::groupWrite).completion(),
+        vertx.eventBus().consumer(GroupService.WRITE, this::forwardGroupWrite).completion()));
   }
 
   @Override
@@ -144,16 +167,39 @@ public class StoreVerticle extends VerticleBase {
       fail(message, e);
       return;
     }
-    int shard = databases.shardOf(append.to);
-    ShardLease lease = keeper.lease(shard);
-    if (lease == null || !lease.admit()) {
-      fail(message, StoreFailure.moved(shard));
+    Future<StoreService.Appended> written = submit(append, databases.shardOf(append.to));
+    written.map(StoreService.Appended::toJson).onComplete(result -> reply(message, result));
+  }
+
+  /** A group write for a shard this node should own: written by the shard's writer, or {@code MOVED}. */
+  private void groupWrite(Message<Object> message) {
+    GroupService.GroupWrite request = requestOf(message, GroupService.GroupWrite::fromJson);
+    if (request == null) {
       return;
     }
-    append.lease = lease;
+    PendingGroupWrite write;
+    try {
+      write = PendingGroupWrite.of(request);
+    } catch (StoreFailure e) {
+      fail(message, e);
+      return;
+    }
+    Future<GroupService.GroupWritten> written = submit(write, databases.shardOf(write.group));
+    written.map(GroupService.GroupWritten::toJson).onComplete(result -> reply(message, result));
+  }
+
+  /**
+   * Queues a write on its shard's writer ({@code shard % writers} of the shard's database), the one lane that
+   * writes everything of that shard; {@code MOVED} unless this node holds the shard's lease.
+   */
+  private <R> Future<R> submit(PendingWrite<R> write, int shard) {
+    ShardLease lease = keeper.lease(shard);
+    if (lease == null || !lease.admit()) {
+      return Future.failedFuture(StoreFailure.moved(shard));
+    }
+    write.lease = lease;
     List<AppendBatcher> lanes = writers.get(lease.database);
-    lanes.get(shard % lanes.size()).submit(append).map(StoreService.Appended::toJson)
-        .onComplete(result -> reply(message, result));
+    return lanes.get(shard % lanes.size()).submit(write);
   }
 
   /** An append sent to any node: checked here, stored by its shard's owner (perhaps this node). */
@@ -168,17 +214,37 @@ public class StoreVerticle extends VerticleBase {
       fail(message, e);
       return;
     }
-    router.append(request, options.getAppendDeadlineMillis()).onComplete(result -> {
-      if (result.succeeded()) {
-        message.reply(result.result());
-      } else if (result.cause() instanceof ReplyException failure
-          && failure.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-        message.fail(failure.failureCode() == StoreService.MOVED ? ErrorCode.UNAVAILABLE.code()
-            : failure.failureCode(), failure.getMessage());
-      } else {
-        fail(message, StoreFailure.unavailable("no store node took the append in time"));
-      }
-    });
+    router.append(request, options.getAppendDeadlineMillis())
+        .onComplete(result -> replyForwarded(message, result, "append"));
+  }
+
+  /** A group write sent to any node: checked here, written by the owner of the group's shard. */
+  private void forwardGroupWrite(Message<Object> message) {
+    GroupService.GroupWrite request = requestOf(message, GroupService.GroupWrite::fromJson);
+    if (request == null) {
+      return;
+    }
+    try {
+      PendingGroupWrite.of(request);
+    } catch (StoreFailure e) {
+      fail(message, e);
+      return;
+    }
+    router.groupWrite(request, options.getAppendDeadlineMillis())
+        .onComplete(result -> replyForwarded(message, result, "group write"));
+  }
+
+  /** The owner's answer to a forwarded write; {@code MOVED} (never for a client) reads as 503 here. */
+  private static void replyForwarded(Message<Object> message, AsyncResult<JsonObject> result, String what) {
+    if (result.succeeded()) {
+      message.reply(result.result());
+    } else if (result.cause() instanceof ReplyException failure
+        && failure.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      message.fail(failure.failureCode() == StoreService.MOVED ? ErrorCode.UNAVAILABLE.code()
+          : failure.failureCode(), failure.getMessage());
+    } else {
+      fail(message, StoreFailure.unavailable("no store node took the " + what + " in time"));
+    }
   }
 
   /** The request's record, or {@code null} after failing the message when it is not of its contract's shape. */

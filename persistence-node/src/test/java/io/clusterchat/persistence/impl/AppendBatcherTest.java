@@ -28,6 +28,7 @@ class AppendBatcherTest {
   Path dataDir;
 
   private final Vertx vertx = Vertx.vertx();
+  private ShardDatabases databases;
   private Database database;
   private AppendBatcher batcher;
 
@@ -36,8 +37,8 @@ class AppendBatcherTest {
     if (batcher != null) {
       batcher.stop();
     }
-    if (database != null) {
-      database.close();
+    if (databases != null) {
+      databases.close();
     }
     vertx.close().await(10, TimeUnit.SECONDS);
   }
@@ -47,8 +48,9 @@ class AppendBatcherTest {
     PersistenceOptions options = new PersistenceOptions().setDataDir(dataDir.toString())
         .setAppendDeadlineMillis(DEADLINE_MILLIS);
     // The asker's deadline counts too: an append whose gateway gave up is never written, however young.
-    database = Database.open(options, options.effectiveJdbcUrl());
-    batcher = new AppendBatcher(database, options, vertx.getOrCreateContext(), "member", "test");
+    databases = ShardDatabases.open(options.setShards(1));
+    database = databases.of(0);
+    batcher = new AppendBatcher(database, databases, options, vertx.getOrCreateContext(), "member", "test");
     ShardLease lease = new ShardLease(0, 1, database, 1, 0);
     // Queued while the writer is not running yet: by the time it starts, all are past their deadline.
     List<Future<StoreService.Appended>> appends = new ArrayList<>();
@@ -84,8 +86,9 @@ class AppendBatcherTest {
   @Test
   void anAppendTurnedAwayByAFullQueueDoesNotHoldUpItsShardsHandOver() throws Exception {
     PersistenceOptions options = new PersistenceOptions().setDataDir(dataDir.toString()).setMaxPendingAppends(1);
-    database = Database.open(options, options.effectiveJdbcUrl());
-    batcher = new AppendBatcher(database, options, vertx.getOrCreateContext(), "member", "test");
+    databases = ShardDatabases.open(options.setShards(1));
+    database = databases.of(0);
+    batcher = new AppendBatcher(database, databases, options, vertx.getOrCreateContext(), "member", "test");
     ShardLease lease = new ShardLease(0, 1, database, 1, 0);
     List<Future<StoreService.Appended>> appends = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
