@@ -28,6 +28,9 @@ CREATE TABLE group_members (
   CONSTRAINT group_members_pk PRIMARY KEY (group_address, member)
 );
 
+-- The dashboard's largest groups.
+CREATE INDEX groups_member_count ON groups (member_count);
+
 -- MEMBERS in joining order, and the longest-standing member when the owner leaves.
 CREATE UNIQUE INDEX group_members_join_order ON group_members (group_address, join_order);
 -- GROUPS (a user's groups) and the per-user group limit.

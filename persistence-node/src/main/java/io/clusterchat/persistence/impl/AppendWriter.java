@@ -46,8 +46,8 @@ final class AppendWriter {
   /** Recipients looked up per query; bounds the statement's parameter count. */
   private static final int RECIPIENT_CHUNK = 100;
 
-  private static final String INSERT = "INSERT INTO messages (id, sender, recipient, seq, ts_ms, body, client_id)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT = "INSERT INTO messages (id, sender, recipient, seq, ts_ms, body, client_id,"
+      + " stored_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String SELECT_STORED = "SELECT id, recipient, seq, ts_ms, body FROM messages"
       + " WHERE sender = ? AND client_id = ?";
   private static final String SELECT_RECIPIENTS = "SELECT a.address,"
@@ -261,6 +261,7 @@ final class AppendWriter {
         insert.setLong(insertIndex++, timestamp);
         insert.setString(insertIndex++, row.append().text);
         insert.setString(insertIndex++, row.append().clientId);
+        insert.setLong(insertIndex++, StoreOrder.next());
         insert.addBatch();
       }
       insert.executeBatch();

@@ -35,6 +35,12 @@ public final class GroupQueries {
       + " g.member_count, m.joined_seq FROM group_members m JOIN groups g ON g.address = m.group_address"
       + " WHERE m.member = ?";
 
+  private static final String COUNT_GROUPS = "SELECT COUNT(*) FROM groups";
+  private static final String SELECT_LARGEST = "SELECT address, member_count, latest_seq FROM groups"
+      + " ORDER BY member_count DESC, address LIMIT ?";
+  /** The most largest groups a stats query lists. */
+  private static final int MAX_LARGEST = 100;
+
   private final ShardDatabases databases;
 
   /** A group's log, members and cursors live in the database of its address's shard. */
@@ -107,6 +113,35 @@ public final class GroupQueries {
       }
       return new GroupService.MembersPage(items, row.members());
     });
+  }
+
+  /** The store's group count and its largest groups, over every database (the dashboard's). */
+  public GroupService.GroupStats stats(GroupService.StatsQuery request) throws SQLException {
+    int largest = Math.max(0, Math.min(request.largest(), MAX_LARGEST));
+    long groups = 0;
+    List<GroupService.GroupSize> sizes = new ArrayList<>();
+    for (Database database : databases.databases()) {
+      long[] count = new long[1];
+      database.withConnection(connection -> {
+        try (PreparedStatement select = connection.prepareStatement(COUNT_GROUPS);
+             ResultSet rows = select.executeQuery()) {
+          count[0] = rows.next() ? rows.getLong(1) : 0;
+        }
+        try (PreparedStatement select = connection.prepareStatement(SELECT_LARGEST)) {
+          select.setInt(1, largest);
+          try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+              sizes.add(new GroupService.GroupSize(rows.getString(1), rows.getLong(2), rows.getLong(3)));
+            }
+          }
+        }
+        return null;
+      });
+      groups += count[0];
+    }
+    sizes.sort(Comparator.comparingLong(GroupService.GroupSize::members).reversed()
+        .thenComparing(GroupService.GroupSize::group));
+    return new GroupService.GroupStats(groups, List.copyOf(sizes.subList(0, Math.min(largest, sizes.size()))));
   }
 
   /** A user's groups over every database of the store, ordered by address. */

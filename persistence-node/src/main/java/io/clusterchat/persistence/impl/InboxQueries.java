@@ -18,11 +18,15 @@ public final class InboxQueries {
   private static final String SELECT_INBOX = "SELECT seq, id, sender, ts_ms, body FROM messages"
       + " WHERE recipient = ? AND seq > ? ORDER BY seq LIMIT ?";
   /** One direction of a conversation, newest first: within one recipient's shard, ids rise with commits. */
-  private static final String SELECT_ONE_DIRECTION = "SELECT id, sender, recipient, ts_ms, body FROM messages"
-      + " WHERE sender = ? AND recipient = ? ORDER BY id DESC LIMIT ?";
-  /** Both directions merged, oldest first: by store time, then by id for messages of one millisecond. */
-  private static final Comparator<StoreService.HistoryItem> OLDEST_FIRST =
-      Comparator.comparingLong(StoreService.HistoryItem::ts).thenComparingLong(InboxQueries::rowIdOf);
+  private static final String SELECT_ONE_DIRECTION = "SELECT id, sender, recipient, ts_ms, body, stored_order"
+      + " FROM messages WHERE sender = ? AND recipient = ? ORDER BY id DESC LIMIT ?";
+  /**
+   * Both directions merged, oldest first: in the order they were stored ({@link StoreOrder}; by timestamp for
+   * messages older than that column), then by id.
+   */
+  private static final Comparator<Stored> OLDEST_FIRST =
+      Comparator.comparingLong(Stored::order).thenComparingLong(stored -> rowIdOf(stored.item()));
+  private static final long MICROS_PER_MILLI = 1_000;
   private static final String MOVE_CURSOR = "UPDATE cursors SET acked = ? WHERE address = ? AND acked < ?";
   private static final String INSERT_CURSOR = "INSERT INTO cursors (address, acked) VALUES (?, ?)";
 
@@ -78,19 +82,23 @@ public final class InboxQueries {
     String user = RequestFields.address(request.user(), "user");
     String peer = RequestFields.address(request.peer(), "peer");
     int limit = RequestFields.limit(request.limit(), Limits.DEFAULT_HISTORY_LIMIT, Limits.MAX_HISTORY_LIMIT);
-    List<StoreService.HistoryItem> items = new ArrayList<>(oneDirection(user, peer, limit));
+    List<Stored> items = new ArrayList<>(oneDirection(user, peer, limit));
     if (!user.equals(peer)) {
       items.addAll(oneDirection(peer, user, limit));
     }
     items.sort(OLDEST_FIRST);
-    return new StoreService.HistoryPage(List.copyOf(items.subList(Math.max(0, items.size() - limit),
-        items.size())));
+    return new StoreService.HistoryPage(items.subList(Math.max(0, items.size() - limit), items.size()).stream()
+        .map(Stored::item).toList());
   }
 
-  private List<StoreService.HistoryItem> oneDirection(String sender, String recipient, int limit)
+  /** A history item with the order it was stored in. */
+  private record Stored(StoreService.HistoryItem item, long order) {
+  }
+
+  private List<Stored> oneDirection(String sender, String recipient, int limit)
       throws SQLException {
     return databases.ofAddress(recipient).withConnection(connection -> {
-      List<StoreService.HistoryItem> items = new ArrayList<>();
+      List<Stored> items = new ArrayList<>();
       try (PreparedStatement select = connection.prepareStatement(SELECT_ONE_DIRECTION)) {
         int index = 1;
         select.setString(index++, sender);
@@ -98,8 +106,11 @@ public final class InboxQueries {
         select.setInt(index, limit);
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {
-            items.add(new StoreService.HistoryItem(MessageIds.of(rows.getLong("id")), rows.getString("sender"),
-                rows.getString("recipient"), rows.getLong("ts_ms"), rows.getString("body")));
+            long ts = rows.getLong("ts_ms");
+            long order = rows.getLong("stored_order");
+            items.add(new Stored(new StoreService.HistoryItem(MessageIds.of(rows.getLong("id")),
+                rows.getString("sender"), rows.getString("recipient"), ts, rows.getString("body")),
+                rows.wasNull() ? ts * MICROS_PER_MILLI : order));
           }
         }
       }

@@ -123,6 +123,7 @@ public class StoreVerticle extends VerticleBase {
         serve(GroupService.MEMBERS, GroupService.MembersQuery::fromJson, groups::members,
             GroupService.MembersPage::toJson),
         serve(GroupService.LIST, GroupService.UserGroups::fromJson, groups::list, GroupService.GroupList::toJson),
+        serve(GroupService.STATS, GroupService.StatsQuery::fromJson, groups::stats, GroupService.GroupStats::toJson),
         serve(GroupService.HISTORY, GroupService.GroupHistory::fromJson, groups::history,
             StoreService.HistoryPage::toJson),
         vertx.eventBus().consumer(GroupService.nodeWriteAddressOf(peers.self()), this::groupWrite).completion(),
