@@ -178,6 +178,39 @@ abstract class LocalClusterScenario {
     }
   }
 
+  /** The README's group session, line by line (msg ids, timestamps and tokens are the README's placeholders). */
+  @Test
+  @Order(5)
+  void theReadmesGroupSession() throws Exception {
+    String ts = "\\d+";
+    String id = "\\S+";
+    try (LineClient alice = new LineClient(gatewayBj()); LineClient bob = new LineClient(gatewaySh())) {
+      assertThat(callUntilAnswered(alice, "LOGIN alice " + PW)).matches("OK LOGIN alice@bj \\S+ \\d+ \\d+");
+      assertThat(bob.call("LOGIN bob " + PW)).matches("OK LOGIN bob@sh \\S+ \\d+ \\d+");
+      assertThat(alice.call("CREATE #team")).isEqualTo("OK CREATE #team@bj");
+      assertThat(alice.call("INVITE #team bob@sh")).isEqualTo("OK INVITE #team@bj bob@sh");
+      assertThat(bob.read()).matches("GEVENT #team@bj 2 " + ts + " invite alice@bj bob@sh");
+      assertThat(alice.call("INVITE #team carol")).isEqualTo("OK INVITE #team@bj carol@bj");
+      assertThat(bob.read()).matches("GEVENT #team@bj 3 " + ts + " invite alice@bj carol@bj");
+      String[] sent = alice.call("SEND #team hello team").split(" ");
+      assertThat(sent[0] + " " + sent[1]).isEqualTo("OK SEND");
+      assertThat(bob.read()).isEqualTo("GMSG #team@bj 4 " + sent[2] + " alice@bj " + sent[3] + " hello team");
+      assertThat(bob.call("SEND #team@bj hi all")).matches("OK SEND " + id + " " + ts);
+      assertThat(alice.read()).matches("GMSG #team@bj 5 " + id + " bob@sh " + ts + " hi all");
+    }
+    try (LineClient carol = new LineClient(gatewayBj())) {
+      assertThat(carol.call("LOGIN carol " + PW)).matches("OK LOGIN carol@bj \\S+ \\d+ \\d+");
+      assertThat(carol.call("GROUPS")).isEqualTo("GROUP #team@bj 5 3 3");
+      assertThat(carol.read()).isEqualTo("OK GROUPS 1");
+      carol.send("SYNC #team");
+      assertThat(carol.read()).matches("GMSG #team@bj 4 " + id + " alice@bj " + ts + " hello team");
+      assertThat(carol.read()).matches("GMSG #team@bj 5 " + id + " bob@sh " + ts + " hi all");
+      assertThat(carol.read()).isEqualTo("OK SYNC 2 5");
+      assertThat(carol.call("ACK #team 5")).isEqualTo("OK ACK 5");
+      assertThat(carol.call("LEAVE #team")).isEqualTo("OK LEAVE #team@bj");
+    }
+  }
+
   @Test
   @Order(9)
   void stopLeavesNoProcessBehind() throws Exception {
