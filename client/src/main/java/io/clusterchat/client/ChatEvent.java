@@ -3,7 +3,8 @@ package io.clusterchat.client;
 /**
  * What a {@link ChatClient} reports without being asked, delivered to {@link ChatClient#eventHandler}. Every
  * inbox message reaches the handler at most once as {@link MessageReceived}, whether it was pushed or caught up by
- * the SYNC after a reconnect; messages returned by an explicit {@link ChatClient#sync} are not repeated here.
+ * the SYNC after a reconnect; messages returned by an explicit {@link ChatClient#sync} are not repeated here. The
+ * same holds for each group's entries ({@link GroupMessage}, {@link MembershipChange}), by the group's seq.
  */
 public sealed interface ChatEvent {
 
@@ -15,6 +16,56 @@ public sealed interface ChatEvent {
    * @param ts milliseconds since the epoch, set when the message was stored
    */
   record MessageReceived(long seq, String msg, String from, String to, long ts, String text) implements ChatEvent {
+  }
+
+  /**
+   * An entry of a group's log, numbered by the group (1, 2, 3, ... without gaps, messages and membership changes
+   * alike); a member sees the log from its own joining on.
+   */
+  sealed interface GroupEntry extends ChatEvent permits GroupMessage, MembershipChange {
+
+    /** The group's address, {@code #name@region}. */
+    String group();
+
+    /** The entry's number in the group's log. */
+    long seq();
+
+    /** Milliseconds since the epoch, set when the entry was stored. */
+    long ts();
+  }
+
+  /**
+   * A message to a group the user is a member of (GMSG). The session that sent it is not told; the user's other
+   * sessions are.
+   *
+   * @param msg the message id, unique in the cluster
+   */
+  record GroupMessage(String group, long seq, String msg, String from, long ts, String text) implements GroupEntry {
+  }
+
+  /**
+   * A change of a group's members (GEVENT).
+   *
+   * @param event {@code create}, {@code join}, {@code invite}, {@code leave} or {@code remove}
+   * @param by who made the change
+   * @param user who joined, was invited, left or was removed (for {@code create}: the creator)
+   */
+  record MembershipChange(String group, long seq, long ts, String event, String by, String user)
+      implements GroupEntry {
+
+    public static final String CREATE = "create";
+    public static final String JOIN = "join";
+    public static final String INVITE = "invite";
+    public static final String LEAVE = "leave";
+    public static final String REMOVE = "remove";
+  }
+
+  /**
+   * A message the user sent from another of its sessions (SENT), so that every device shows the conversation.
+   *
+   * @param to a user address, or a group's
+   */
+  record SentElsewhere(String msg, String to, long ts, String text) implements ChatEvent {
   }
 
   /** An operator's notice. */
@@ -43,7 +94,8 @@ public sealed interface ChatEvent {
   }
 
   /**
-   * The client is connected again (and, if it was logged in, resumed and caught up on its inbox).
+   * The client is connected again (and, if it was logged in, resumed and caught up on its inbox and on the groups
+   * with entries it has not seen).
    *
    * @param host the gateway now connected to
    * @param port its port

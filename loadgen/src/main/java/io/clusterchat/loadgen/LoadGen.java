@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
         EchoMode.class,
         ChatMode.class,
         LoginMode.class,
+        GroupMode.class,
         BareEchoServer.class
     })
 public final class LoadGen implements Runnable {
@@ -26,7 +27,7 @@ public final class LoadGen implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "name a mode: connections, echo, chat, login "
+    throw new ParameterException(spec.commandLine(), "name a mode: connections, echo, chat, login, group "
         + "(or bare-echo-server)");
   }
 }

@@ -5,7 +5,12 @@ import io.clusterchat.client.ChatClientOptions;
 import io.clusterchat.client.ChatEvent;
 import io.clusterchat.client.ChatEvent.MessageReceived;
 import io.clusterchat.client.ChatException;
+import io.clusterchat.client.GroupMode;
+import io.clusterchat.client.GroupSummary;
+import io.clusterchat.client.GroupSyncResult;
 import io.clusterchat.client.HistoryItem;
+import io.clusterchat.client.Joined;
+import io.clusterchat.client.MemberPage;
 import io.clusterchat.client.Presence;
 import io.clusterchat.client.Sent;
 import io.clusterchat.client.Session;
@@ -60,6 +65,7 @@ public final class ChatClientImpl implements ChatClient {
   private final Dispatcher dispatcher;
   private final Backoff backoff;
   private final SeenSeqs seen = new SeenSeqs();
+  private final GroupSeqs groupSeen = new GroupSeqs();
   private final String keyPrefix = UUID.randomUUID().toString().replace("-", "").substring(0, KEY_PREFIX_CHARS);
   private final ArrayDeque<Pending> outbox = new ArrayDeque<>();
   private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
@@ -176,12 +182,8 @@ public final class ChatClientImpl implements ChatClient {
   @Override
   public Future<SyncResult> sync(Long after, Integer limit) {
     JsonObject fields = new JsonObject();
-    if (after != null) {
-      fields.put("after", after);
-    }
-    if (limit != null) {
-      fields.put("limit", limit);
-    }
+    putIfSet(fields, "after", after);
+    putIfSet(fields, "limit", limit);
     return onContext(() -> request("sync", newId(), fields, true, Items.COLLECT)).map(reply -> {
       List<MessageReceived> messages = new ArrayList<>(reply.items().size());
       reply.items().forEach(item -> messages.add(Frames.message(item)));
@@ -205,6 +207,74 @@ public final class ChatClientImpl implements ChatClient {
       reply.items().forEach(item -> items.add(Frames.historyItem(item)));
       return List.copyOf(items);
     });
+  }
+
+  // ---- groups ----
+
+  @Override
+  public Future<String> createGroup(String group, GroupMode mode) {
+    JsonObject fields = new JsonObject().put("group", group);
+    if (mode != null) {
+      fields.put("mode", mode.wireName());
+    }
+    return call("create", fields, false).map(reply -> reply.frame().getString("group"));
+  }
+
+  @Override
+  public Future<Joined> join(String group) {
+    return call("join", new JsonObject().put("group", group), false).map(reply -> {
+      Joined joined = Frames.joined(reply.frame());
+      // The log before joining is not the member's to see: nothing up to there is reported.
+      groupSeen.raiseFloor(joined.group(), joined.latest());
+      return joined;
+    });
+  }
+
+  @Override
+  public Future<String> invite(String group, String user) {
+    return call("invite", new JsonObject().put("group", group).put("user", user), false)
+        .map(reply -> reply.frame().getString("address"));
+  }
+
+  @Override
+  public Future<Void> leave(String group) {
+    return call("leave", new JsonObject().put("group", group), false).map(reply -> {
+      groupSeen.forget(reply.frame().getString("group"));
+      return null;
+    });
+  }
+
+  @Override
+  public Future<String> remove(String group, String user) {
+    return call("remove", new JsonObject().put("group", group).put("user", user), false)
+        .map(reply -> reply.frame().getString("address"));
+  }
+
+  @Override
+  public Future<MemberPage> members(String group, Integer offset, Integer limit) {
+    JsonObject fields = new JsonObject().put("group", group);
+    putIfSet(fields, "offset", offset);
+    putIfSet(fields, "limit", limit);
+    return onContext(() -> request("members", newId(), fields, true, Items.COLLECT)).map(Frames::memberPage);
+  }
+
+  @Override
+  public Future<List<GroupSummary>> groups() {
+    return onContext(() -> request("groups", newId(), new JsonObject(), true, Items.COLLECT))
+        .map(reply -> reply.items().stream().map(Frames::groupSummary).toList());
+  }
+
+  @Override
+  public Future<GroupSyncResult> sync(String group, Long after, Integer limit) {
+    JsonObject fields = new JsonObject().put("group", group);
+    putIfSet(fields, "after", after);
+    putIfSet(fields, "limit", limit);
+    return onContext(() -> request("sync", newId(), fields, true, Items.COLLECT)).map(Frames::groupSync);
+  }
+
+  @Override
+  public Future<Void> ack(String group, long seq) {
+    return call("ack", new JsonObject().put("group", group).put("seq", seq), true).mapEmpty();
   }
 
   @Override
@@ -414,7 +484,8 @@ public final class ChatClientImpl implements ChatClient {
         .compose(reply -> {
           session = Frames.session(reply.frame());
           return catchUp(seen.floor());
-        });
+        })
+        .compose(v -> new GroupCatchUp(groupSeen, this::requestNow, CATCH_UP_PAGE).run());
   }
 
   private Future<Void> catchUp(long after) {
@@ -482,6 +553,10 @@ public final class ChatClientImpl implements ChatClient {
   private Pending pending(String op, String id, JsonObject fields, boolean retryable, Items items) {
     JsonObject frame = new JsonObject().put("op", op).put("id", id).mergeIn(fields);
     Pending pending = new Pending(op, id, frame, retryable, items);
+    if ("sync".equals(op) && fields.containsKey("group")) {
+      // Its items are told from other groups' pushes by the group's full address, as the server writes it.
+      pending.group = GroupSeqs.canonical(fields.getString("group"), region);
+    }
     pending.timerId = vertx.setTimer(options.getRequestTimeoutMillis(), timer -> onTimeout(pending));
     return pending;
   }
@@ -530,8 +605,21 @@ public final class ChatClientImpl implements ChatClient {
       case "msg":
         onMsg(frame);
         break;
+      case "gmsg":
+      case "gevent":
+        onGroupEntry(frame);
+        break;
       case "hist":
         onItem(frame, "history");
+        break;
+      case "group":
+        onItem(frame, "groups");
+        break;
+      case "member":
+        onItem(frame, "members");
+        break;
+      case "sent":
+        emit(Frames.sentElsewhere(frame));
         break;
       case "notice":
         emit(new ChatEvent.Notice(frame.getString("text", "")));
@@ -572,10 +660,10 @@ public final class ChatClientImpl implements ChatClient {
     }
   }
 
-  /** A MSG is an item of the SYNC being answered if there is one, else a push. */
+  /** A MSG is an item of the inbox SYNC being answered if there is one, else a push. */
   private void onMsg(JsonObject frame) {
     Pending head = inFlight.peek();
-    if (head != null && head.items != Items.NONE && "sync".equals(head.op)) {
+    if (head != null && head.items != Items.NONE && "sync".equals(head.op) && head.group == null) {
       head.streamed.add(frame);
       if (head.items == Items.EMIT) {
         emitIfNew(frame);
@@ -584,6 +672,36 @@ public final class ChatClientImpl implements ChatClient {
       }
     } else {
       emitIfNew(frame);
+    }
+  }
+
+  /** A GMSG or GEVENT is an item of the SYNC of its group being answered if there is one, else a push. */
+  private void onGroupEntry(JsonObject frame) {
+    String group = frame.getString("group", "");
+    long seq = frame.getLong("seq", 0L);
+    Pending head = inFlight.peek();
+    if (head != null && head.items != Items.NONE && "sync".equals(head.op) && group.equals(head.group)) {
+      head.streamed.add(frame);
+      if (head.items == Items.COLLECT) {
+        groupSeen.add(group, seq);
+        return;
+      }
+    }
+    if (groupSeen.add(group, seq)) {
+      ChatEvent.GroupEntry entry = Frames.groupEntry(frame);
+      forgetIfGone(entry);
+      emit(entry);
+    }
+  }
+
+  /** Out of a group (left elsewhere, or removed): its seqs need not be remembered. */
+  private void forgetIfGone(ChatEvent.GroupEntry entry) {
+    Session current = session;
+    if (entry instanceof ChatEvent.MembershipChange change && current != null
+        && current.address().equals(change.user())
+        && (ChatEvent.MembershipChange.LEAVE.equals(change.event())
+            || ChatEvent.MembershipChange.REMOVE.equals(change.event()))) {
+      groupSeen.forget(change.group());
     }
   }
 
@@ -629,6 +747,7 @@ public final class ChatClientImpl implements ChatClient {
     Session previous = session;
     if (previous != null && !previous.address().equals(fresh.address())) {
       seen.clear();
+      groupSeen.clear();
     }
     // Messages up to the acked cursor were handled by an earlier session: never report them again.
     seen.raiseFloor(fresh.acked());
@@ -640,6 +759,12 @@ public final class ChatClientImpl implements ChatClient {
 
   private String newId() {
     return keyPrefix + "-" + (++nextId);
+  }
+
+  private static void putIfSet(JsonObject fields, String name, Number value) {
+    if (value != null) {
+      fields.put(name, value);
+    }
   }
 
   private static ChatException lost(String reason) {

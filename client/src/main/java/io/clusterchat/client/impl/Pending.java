@@ -12,11 +12,11 @@ import java.util.List;
  */
 final class Pending {
 
-  /** What to do with the MSG items a SYNC streams. */
+  /** What to do with the items a SYNC (MSG, or a group's GMSG and GEVENT), GROUPS or MEMBERS streams. */
   enum Items {
-    /** Not a SYNC. */
+    /** Streams nothing. */
     NONE,
-    /** An application's SYNC: the items go to its result and count as seen. */
+    /** An application's request: the items go to its result (and a SYNC's count as seen). */
     COLLECT,
     /** The reconnect catch-up: items not seen yet are reported as events too. */
     EMIT
@@ -29,6 +29,8 @@ final class Pending {
   final Items items;
   final Promise<Reply> promise = Promise.promise();
   final List<JsonObject> streamed = new ArrayList<>();
+  /** For a group's SYNC: the group's full address, as its items name it; null for every other request. */
+  String group;
   long timerId = -1;
   long sentNanos;
   /** Timed out while in flight: its reply must still be consumed to keep replies in order, then dropped. */

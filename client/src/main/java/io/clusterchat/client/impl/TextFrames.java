@@ -5,7 +5,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Reads the few text-spelled frames this client can get: the gateway writes pushes in the spelling of the
  * connection's latest request, so those arriving before the first (JSON) request, such as {@code BYE shutdown},
- * are text. Each is turned into its JSON spelling so that one handler serves both.
+ * are text (a gateway might also push GMSG, GEVENT or SENT before it). Each is turned into its JSON spelling so that
+ * one handler serves both.
  */
 final class TextFrames {
 
@@ -21,6 +22,17 @@ final class TextFrames {
   private static final int ERR_FIELDS = 3;
   private static final int RECONNECT_FIELDS = 3;
   private static final int MSG_FIELDS = 7;
+  /** {@code GMSG <group> <seq> <msg-id> <from> <ts> <text>}. */
+  private static final int GMSG_FIELDS = 7;
+  /** {@code GEVENT <group> <seq> <ts> <event> <by> <user>}. */
+  private static final int GEVENT_FIELDS = 7;
+  /** {@code SENT <msg-id> <to> <ts> <text>}. */
+  private static final int SENT_FIELDS = 5;
+  /** Word positions of the group frames and SENT, counting the frame's name as word 0. */
+  private static final int WORD_3 = 3;
+  private static final int WORD_4 = 4;
+  private static final int WORD_5 = 5;
+  private static final int WORD_6 = 6;
 
   private TextFrames() {
   }
@@ -52,6 +64,12 @@ final class TextFrames {
           return reconnect(line);
         case "MSG":
           return msg(line);
+        case "GMSG":
+          return gmsg(line);
+        case "GEVENT":
+          return gevent(line);
+        case "SENT":
+          return sent(line);
         default:
           return null;
       }
@@ -80,5 +98,34 @@ final class TextFrames {
     return new JsonObject().put("op", "msg").put("seq", Long.parseLong(words[1])).put("msg", words[2])
         .put("from", words[MSG_FROM]).put("to", words[MSG_TO]).put("ts", Long.parseLong(words[MSG_TS]))
         .put("text", words[MSG_TEXT]);
+  }
+
+  private static JsonObject gmsg(String line) {
+    String[] words = line.split(" ", GMSG_FIELDS);
+    if (words.length < GMSG_FIELDS) {
+      return null;
+    }
+    return new JsonObject().put("op", "gmsg").put("group", words[1]).put("seq", Long.parseLong(words[2]))
+        .put("msg", words[WORD_3]).put("from", words[WORD_4]).put("ts", Long.parseLong(words[WORD_5]))
+        .put("text", words[WORD_6]);
+  }
+
+  private static JsonObject gevent(String line) {
+    String[] words = line.split(" ");
+    if (words.length != GEVENT_FIELDS) {
+      return null;
+    }
+    return new JsonObject().put("op", "gevent").put("group", words[1]).put("seq", Long.parseLong(words[2]))
+        .put("ts", Long.parseLong(words[WORD_3])).put("event", words[WORD_4]).put("by", words[WORD_5])
+        .put("user", words[WORD_6]);
+  }
+
+  private static JsonObject sent(String line) {
+    String[] words = line.split(" ", SENT_FIELDS);
+    if (words.length < SENT_FIELDS) {
+      return null;
+    }
+    return new JsonObject().put("op", "sent").put("msg", words[1]).put("to", words[2])
+        .put("ts", Long.parseLong(words[WORD_3])).put("text", words[WORD_4]);
   }
 }
