@@ -45,6 +45,8 @@ store=${BENCH_STORE:-h2}
 pg_database=${BENCH_PG_DATABASE:-clusterchat_bench}
 relay_pairs=${BENCH_RELAY_PAIRS:-50}
 relay_rates=${BENCH_RELAY_RATES:-500,1000,2000,4000}
+group_members=${BENCH_GROUP_MEMBERS:-1000}
+group_senders=${BENCH_GROUP_SENDERS:-10}
 nats=${BENCH_NATS:-127.0.0.1:4222}
 rabbitmq=${BENCH_RABBITMQ:-127.0.0.1:5672}
 
@@ -365,6 +367,40 @@ bench_density() {
   cluster stop
 }
 
+# One group of BENCH_GROUP_MEMBERS members spread over gw-bj-1 and gw-sh-1: a closed loop of its senders (each one
+# message in flight) gives the most pushes a second; then the same at half that message rate, for the latency.
+# Every member is an account that logs in with its password (an Argon2id hash each, about 17 a second here), which
+# is what bounds the member count a run can set up in reasonable time.
+bench_group() {
+  cluster_start
+  local targets="127.0.0.1:$gw_bj,127.0.0.1:$gw_sh"
+  log "group: $group_members members over two gateways, $group_senders senders, closed loop"
+  loadgen group --label "clusterchat closed loop" --target "$targets" --members "$group_members" \
+    --senders "$group_senders" --rate 0 --warmup "$warmup" --duration "$seconds" --prefix gb \
+    --out "$out/group-closed.json" | tee "$out/group-closed.txt"
+  local half
+  half=$(python3 - "$out/group-closed.json" <<'PY'
+import json, sys
+def find(node, key):
+    if isinstance(node, dict):
+        if key in node:
+            return node[key]
+        for value in node.values():
+            found = find(value, key)
+            if found is not None:
+                return found
+    return None
+result = json.load(open(sys.argv[1]))
+print(max(1, int(find(result, "acknowledged") / find(result, "durationSeconds") / 2)))
+PY
+)
+  log "group: the same at half the closed loop's message rate, $half messages a second"
+  loadgen group --label "clusterchat half rate" --target "$targets" --members "$group_members" \
+    --senders "$group_senders" --rate "$half" --warmup "$warmup" --duration "$seconds" --prefix gb \
+    --out "$out/group-half.json" | tee "$out/group-half.txt"
+  cluster stop
+}
+
 bench_login() {
   cluster_start
   log "login: LOGIN (Argon2id on the auth-node), 8 workers"
@@ -389,9 +425,9 @@ need python3 python3
 need gnuplot gnuplot-nox
 what=${1:-}
 case "$what" in
-  echo|chat|density|login|store|relay) "bench_$what" ;;
+  echo|chat|density|login|store|relay|group) "bench_$what" ;;
   all) bench_echo; bench_chat; bench_density; bench_login; bench_store; bench_relay ;;
-  *) echo "usage: $0 echo|chat|density|login|store|relay|all" >&2; exit 2 ;;
+  *) echo "usage: $0 echo|chat|density|login|store|relay|group|all" >&2; exit 2 ;;
 esac
 python3 "$here/report.py" summary "$out" | tee "$out/summary.md"
 echo "results, summary.md and plots in $out"
