@@ -35,6 +35,13 @@ public class AuthOptions {
   private static final long MIN_TOKEN_TTL_MILLIS = 1_000;
   private static final long MAX_TOKEN_TTL_MILLIS = TimeUnit.DAYS.toMillis(366);
   private static final int MAX_HASH_THREADS = 256;
+  /** OWASP's Argon2id recommendation: 19 MiB, 2 passes. */
+  public static final int DEFAULT_HASH_MEMORY_KIB = 19_456;
+  public static final int DEFAULT_HASH_ITERATIONS = 2;
+  /** Argon2 needs 8 KiB per lane; a hash of 1 GiB would let a few logins exhaust a node. */
+  private static final int MIN_HASH_MEMORY_KIB = 8;
+  private static final int MAX_HASH_MEMORY_KIB = 1 << 20;
+  private static final int MAX_HASH_ITERATIONS = 64;
   private static final int MAX_FAILURE_LIMIT = 1_000_000;
   private static final long MIN_WINDOW_MILLIS = 1_000;
   private static final long MAX_WINDOW_MILLIS = TimeUnit.DAYS.toMillis(1);
@@ -43,6 +50,8 @@ public class AuthOptions {
   private List<TokenKey> tokenKeys;
   private long tokenTtlMillis = DEFAULT_TOKEN_TTL_MILLIS;
   private int hashThreads = DEFAULT_HASH_THREADS;
+  private int hashMemoryKib = DEFAULT_HASH_MEMORY_KIB;
+  private int hashIterations = DEFAULT_HASH_ITERATIONS;
   private int userFailureLimit = DEFAULT_USER_FAILURE_LIMIT;
   private long userFailureWindowMillis = DEFAULT_USER_FAILURE_WINDOW_MILLIS;
   private int clientFailureLimit = DEFAULT_CLIENT_FAILURE_LIMIT;
@@ -62,6 +71,8 @@ public class AuthOptions {
     readTokenKeys(json);
     setTokenTtlMillis(json.getLong("tokenTtlMillis", DEFAULT_TOKEN_TTL_MILLIS));
     setHashThreads(json.getInteger("hashThreads", DEFAULT_HASH_THREADS));
+    setHashMemoryKib(json.getInteger("hashMemoryKib", DEFAULT_HASH_MEMORY_KIB));
+    setHashIterations(json.getInteger("hashIterations", DEFAULT_HASH_ITERATIONS));
     setUserFailureLimit(json.getInteger("userFailureLimit", DEFAULT_USER_FAILURE_LIMIT));
     setUserFailureWindowMillis(json.getLong("userFailureWindowMillis", DEFAULT_USER_FAILURE_WINDOW_MILLIS));
     setClientFailureLimit(json.getInteger("clientFailureLimit", DEFAULT_CLIENT_FAILURE_LIMIT));
@@ -100,6 +111,8 @@ public class AuthOptions {
         .put("tokenKeys", keys)
         .put("tokenTtlMillis", tokenTtlMillis)
         .put("hashThreads", hashThreads)
+        .put("hashMemoryKib", hashMemoryKib)
+        .put("hashIterations", hashIterations)
         .put("userFailureLimit", userFailureLimit)
         .put("userFailureWindowMillis", userFailureWindowMillis)
         .put("clientFailureLimit", clientFailureLimit)
@@ -170,6 +183,30 @@ public class AuthOptions {
   /** Worker threads for password hashing; each Argon2id hash holds 19 MiB while it runs. */
   public AuthOptions setHashThreads(int hashThreads) {
     this.hashThreads = (int) checkRange("hash threads", hashThreads, 1, MAX_HASH_THREADS);
+    return this;
+  }
+
+  public int getHashMemoryKib() {
+    return hashMemoryKib;
+  }
+
+  /**
+   * Memory of each new Argon2id hash, in KiB (OWASP's 19 MiB by default). Stored hashes keep their own parameters,
+   * so this can be raised later; lower it only where logins are not what is protected (load tests).
+   */
+  public AuthOptions setHashMemoryKib(int hashMemoryKib) {
+    this.hashMemoryKib = (int) checkRange("hash memory (KiB)", hashMemoryKib, MIN_HASH_MEMORY_KIB,
+        MAX_HASH_MEMORY_KIB);
+    return this;
+  }
+
+  public int getHashIterations() {
+    return hashIterations;
+  }
+
+  /** Passes of each new Argon2id hash (OWASP's 2 by default); see {@link #setHashMemoryKib}. */
+  public AuthOptions setHashIterations(int hashIterations) {
+    this.hashIterations = (int) checkRange("hash iterations", hashIterations, 1, MAX_HASH_ITERATIONS);
     return this;
   }
 

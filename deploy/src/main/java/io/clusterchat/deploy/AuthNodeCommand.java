@@ -49,6 +49,15 @@ final class AuthNodeCommand implements Callable<Integer> {
       description = "Threads hashing passwords (19 MiB each while hashing). Default: one per core.")
   Integer hashThreads;
 
+  @Option(names = "--hash-memory", paramLabel = "KIB", defaultValue = "" + AuthOptions.DEFAULT_HASH_MEMORY_KIB,
+      description = "Memory of each new Argon2id password hash, in KiB (OWASP's). Lower it only for load tests: "
+          + "stored hashes keep their own cost. Default: ${DEFAULT-VALUE}.")
+  int hashMemory;
+
+  @Option(names = "--hash-iterations", paramLabel = "N", defaultValue = "" + AuthOptions.DEFAULT_HASH_ITERATIONS,
+      description = "Passes of each new Argon2id password hash (OWASP's). Default: ${DEFAULT-VALUE}.")
+  int hashIterations;
+
   @Option(names = "--user-failure-limit", paramLabel = "N", defaultValue = "5",
       description = "Failed logins of a user from one address before that address gets ERR 429 for it; past as "
           + "many from all addresses the user is slowed, never refused. Default: ${DEFAULT-VALUE}.")
@@ -84,6 +93,8 @@ final class AuthNodeCommand implements Callable<Integer> {
           .setUserFailureWindowMillis(failureWindow.toMillis())
           .setClientFailureLimit(clientFailureLimit)
           .setRegisterLimit(registerLimit)
+          .setHashMemoryKib(hashMemory)
+          .setHashIterations(hashIterations)
           .setClientFailureWindowMillis(failureWindow.toMillis());
       if (hashThreads != null) {
         options.setHashThreads(hashThreads);

@@ -85,7 +85,7 @@ public class AuthVerticle extends VerticleBase {
   private static final int MAX_CLIENT_LENGTH = 46 + 16;
 
   private final AuthOptions options;
-  private final PasswordHasher hasher = new PasswordHasher();
+  private final PasswordHasher hasher;
   private final Tokens tokens;
   private final HazelcastInstance hazelcast;
   private LoginLimiter limiter;
@@ -101,6 +101,8 @@ public class AuthVerticle extends VerticleBase {
 
   public AuthVerticle(AuthOptions options, HazelcastInstance hazelcast) {
     this.options = options;
+    this.hasher = new PasswordHasher(options.getHashMemoryKib(), options.getHashIterations(),
+        PasswordHasher.OWASP_PARALLELISM);
     this.tokens = new Tokens(options.getTokenKeys(), options.getTokenTtlMillis());
     this.hazelcast = hazelcast;
   }

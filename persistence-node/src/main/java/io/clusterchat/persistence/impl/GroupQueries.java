@@ -131,7 +131,8 @@ public final class GroupQueries {
           select.setInt(1, largest);
           try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-              sizes.add(new GroupService.GroupSize(rows.getString(1), rows.getLong(2), rows.getLong(3)));
+              sizes.add(new GroupService.GroupSize(rows.getString("address"), rows.getLong("member_count"),
+                  rows.getLong("latest_seq")));
             }
           }
         }
