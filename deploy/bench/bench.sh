@@ -372,7 +372,8 @@ bench_density() {
 bench_group() {
   # Logins are not what this measures: a cheap Argon2id (64 KiB, 1 pass) lets 10,000 members log in within minutes
   # instead of the 17 a second of OWASP's parameters (see Login).
-  CLUSTERCHAT_HASH_MEMORY=64 CLUSTERCHAT_HASH_ITERATIONS=1 cluster_start
+  export CLUSTERCHAT_HASH_MEMORY=64 CLUSTERCHAT_HASH_ITERATIONS=1
+  cluster_start
   local targets="127.0.0.1:$gw_bj,127.0.0.1:$gw_sh"
   log "group: $group_members members over two gateways, $group_senders senders, closed loop"
   loadgen group --label "clusterchat closed loop" --target "$targets" --members "$group_members" \
@@ -399,6 +400,7 @@ PY
     --senders "$group_senders" --rate "$half" --warmup "$warmup" --duration "$seconds" --prefix gb \
     --out "$out/group-half.json" | tee "$out/group-half.txt"
   cluster stop
+  unset CLUSTERCHAT_HASH_MEMORY CLUSTERCHAT_HASH_ITERATIONS
 }
 
 bench_login() {
