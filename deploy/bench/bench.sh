@@ -47,6 +47,8 @@ relay_pairs=${BENCH_RELAY_PAIRS:-50}
 relay_rates=${BENCH_RELAY_RATES:-500,1000,2000,4000}
 group_members=${BENCH_GROUP_MEMBERS:-1000}
 group_senders=${BENCH_GROUP_SENDERS:-10}
+many_rate=${BENCH_MANY_GROUPS_RATE:-50}
+many_chat_rate=${BENCH_MANY_CHAT_RATE:-1000}
 nats=${BENCH_NATS:-127.0.0.1:4222}
 rabbitmq=${BENCH_RABBITMQ:-127.0.0.1:5672}
 
@@ -399,6 +401,29 @@ PY
   loadgen group --label "clusterchat half rate" --target "$targets" --members "$group_members" \
     --senders "$group_senders" --rate "$half" --warmup "$warmup" --duration "$seconds" --prefix gb \
     --out "$out/group-half.json" | tee "$out/group-half.txt"
+
+  # 1,000 groups of 100 members on 10,000 connections (each user in 10 groups), one sender per group; then 1:1 chat
+  # alone, then both at once: what group traffic costs the 1:1 messages beside it.
+  local many=(--label "1000 groups of 100" --target "$targets" --groups 1000 --members 100 --users 10000
+    --senders 1 --rate "$many_rate" --warmup "$warmup" --prefix gm)
+  local chat=(--prefix gc --a "127.0.0.1:$gw_bj" --b "127.0.0.1:$gw_sh" --pairs 50 --rate "$many_chat_rate"
+    --warmup "$warmup" --duration "$seconds")
+  log "groups: 1,000 groups of 100, $many_rate messages a second"
+  loadgen group "${many[@]}" --duration "$seconds" --out "$out/group-many.json" | tee "$out/group-many.txt"
+  log "groups: 1:1 chat alone, 50 pairs, $many_chat_rate messages a second"
+  loadgen chat --label "1:1 alone" "${chat[@]}" --out "$out/group-chat-alone.json" | tee "$out/group-chat-alone.txt"
+  log "groups: both at once"
+  start_bg group-many-beside "$java" -Xms512m -Xmx2g -Djava.net.preferIPv4Stack=true -jar "$jar" loadgen group \
+    "${many[@]}" --duration $((seconds + 40)) --out "$out/group-many-beside.json"
+  local bg=${pids[-1]}
+  until grep -q ' measure ' "$out/group-many-beside.log"; do
+    kill -0 "$bg" 2>/dev/null || { cat "$out/group-many-beside.log" >&2; return 1; }
+    sleep 1
+  done
+  loadgen chat --label "1:1 beside 1,000 groups" "${chat[@]}" --out "$out/group-chat-beside.json" \
+    | tee "$out/group-chat-beside.txt"
+  wait "$bg" || true
+  tail -n 1 "$out/group-many-beside.log"
   cluster stop
   unset CLUSTERCHAT_HASH_MEMORY CLUSTERCHAT_HASH_ITERATIONS
 }
