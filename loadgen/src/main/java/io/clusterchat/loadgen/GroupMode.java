@@ -385,7 +385,9 @@ public final class GroupMode extends LoadRun {
   private JsonObject tally(List<List<User>> byShard, Group[] chats) {
     GroupLedger[] merged = new GroupLedger[groups];
     long seenByNobody = 0;
+    long created = 0;
     for (int g = 0; g < groups; g++) {
+      created += chats[g].address == null ? 0 : 1;
       merged[g] = new GroupLedger(senders);
       for (GroupLedger[] shardLedgers : ledgers) {
         merged[g].merge(shardLedgers[g]);
@@ -414,7 +416,7 @@ public final class GroupMode extends LoadRun {
     }
     return new JsonObject().put("gaps", gaps).put("duplicates", duplicates).put("membersWithGaps", withGaps)
         .put("membersWithDuplicates", withDuplicates).put("maxGapsOfAMember", maxGaps)
-        .put("messagesSeenByNobody", seenByNobody);
+        .put("messagesSeenByNobody", seenByNobody).put("groupsCreated", created);
   }
 
   private JsonObject withTotals(JsonObject result) {
@@ -598,7 +600,7 @@ public final class GroupMode extends LoadRun {
       int total = userCount();
       int step = Math.max(1, total / PROGRESS_LINES);
       if (count % step == 0 || count == total) {
-        out.printf(Locale.ROOT, "%d of %d users logged in (joiners hang up after joining)%n", count, total);
+        out.printf(Locale.ROOT, "%d of %d users logged in%n", count, total);
       }
     }
 
