@@ -148,6 +148,26 @@ class LoadGenTest {
   }
 
   @Test
+  void groupChatAcrossRegionsReachesEveryMemberOnce() throws Exception {
+    // Two groups of 4 members spread over both regions' gateways, two senders each: 5 messages a second per
+    // sender, under the gateways' default rate limit.
+    JsonObject result = run("group", "group", "--target", bj() + "," + sh(), "--groups", "2", "--members", "4",
+        "--senders", "2", "--rate", "20", "--prefix", "gt", "--warmup", "1", "--duration", "2");
+    assertThat(result.getLong("connectionFailures")).isZero();
+    assertThat(result.getLong("joinFailures")).isZero();
+    assertThat(result.getLong("acknowledged")).isPositive().isEqualTo(result.getLong("messagesSent"));
+    assertThat(result.getLong("refused")).isZero();
+    // Every message reaches the 3 other members of its group, each exactly once.
+    assertThat(result.getLong("pushesDelivered")).isEqualTo(3 * result.getLong("acknowledged"));
+    assertThat(result.getLong("undelivered")).isZero();
+    assertThat(result.getLong("gaps")).isZero();
+    assertThat(result.getLong("duplicates")).isZero();
+    assertThat(result.getLong("messagesSeenByNobody")).isZero();
+    assertThat(latency(result, "delivery").getDouble("p99Ms")).isPositive();
+    assertThat(latency(result, "stored").getLong("count")).isPositive();
+  }
+
+  @Test
   void aBadOptionIsAUsageError() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     CommandLine commandLine = new CommandLine(new LoadGen());

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -233,11 +234,18 @@ public final class GroupMode extends LoadRun {
       shards.periodic(shard, HEARTBEAT_MILLIS, () -> mine.forEach(User::heartbeat));
     }
     long setupStart = System.nanoTime();
-    return forEachUser(shards, all, loginConcurrency, User::open)
-        .compose(v -> loggedInEnough(all.length))
-        .compose(v -> forEachUser(shards, all, concurrency, User::createGroups))
-        .compose(v -> forEachUser(shards, all, concurrency, User::joinGroups))
-        .compose(v -> forEachUser(shards, all, all.length, User::listen))
+    List<User> creators = List.of(all).stream().filter(User::creates).toList();
+    List<User> joiners = List.of(all).stream().filter(user -> !user.creates()).toList();
+    return forEachUser(shards, creators, loginConcurrency, User::open)
+        .compose(v -> loggedInEnough(creators.size()))
+        .compose(v -> forEachUser(shards, creators, concurrency, User::createGroups))
+        // Every JOIN is pushed to every live member: joiners hang up after joining, so that a group of N costs
+        // N pushes of its joins rather than N squared, and come back with RESUME (no password hash) to listen.
+        .compose(v -> forEachUser(shards, joiners, loginConcurrency, user -> user.open()
+            .compose(opened -> user.joinGroups()).compose(joined -> user.hangUp())))
+        .compose(v -> forEachUser(shards, creators, concurrency, User::joinGroups))
+        .compose(v -> forEachUser(shards, joiners, concurrency, User::resume))
+        .compose(v -> forEachUser(shards, List.of(all), all.length, User::listen))
         .compose(v -> {
           double setupSeconds = (System.nanoTime() - setupStart) / (double) TimeUnit.SECONDS.toNanos(1);
           out.printf(Locale.ROOT, "%d of %d users logged in, %d groups of %d set up in %.1f s (%d join failures)%n",
@@ -285,10 +293,10 @@ public final class GroupMode extends LoadRun {
     }
   }
 
-  private static Future<Void> forEachUser(Shards shards, User[] all, int parallelism,
-                                          java.util.function.Function<User, Future<?>> task) {
-    return Tasks.forEach(all.length, parallelism, i -> shards.on(all[i].shard, () -> task.apply(all[i])
-        .map(done -> (Object) null)));
+  private static Future<Void> forEachUser(Shards shards, List<User> some, int parallelism,
+                                          Function<User, Future<?>> task) {
+    return Tasks.forEach(some.size(), Math.max(1, parallelism), i -> shards.on(some.get(i).shard, () ->
+        task.apply(some.get(i)).map(done -> (Object) null)));
   }
 
   private Future<Void> loggedInEnough(int userCount) {
@@ -377,7 +385,9 @@ public final class GroupMode extends LoadRun {
   private JsonObject tally(List<List<User>> byShard, Group[] chats) {
     GroupLedger[] merged = new GroupLedger[groups];
     long seenByNobody = 0;
+    long created = 0;
     for (int g = 0; g < groups; g++) {
+      created += chats[g].address == null ? 0 : 1;
       merged[g] = new GroupLedger(senders);
       for (GroupLedger[] shardLedgers : ledgers) {
         merged[g].merge(shardLedgers[g]);
@@ -406,7 +416,7 @@ public final class GroupMode extends LoadRun {
     }
     return new JsonObject().put("gaps", gaps).put("duplicates", duplicates).put("membersWithGaps", withGaps)
         .put("membersWithDuplicates", withDuplicates).put("maxGapsOfAMember", maxGaps)
-        .put("messagesSeenByNobody", seenByNobody);
+        .put("messagesSeenByNobody", seenByNobody).put("groupsCreated", created);
   }
 
   private JsonObject withTotals(JsonObject result) {
@@ -520,6 +530,7 @@ public final class GroupMode extends LoadRun {
     final LongRing awaitingNanos = new LongRing();
     volatile LineSocket socket;
     private boolean loggedInHere;
+    private String token;
 
     User(int index, int shard, SocketAddress target, NetClient client) {
       this.index = index;
@@ -537,16 +548,52 @@ public final class GroupMode extends LoadRun {
           })
           .<Void>map(login -> {
             loggedInHere = true;
+            token = login.token();
             progress(loggedIn.incrementAndGet());
             return null;
           })
-          .recover(e -> {
-            loginFailures.increment();
-            failed(e);
-            close();
-            socket = null;
-            return Future.succeededFuture();
-          });
+          .recover(this::lost);
+    }
+
+    /** Counts a failed connect, login or resume, and leaves the user's memberships out of the run. */
+    private Future<Void> lost(Throwable cause) {
+      loginFailures.increment();
+      failed(cause);
+      close();
+      socket = null;
+      loggedInHere = false;
+      for (Member member : memberships) {
+        if (member.seen != null) {
+          member.seen = null;
+          member.group.joined.decrementAndGet();
+        }
+      }
+      return Future.succeededFuture();
+    }
+
+    /** Whether it creates a group: it keeps its first connection throughout. */
+    boolean creates() {
+      return memberships.stream().anyMatch(member -> member.position == 0);
+    }
+
+    Future<Void> hangUp() {
+      Future<Void> closed = close();
+      socket = null;
+      return closed;
+    }
+
+    /** Back on a new connection of the same session, once it has joined its groups. */
+    Future<Void> resume() {
+      if (!loggedInHere) {
+        return Future.succeededFuture();
+      }
+      return ChatLines.connect(client, target, run.timeoutMillis())
+          .compose(greeted -> {
+            socket = greeted.socket();
+            return ChatLines.resume(socket, token, run.timeoutMillis());
+          })
+          .<Void>mapEmpty()
+          .recover(this::lost);
     }
 
     private void progress(int count) {
