@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -228,9 +229,14 @@ class LocalClusterHaIT {
     }
   }
 
+  /** Dispatch's status code; -1 when no answer came within 2 s (a busy box: the callers ask again). */
   private int dispatch(int port, String region) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/dispatch?region=" + region))
-        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/dispatch?region="
+          + region)).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (HttpTimeoutException e) {
+      return -1;
+    }
   }
 
   private JsonObject cluster(int port) throws IOException, InterruptedException {
