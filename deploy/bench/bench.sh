@@ -403,7 +403,8 @@ PY
     --out "$out/group-half.json" | tee "$out/group-half.txt"
 
   # 1,000 groups of 100 members on 10,000 connections (each user in 10 groups), one sender per group; then 1:1 chat
-  # alone, then both at once: what group traffic costs the 1:1 messages beside it.
+  # alone, then both at once: what group traffic costs the 1:1 messages beside it. BENCH_MANY_GROUPS=0 skips them.
+  if [ "${BENCH_MANY_GROUPS:-1}" = 0 ]; then cluster stop; unset CLUSTERCHAT_HASH_MEMORY CLUSTERCHAT_HASH_ITERATIONS; return; fi
   local many=(--label "1000 groups of 100" --target "$targets" --groups 1000 --members 100 --users 10000
     --senders 1 --rate "$many_rate" --warmup "$warmup" --prefix gm)
   local chat=(--prefix gc --a "127.0.0.1:$gw_bj" --b "127.0.0.1:$gw_sh" --pairs 50 --rate "$many_chat_rate"

@@ -1,5 +1,6 @@
 package io.clusterchat.protocol;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Supplier;
 
@@ -15,6 +16,8 @@ public final class ServerFrame {
   private final Supplier<JsonObject> jsonFields;
   private volatile String textLine;
   private volatile String jsonLine;
+  private volatile Buffer textBytes;
+  private volatile Buffer jsonBytes;
 
   private ServerFrame(String text, String jsonOp, Supplier<JsonObject> jsonFields) {
     this.text = text;
@@ -200,6 +203,27 @@ public final class ServerFrame {
       textLine = line;
     }
     return line;
+  }
+
+  /**
+   * The push's line, LF included, in {@code spelling}, as UTF-8 bytes: encoded once however many connections it is
+   * written to (a group's members). Writing one Buffer to several sockets is safe: each write takes a duplicate.
+   */
+  public Buffer pushBytes(Spelling spelling) {
+    if (spelling == Spelling.JSON) {
+      Buffer bytes = jsonBytes;
+      if (bytes == null) {
+        bytes = Buffer.buffer(encode(Spelling.JSON, null));
+        jsonBytes = bytes;
+      }
+      return bytes;
+    }
+    Buffer bytes = textBytes;
+    if (bytes == null) {
+      bytes = Buffer.buffer(encode(Spelling.TEXT, null));
+      textBytes = bytes;
+    }
+    return bytes;
   }
 
   /** Text frames are lines: text that came in through JSON may hold line breaks, which would split the frame. */

@@ -173,7 +173,7 @@ public final class ClientConnection {
       if (GatewayMeters.isDelivery(frame.op())) {
         meters.deliveries.increment();
       }
-      write(frame.encode(pushSpelling, null));
+      write(frame.pushBytes(pushSpelling));
     }
   }
 
@@ -346,8 +346,11 @@ public final class ClientConnection {
   // ---- output ----
 
   private void write(String line) {
+    write(Buffer.buffer(line));
+  }
+
+  private void write(Buffer bytes) {
     meters.framesOut.increment();
-    Buffer bytes = Buffer.buffer(line);
     int size = bytes.length();
     outboundBytes += size;
     socket.write(bytes).onComplete(written -> outboundBytes -= size);

@@ -21,6 +21,10 @@ public final class GatewayCounters {
     deliveries.incrementAndGet();
   }
 
+  void delivered(int count) {
+    deliveries.addAndGet(count);
+  }
+
   public long sends() {
     return sends.get();
   }

@@ -3,12 +3,15 @@ package io.clusterchat.gateway.impl;
 import io.clusterchat.bus.GatewayService;
 import io.clusterchat.bus.GroupService;
 import io.clusterchat.protocol.ServerFrame;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,12 +129,17 @@ final class GroupDelivery {
       subjectConnections.forEach(connection -> local.join(connection, List.of(group)));
     }
     ServerFrame frame = frameOf(entry);
+    // One task per event loop, not one per member: a large group's members share a few loops.
+    Map<Context, List<ClientConnection>> byLoop = new HashMap<>();
     for (ClientConnection connection : local.connectionsOf(group)) {
       if (!connection.id().equals(skip)) {
-        registry.counters().delivered();
-        connection.context().runOnContext(v -> connection.push(frame));
+        byLoop.computeIfAbsent(connection.context(), key -> new ArrayList<>()).add(connection);
       }
     }
+    byLoop.forEach((loop, connections) -> {
+      registry.counters().delivered(connections.size());
+      loop.runOnContext(v -> connections.forEach(connection -> connection.push(frame)));
+    });
     if (subject != null && !joined) {
       subjectConnections.forEach(connection -> local.leave(connection, group));
     }
