@@ -149,9 +149,19 @@ public final class ServerFrame {
     return new ServerFrame("NOTICE " + oneLine(text), "notice", () -> new JsonObject().put("text", text));
   }
 
+  /** Go to another gateway, on the same transport: {@code RECONNECT <host> <port>}. */
   public static ServerFrame reconnect(String host, int port) {
     return new ServerFrame("RECONNECT " + host + " " + port, "reconnect",
         () -> new JsonObject().put("host", host).put("port", port));
+  }
+
+  /**
+   * Go to another gateway's WebSocket endpoint (1.1): {@code RECONNECT <host> <port> <url>}; {@code url} is the
+   * endpoint's {@code ws://} or {@code wss://} URL.
+   */
+  public static ServerFrame reconnect(String host, int port, String url) {
+    return new ServerFrame("RECONNECT " + host + " " + port + " " + url, "reconnect",
+        () -> new JsonObject().put("host", host).put("port", port).put("url", url));
   }
 
   public static ServerFrame bye(ByeReason reason) {
