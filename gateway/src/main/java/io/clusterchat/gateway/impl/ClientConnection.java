@@ -14,6 +14,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +67,9 @@ public final class ClientConnection {
                    ConnectionRegistry registry) {
     this.id = id;
     this.channel = channel;
-    this.context = Vertx.currentContext();
+    // The event loop's own context: an HTTP server (WebSocket) calls its handlers on a duplicate of it, which the
+    // idle sweep of that loop would not find its connections under.
+    this.context = ((ContextInternal) Vertx.currentContext()).unwrap();
     this.options = options;
     this.commands = commands;
     this.registry = registry;

@@ -1,0 +1,262 @@
+package io.clusterchat.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.clusterchat.testing.LinePeer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PROTOCOL.md's "Transports" against peers nobody here wrote: Debian's {@code openssl s_client} on the TLS port,
+ * Python's {@code websockets} on {@code /ws}. The gateway runs without a back end: PING, ECHO and the framing rules
+ * are enough to see that the same protocol, limits and timers hold on every transport.
+ */
+class GatewayTransportsTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final String HELLO = "HELLO clusterchat/1 " + TestGateways.REGION + " " + TestGateways.NODE_ID;
+  private static final long RELOAD_CHECK_MILLIS = 200;
+  private static final long IDLE_TIMEOUT_MILLIS = 1_500;
+  private static final long PING_EVERY_MILLIS = 300;
+  private static final int PINGS = 10;
+
+  @TempDir
+  Path dir;
+  private Vertx vertx;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    await(vertx.close());
+  }
+
+  private Gateway deploy(GatewayOptions options) throws Exception {
+    return await(Gateway.deploy(vertx, options));
+  }
+
+  /** A gateway with a TLS port and a WebSocket port (both free ports) and a self-signed certificate. */
+  private GatewayOptions withTransports() throws Exception {
+    Path[] pair = selfSigned("first");
+    return TestGateways.options().setTlsPort(0).setWsPort(0).setTlsCert(pair[0].toString())
+        .setTlsKey(pair[1].toString()).setTlsReloadCheckMillis(RELOAD_CHECK_MILLIS);
+  }
+
+  // ---- TLS ----
+
+  @Test
+  void opensslSeesTheHelloAndSpeaksTheProtocol() throws Exception {
+    assumeTrue(LinePeer.hasOpenssl(), "needs openssl");
+    Gateway gateway = deploy(withTransports());
+    assertThat(gateway.tlsPort()).isPositive().isNotEqualTo(gateway.port());
+    try (LinePeer peer = LinePeer.openssl(gateway.tlsPort())) {
+      assertThat(peer.next(WAIT)).isEqualTo(HELLO);
+      peer.send("PING over tls");
+      assertThat(peer.next(WAIT)).isEqualTo("PONG over tls");
+      peer.send("{\"op\":\"ping\",\"id\":\"7\",\"data\":\"j\"}");
+      assertThat(peer.next(WAIT)).isEqualTo("{\"op\":\"pong\",\"id\":\"7\",\"data\":\"j\"}");
+      peer.send("ECHO hi there");
+      assertThat(peer.next(WAIT)).matches("ECHO \\[" + TestGateways.CTIME + "\\] hi there");
+      peer.send("x".repeat(GatewayOptions.DEFAULT_MAX_LINE + 1));
+      assertThat(peer.next(WAIT)).isEqualTo("ERR 413 line too long");
+      peer.send("QUIT");
+      assertThat(peer.next(WAIT)).isEqualTo("OK QUIT");
+      assertThat(peer.next(WAIT)).isEqualTo(LinePeer.EOF);
+    }
+  }
+
+  @Test
+  void tlsOneTwoIsTakenAndTlsOneOneRefused() throws Exception {
+    assumeTrue(LinePeer.hasOpenssl(), "needs openssl");
+    Gateway gateway = deploy(withTransports());
+    try (LinePeer peer = LinePeer.openssl(gateway.tlsPort(), "-tls1_2")) {
+      assertThat(peer.next(WAIT)).isEqualTo(HELLO);
+    }
+    // SECLEVEL=0 lets openssl itself offer TLS 1.1: the refusal must be the gateway's.
+    try (LinePeer peer = LinePeer.openssl(gateway.tlsPort(), "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0")) {
+      assertThat(peer.next(WAIT)).isEqualTo(LinePeer.EOF);
+      assertThat(peer.exit(WAIT)).isNotZero();
+      assertThat(peer.stderr()).doesNotContain("no protocols available");
+    }
+  }
+
+  @Test
+  void aChangedCertificateIsServedWithoutARestart() throws Exception {
+    assumeTrue(LinePeer.hasOpenssl(), "needs openssl");
+    GatewayOptions options = withTransports().setWsTls(true);
+    Gateway gateway = deploy(options);
+    assertThat(serverSubject(gateway.tlsPort())).contains("CN=first");
+    assertThat(serverSubject(gateway.wsPort())).contains("CN=first");
+    try (LinePeer before = LinePeer.openssl(gateway.tlsPort())) {
+      assertThat(before.next(WAIT)).isEqualTo(HELLO);
+
+      Path[] second = selfSigned("second");
+      // Key first, then the certificate, each replaced in one step, as an operator's tooling would.
+      Files.move(second[1], Path.of(options.getTlsKey()), StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+      Files.move(second[0], Path.of(options.getTlsCert()), StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!serverSubject(gateway.tlsPort()).contains("CN=second") && System.nanoTime() < deadline) {
+        Thread.sleep(RELOAD_CHECK_MILLIS);
+      }
+      assertThat(serverSubject(gateway.tlsPort())).contains("CN=second");
+      assertThat(serverSubject(gateway.wsPort())).contains("CN=second");
+
+      // The connection made before the reload goes on.
+      before.send("PING still here");
+      assertThat(before.next(WAIT)).isEqualTo("PONG still here");
+    }
+  }
+
+  @Test
+  void tlsNeedsACertificate() {
+    GatewayOptions options = TestGateways.options().setTlsPort(0);
+    assertThatThrownBy(() -> Gateway.deploy(vertx, options)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tls-cert");
+  }
+
+  // ---- WebSocket ----
+
+  @Test
+  void aWebSocketClientSpeaksTheProtocolOneFramePerMessage() throws Exception {
+    assumeTrue(LinePeer.hasWebSockets(), "needs python3-websockets");
+    Gateway gateway = deploy(withTransports());
+    assertThat(gateway.wsUrl()).isEqualTo("ws://127.0.0.1:" + gateway.wsPort() + "/ws");
+    try (LinePeer peer = LinePeer.webSocket(gateway.wsUrl(), null)) {
+      assertThat(peer.next(WAIT)).isEqualTo("!open");
+      assertThat(peer.next(WAIT)).isEqualTo(HELLO);
+      peer.send("PING over ws");
+      assertThat(peer.next(WAIT)).isEqualTo("PONG over ws");
+      peer.send("{\"op\":\"ping\",\"id\":\"1\"}");
+      assertThat(peer.next(WAIT)).isEqualTo("{\"op\":\"pong\",\"id\":\"1\"}");
+      peer.send("!binary PING");
+      assertThat(peer.next(WAIT)).startsWith("{\"op\":\"err\",\"code\":400,");
+      peer.send("!long " + GatewayOptions.DEFAULT_MAX_LINE);
+      assertThat(peer.next(WAIT)).isEqualTo("{\"op\":\"err\",\"code\":413,\"error\":\"line too long\"}");
+      peer.send("PING text again");
+      assertThat(peer.next(WAIT)).isEqualTo("PONG text again");
+      peer.send("!binary PING");
+      assertThat(peer.next(WAIT)).startsWith("ERR 400 ");
+      // Just within max-line: "PING " and max-line - 5 bytes.
+      peer.send("!long " + (GatewayOptions.DEFAULT_MAX_LINE - "PING ".length()));
+      assertThat(peer.next(WAIT)).startsWith("PONG xxx").hasSize(GatewayOptions.DEFAULT_MAX_LINE);
+      peer.send("QUIT");
+      assertThat(peer.next(WAIT)).isEqualTo("OK QUIT");
+      assertThat(peer.next(WAIT)).startsWith("!closed");
+    }
+  }
+
+  @Test
+  void aWebSocketPingResetsTheIdleTimer() throws Exception {
+    assumeTrue(LinePeer.hasWebSockets(), "needs python3-websockets");
+    Gateway gateway = deploy(withTransports().setIdleTimeoutMillis(IDLE_TIMEOUT_MILLIS));
+    try (LinePeer peer = LinePeer.webSocket(gateway.wsUrl(), null)) {
+      assertThat(peer.next(WAIT)).isEqualTo("!open");
+      assertThat(peer.next(WAIT)).isEqualTo(HELLO);
+      // Pings alone, for twice the idle timeout.
+      for (int i = 0; i < PINGS; i++) {
+        peer.send("!ping");
+        Thread.sleep(PING_EVERY_MILLIS);
+      }
+      peer.send("PING alive");
+      assertThat(peer.next(WAIT)).isEqualTo("PONG alive");
+      // Then silence: the idle timeout as on TCP.
+      assertThat(peer.next(WAIT)).isEqualTo("ERR 408 idle timeout");
+      assertThat(peer.next(WAIT)).isEqualTo("BYE idle");
+      assertThat(peer.next(WAIT)).startsWith("!closed");
+    }
+  }
+
+  @Test
+  void wssWithTheCertificateTrusted() throws Exception {
+    assumeTrue(LinePeer.hasWebSockets(), "needs python3-websockets");
+    GatewayOptions options = withTransports().setWsTls(true);
+    Gateway gateway = deploy(options);
+    assertThat(gateway.wsUrl()).isEqualTo("wss://127.0.0.1:" + gateway.wsPort() + "/ws");
+    try (LinePeer peer = LinePeer.webSocket(gateway.wsUrl(), Path.of(options.getTlsCert()))) {
+      assertThat(peer.next(WAIT)).isEqualTo("!open");
+      assertThat(peer.next(WAIT)).isEqualTo(HELLO);
+      peer.send("PING secure");
+      assertThat(peer.next(WAIT)).isEqualTo("PONG secure");
+    }
+  }
+
+  @Test
+  void onlyTheWsPathIsAWebSocket() throws Exception {
+    assumeTrue(LinePeer.hasWebSockets(), "needs python3-websockets");
+    Gateway gateway = deploy(withTransports());
+    try (LinePeer peer = LinePeer.webSocket("ws://127.0.0.1:" + gateway.wsPort() + "/other", null)) {
+      assertThat(peer.next(WAIT)).isEqualTo(LinePeer.EOF);
+      assertThat(peer.exit(WAIT)).isNotZero();
+      assertThat(peer.stderr()).contains("404");
+    }
+  }
+
+  // ---- helpers ----
+
+  /** A self-signed certificate for 127.0.0.1 and localhost, made by openssl: {certificate, key}. */
+  private Path[] selfSigned(String name) throws IOException, InterruptedException {
+    Path cert = dir.resolve(name + ".pem");
+    Path key = dir.resolve(name + "-key.pem");
+    Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=" + name, "-addext",
+        "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key.toString(), "-out", cert.toString())
+        .redirectErrorStream(true).start();
+    String output = new String(openssl.getInputStream().readAllBytes());
+    assertThat(openssl.waitFor()).as(output).isZero();
+    return new Path[] {cert, key};
+  }
+
+  /** The subject of the certificate a TLS handshake with {@code port} shows (trusting anything). */
+  private static String serverSubject(int port) throws Exception {
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, new TrustManager[] {new TrustAll()}, null);
+    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(LineClient.HOST, port)) {
+      socket.startHandshake();
+      return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** Only to read what certificate is shown; never to trust a connection. */
+  private static final class TrustAll implements X509TrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+
+}
