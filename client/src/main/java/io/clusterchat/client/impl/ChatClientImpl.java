@@ -23,9 +23,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +63,11 @@ public final class ChatClientImpl implements ChatClient {
   private final Vertx vertx;
   private final Context context;
   private final ChatClientOptions options;
+  /** TCP and TLS; null on WebSocket. */
   private final NetClient netClient;
+  /** On WebSocket; else null. */
+  private final WebSocketClient webSocketClient;
+  private final Endpoints endpoints;
   /** Asks the coordinator for a gateway of the region; null when the options name a fixed host and port. */
   private final Dispatcher dispatcher;
   private final Backoff backoff;
@@ -74,6 +81,7 @@ public final class ChatClientImpl implements ChatClient {
   private LineConnection connection;
   private String redirectHost;
   private int redirectPort;
+  private String redirectUrl;
   /** Set by {@code BYE kicked} or {@code BYE abuse}: the server does not want this client back. */
   private boolean unwelcome;
   private long heartbeatTimer = -1;
@@ -92,12 +100,39 @@ public final class ChatClientImpl implements ChatClient {
     this.context = vertx.getOrCreateContext();
     this.options = options;
     this.backoff = new Backoff(options.getReconnectInitialDelayMillis(), options.getReconnectMaxDelayMillis());
-    this.netClient = vertx.createNetClient(new NetClientOptions()
-        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getRequestTimeoutMillis()))
+    int connectTimeout = (int) Math.min(Integer.MAX_VALUE, options.getRequestTimeoutMillis());
+    NetClientOptions net = new NetClientOptions()
+        .setConnectTimeout(connectTimeout)
         .setTcpNoDelay(true)
-        .setTcpKeepAlive(true));
+        .setTcpKeepAlive(true);
+    this.endpoints = new Endpoints(options);
+    if (options.isWebSocket()) {
+      WebSocketClientOptions ws = new WebSocketClientOptions().setConnectTimeout(connectTimeout)
+          .setTcpNoDelay(true).setTcpKeepAlive(true).setMaxFrameSize(options.getMaxLine())
+          .setMaxMessageSize(options.getMaxLine());
+      if (options.isTls()) {
+        ws.setSsl(true).setVerifyHost(options.isHostnameVerification())
+            .setEnabledSecureTransportProtocols(Limits.TLS_PROTOCOLS);
+        if (options.getTrustFile() != null) {
+          ws.setTrustOptions(new PemTrustOptions().addCertPath(options.getTrustFile()));
+        }
+      }
+      this.webSocketClient = vertx.createWebSocketClient(ws);
+      this.netClient = null;
+    } else {
+      if (options.isTls()) {
+        net.setSsl(true).setHostnameVerificationAlgorithm(options.isHostnameVerification() ? "HTTPS" : "")
+            .setEnabledSecureTransportProtocols(Limits.TLS_PROTOCOLS);
+        if (options.getTrustFile() != null) {
+          net.setTrustOptions(new PemTrustOptions().addCertPath(options.getTrustFile()));
+        }
+      }
+      this.netClient = vertx.createNetClient(net);
+      this.webSocketClient = null;
+    }
     this.dispatcher = options.usesDispatch()
-        ? new Dispatcher(vertx, options.getCoordinatorUrl(), options.getRegion(), options.getRequestTimeoutMillis())
+        ? new Dispatcher(vertx, options.getCoordinatorUrl(), options.getRegion(), options.getRequestTimeoutMillis(),
+            endpoints)
         : null;
   }
 
@@ -302,7 +337,7 @@ public final class ChatClientImpl implements ChatClient {
     }
     state = State.CONNECTING;
     unwelcome = false;
-    return gateway(false).compose(gateway -> open(gateway.host(), gateway.port())).andThen(opened -> {
+    return gateway(false).compose(gateway -> open(gateway)).andThen(opened -> {
       if (state != State.CONNECTING) {
         return;
       }
@@ -321,17 +356,22 @@ public final class ChatClientImpl implements ChatClient {
    */
   private Future<Dispatcher.Gateway> gateway(boolean followRedirect) {
     if (followRedirect && redirectHost != null) {
-      return Future.succeededFuture(new Dispatcher.Gateway(null, redirectHost, redirectPort));
+      return Future.succeededFuture(endpoints.redirect(redirectHost, redirectPort, redirectUrl));
     }
     if (dispatcher != null) {
       return dispatcher.gateway();
     }
-    return Future.succeededFuture(new Dispatcher.Gateway(null, options.getHost(), options.getPort()));
+    return Future.succeededFuture(endpoints.configured(options.getHost(), options.getPort()));
   }
 
-  /** Opens a connection and makes it the current one, once its HELLO is in. */
-  private Future<LineConnection> open(String host, int port) {
-    return LineConnection.open(netClient, host, port, options.getMaxLine(), options.getRequestTimeoutMillis())
+  /** Opens a connection on the client's transport and makes it the current one, once its HELLO is in. */
+  private Future<LineConnection> open(Dispatcher.Gateway gateway) {
+    String host = gateway.host();
+    int port = gateway.port();
+    Future<LineConnection> connected = webSocketClient != null
+        ? LineConnection.open(webSocketClient, gateway.url(), options.getRequestTimeoutMillis())
+        : LineConnection.open(netClient, host, port, options.getMaxLine(), options.getRequestTimeoutMillis());
+    return connected
         .compose(opened -> {
           if (opened.isClosed()) {
             return Future.failedFuture(lost("connection to " + host + ":" + port + " closed"));
@@ -430,7 +470,7 @@ public final class ChatClientImpl implements ChatClient {
     if (state != State.RECONNECTING) {
       return;
     }
-    gateway(true).compose(gateway -> open(gateway.host(), gateway.port()).compose(opened -> restoreSession())
+    gateway(true).compose(gateway -> open(gateway).compose(opened -> restoreSession())
         .map(restored -> gateway)).onComplete(done -> {
       if (state != State.RECONNECTING) {
         dropConnection(new ChatException(ChatException.CLOSED, "client closed"));
@@ -510,8 +550,10 @@ public final class ChatClientImpl implements ChatClient {
     Future<Reply> quit = wasReady && connection != null
         ? requestNow("quit", new JsonObject(), Items.NONE)
         : Future.succeededFuture();
-    return quit.transform(done -> dispatcher == null ? netClient.close()
-        : Future.join(netClient.close(), dispatcher.close()).mapEmpty());
+    return quit.transform(done -> {
+      Future<Void> transport = webSocketClient != null ? webSocketClient.close() : netClient.close();
+      return dispatcher == null ? transport : Future.join(transport, dispatcher.close()).mapEmpty();
+    });
   }
 
   // ---- requests ----
@@ -717,7 +759,8 @@ public final class ChatClientImpl implements ChatClient {
   private void onRedirect(LineConnection from, JsonObject frame) {
     redirectHost = frame.getString("host");
     redirectPort = frame.getInteger("port", options.getPort());
-    emit(new ChatEvent.Reconnect(redirectHost, redirectPort));
+    redirectUrl = frame.getString("url");
+    emit(new ChatEvent.Reconnect(redirectHost, redirectPort, redirectUrl));
     // Leave now rather than wait for the gateway to close us: requests cut off are repeated over there.
     from.close();
   }
