@@ -2,6 +2,8 @@ package io.clusterchat.gateway;
 
 import io.clusterchat.protocol.Limits;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -172,6 +174,9 @@ public class GatewayOptions {
     if (wsTls && tlsCert == null) {
       throw new IllegalArgumentException("WebSocket over TLS (ws-tls) needs a certificate and key (tls-cert, "
           + "tls-key)");
+    }
+    if (tlsCert != null && (!Files.isReadable(Path.of(tlsCert)) || !Files.isReadable(Path.of(tlsKey)))) {
+      throw new IllegalArgumentException("cannot read the TLS certificate " + tlsCert + " or its key " + tlsKey);
     }
     return this;
   }

@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.clusterchat.bus.GatewayService;
+import io.clusterchat.protocol.Limits;
 import io.clusterchat.testing.LinePeer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +43,9 @@ class GatewayTransportsTest {
   private static final long IDLE_TIMEOUT_MILLIS = 1_500;
   private static final long PING_EVERY_MILLIS = 300;
   private static final int PINGS = 10;
+  private static final int SLOW_MAX_OUTBOUND = 64 * 1024;
+  private static final int NOTICES_PER_ROUND = 50;
+  private static final long NOTICE_PAUSE_MILLIS = 20;
 
   @TempDir
   Path dir;
@@ -131,10 +140,14 @@ class GatewayTransportsTest {
   }
 
   @Test
-  void tlsNeedsACertificate() {
+  void tlsNeedsACertificateThatCanBeRead() {
     GatewayOptions options = TestGateways.options().setTlsPort(0);
     assertThatThrownBy(() -> Gateway.deploy(vertx, options)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("tls-cert");
+    GatewayOptions missing = options.setTlsCert(dir.resolve("none.pem").toString())
+        .setTlsKey(dir.resolve("none-key.pem").toString());
+    assertThatThrownBy(() -> Gateway.deploy(vertx, missing)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot read the TLS certificate " + dir.resolve("none.pem"));
   }
 
   // ---- WebSocket ----
@@ -187,6 +200,36 @@ class GatewayTransportsTest {
       assertThat(peer.next(WAIT)).isEqualTo("BYE idle");
       assertThat(peer.next(WAIT)).startsWith("!closed");
     }
+  }
+
+  /** Backpressure holds on WebSocket too: a client that reads none of its pushes gets BYE slow and is closed. */
+  @Test
+  void aWebSocketClientThatDoesNotReadIsClosedAsSlow() throws Exception {
+    Gateway gateway = deploy(withTransports().setMaxOutbound(SLOW_MAX_OUTBOUND));
+    Promise<Void> closed = Promise.promise();
+    Promise<WebSocket> hello = Promise.promise();
+    WebSocketClient client = vertx.createWebSocketClient();
+    vertx.runOnContext(v -> client.connect(gateway.wsPort(), LineClient.HOST, "/ws").onSuccess(ws -> {
+      ws.closeHandler(none -> closed.tryComplete());
+      ws.textMessageHandler(first -> {
+        // The HELLO read, nothing more: the client stops reading.
+        ws.pause();
+        hello.tryComplete(ws);
+      });
+    }).onFailure(hello::tryFail));
+    await(hello.future());
+    String text = "n".repeat(Limits.MAX_TEXT_BYTES);
+    DeliveryOptions notice = new DeliveryOptions().addHeader(GatewayService.ACTION, GatewayService.NOTICE);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!closed.future().isComplete() && System.nanoTime() < deadline) {
+      for (int i = 0; i < NOTICES_PER_ROUND; i++) {
+        vertx.eventBus().send(GatewayService.address(TestGateways.NODE_ID),
+            new GatewayService.Notice(text).toJson(), notice);
+      }
+      Thread.sleep(NOTICE_PAUSE_MILLIS);
+    }
+    await(closed.future());
+    assertThat(gateway.connections()).isZero();
   }
 
   @Test
