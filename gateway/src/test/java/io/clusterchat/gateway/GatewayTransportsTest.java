@@ -8,12 +8,11 @@ import io.clusterchat.bus.GatewayService;
 import io.clusterchat.protocol.Limits;
 import io.clusterchat.testing.LinePeer;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
 import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -46,6 +45,7 @@ class GatewayTransportsTest {
   private static final int SLOW_MAX_OUTBOUND = 64 * 1024;
   private static final int NOTICES_PER_ROUND = 50;
   private static final long NOTICE_PAUSE_MILLIS = 20;
+  private static final String HANDSHAKE_PREFIX = "HTTP/1.1 101";
 
   @TempDir
   Path dir;
@@ -206,30 +206,32 @@ class GatewayTransportsTest {
   @Test
   void aWebSocketClientThatDoesNotReadIsClosedAsSlow() throws Exception {
     Gateway gateway = deploy(withTransports().setMaxOutbound(SLOW_MAX_OUTBOUND));
-    Promise<Void> closed = Promise.promise();
-    Promise<WebSocket> hello = Promise.promise();
-    WebSocketClient client = vertx.createWebSocketClient();
-    vertx.runOnContext(v -> client.connect(gateway.wsPort(), LineClient.HOST, "/ws").onSuccess(ws -> {
-      ws.closeHandler(none -> closed.tryComplete());
-      ws.textMessageHandler(first -> {
-        // The HELLO read, nothing more: the client stops reading.
-        ws.pause();
-        hello.tryComplete(ws);
-      });
-    }).onFailure(hello::tryFail));
-    await(hello.future());
+    // A client that does the WebSocket handshake, then never reads again.
+    Socket raw = new Socket(LineClient.HOST, gateway.wsPort());
+    raw.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    byte[] head = new byte[HANDSHAKE_PREFIX.length()];
+    raw.getInputStream().readNBytes(head, 0, head.length);
+    assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo(HANDSHAKE_PREFIX);
+    long connected = System.nanoTime() + WAIT.toNanos();
+    while (gateway.connections() == 0 && System.nanoTime() < connected) {
+      Thread.sleep(NOTICE_PAUSE_MILLIS);
+    }
     String text = "n".repeat(Limits.MAX_TEXT_BYTES);
     DeliveryOptions notice = new DeliveryOptions().addHeader(GatewayService.ACTION, GatewayService.NOTICE);
+    assertThat(gateway.connections()).isEqualTo(1);
     long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!closed.future().isComplete() && System.nanoTime() < deadline) {
+    // Pushes it never reads, until the gateway lets it go.
+    while (gateway.connections() > 0 && System.nanoTime() < deadline) {
       for (int i = 0; i < NOTICES_PER_ROUND; i++) {
         vertx.eventBus().send(GatewayService.address(TestGateways.NODE_ID),
             new GatewayService.Notice(text).toJson(), notice);
       }
       Thread.sleep(NOTICE_PAUSE_MILLIS);
     }
-    await(closed.future());
     assertThat(gateway.connections()).isZero();
+    raw.close();
   }
 
   @Test

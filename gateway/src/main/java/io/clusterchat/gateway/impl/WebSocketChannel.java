@@ -8,7 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.internal.http.WebSocketInternal;
+import io.vertx.core.http.impl.WebSocketImplBase;
 import io.vertx.core.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -153,10 +153,15 @@ final class WebSocketChannel implements ClientChannel {
     socket.close();
   }
 
+  /**
+   * No closing handshake to wait for: a client that does not read would never let its close frame out. Vert.x 5
+   * has no internal interface for a server WebSocket's channel (WebSocketInternal is the client's); its
+   * implementation class has it, and anything else is closed the polite way.
+   */
   @Override
   public void cutOff() {
-    if (socket instanceof WebSocketInternal internal) {
-      internal.channelHandlerContext().close();
+    if (socket instanceof WebSocketImplBase<?> impl) {
+      impl.channelHandlerContext().close();
     } else {
       socket.close();
     }
