@@ -62,7 +62,8 @@ final class GatewayCommand implements Callable<Integer> {
   Integer wsPort;
 
   @Option(names = "--ws-tls", defaultValue = "false",
-      description = "Speak TLS (wss://) on the WebSocket port, with --tls-cert and --tls-key. Default: ${DEFAULT-VALUE}.")
+      description = "Speak TLS (wss://) on the WebSocket port, with --tls-cert and --tls-key. "
+          + "Default: ${DEFAULT-VALUE}.")
   boolean wsTls;
 
   @Option(names = "--tls-cert", paramLabel = "PEM",

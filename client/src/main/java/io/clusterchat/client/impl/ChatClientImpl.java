@@ -23,12 +23,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.PemTrustOptions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,10 +58,7 @@ public final class ChatClientImpl implements ChatClient {
   private final Vertx vertx;
   private final Context context;
   private final ChatClientOptions options;
-  /** TCP and TLS; null on WebSocket. */
-  private final NetClient netClient;
-  /** On WebSocket; else null. */
-  private final WebSocketClient webSocketClient;
+  /** Where to connect on the client's transport, and the Vert.x client that connects there. */
   private final Endpoints endpoints;
   /** Asks the coordinator for a gateway of the region; null when the options name a fixed host and port. */
   private final Dispatcher dispatcher;
@@ -100,36 +92,7 @@ public final class ChatClientImpl implements ChatClient {
     this.context = vertx.getOrCreateContext();
     this.options = options;
     this.backoff = new Backoff(options.getReconnectInitialDelayMillis(), options.getReconnectMaxDelayMillis());
-    int connectTimeout = (int) Math.min(Integer.MAX_VALUE, options.getRequestTimeoutMillis());
-    NetClientOptions net = new NetClientOptions()
-        .setConnectTimeout(connectTimeout)
-        .setTcpNoDelay(true)
-        .setTcpKeepAlive(true);
-    this.endpoints = new Endpoints(options);
-    if (options.isWebSocket()) {
-      WebSocketClientOptions ws = new WebSocketClientOptions().setConnectTimeout(connectTimeout)
-          .setTcpNoDelay(true).setTcpKeepAlive(true).setMaxFrameSize(options.getMaxLine())
-          .setMaxMessageSize(options.getMaxLine());
-      if (options.isTls()) {
-        ws.setSsl(true).setVerifyHost(options.isHostnameVerification())
-            .setEnabledSecureTransportProtocols(Limits.TLS_PROTOCOLS);
-        if (options.getTrustFile() != null) {
-          ws.setTrustOptions(new PemTrustOptions().addCertPath(options.getTrustFile()));
-        }
-      }
-      this.webSocketClient = vertx.createWebSocketClient(ws);
-      this.netClient = null;
-    } else {
-      if (options.isTls()) {
-        net.setSsl(true).setHostnameVerificationAlgorithm(options.isHostnameVerification() ? "HTTPS" : "")
-            .setEnabledSecureTransportProtocols(Limits.TLS_PROTOCOLS);
-        if (options.getTrustFile() != null) {
-          net.setTrustOptions(new PemTrustOptions().addCertPath(options.getTrustFile()));
-        }
-      }
-      this.netClient = vertx.createNetClient(net);
-      this.webSocketClient = null;
-    }
+    this.endpoints = new Endpoints(vertx, options);
     this.dispatcher = options.usesDispatch()
         ? new Dispatcher(vertx, options.getCoordinatorUrl(), options.getRegion(), options.getRequestTimeoutMillis(),
             endpoints)
@@ -368,10 +331,7 @@ public final class ChatClientImpl implements ChatClient {
   private Future<LineConnection> open(Dispatcher.Gateway gateway) {
     String host = gateway.host();
     int port = gateway.port();
-    Future<LineConnection> connected = webSocketClient != null
-        ? LineConnection.open(webSocketClient, gateway.url(), options.getRequestTimeoutMillis())
-        : LineConnection.open(netClient, host, port, options.getMaxLine(), options.getRequestTimeoutMillis());
-    return connected
+    return endpoints.open(gateway)
         .compose(opened -> {
           if (opened.isClosed()) {
             return Future.failedFuture(lost("connection to " + host + ":" + port + " closed"));
@@ -551,7 +511,7 @@ public final class ChatClientImpl implements ChatClient {
         ? requestNow("quit", new JsonObject(), Items.NONE)
         : Future.succeededFuture();
     return quit.transform(done -> {
-      Future<Void> transport = webSocketClient != null ? webSocketClient.close() : netClient.close();
+      Future<Void> transport = endpoints.close();
       return dispatcher == null ? transport : Future.join(transport, dispatcher.close()).mapEmpty();
     });
   }

@@ -3,21 +3,77 @@ package io.clusterchat.client.impl;
 import io.clusterchat.client.ChatClientOptions;
 import io.clusterchat.client.ChatException;
 import io.clusterchat.protocol.Limits;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
  * Where the client connects on its transport (PROTOCOL.md, "Transports"): TCP, TLS or WebSocket (plain or over
- * TLS). Dispatch names a gateway's every transport; this picks the one the client speaks.
+ * TLS), and the Vert.x client that connects there (a {@code NetClient}, with TLS when asked: the trust file, TLS 1.2
+ * or 1.3, hostname verification unless turned off; or a {@code WebSocketClient}). Dispatch names a gateway's every
+ * transport; this picks the one the client speaks.
  */
 final class Endpoints {
 
+  private static final String VERIFY_HOSTNAME = "HTTPS";
+
   private final boolean tls;
   private final boolean webSocket;
+  private final ChatClientOptions options;
+  /** TCP and TLS; null on WebSocket. */
+  private final NetClient netClient;
+  /** On WebSocket; else null. */
+  private final WebSocketClient webSocketClient;
 
-  Endpoints(ChatClientOptions options) {
+  Endpoints(Vertx vertx, ChatClientOptions options) {
+    this.options = options;
     this.tls = options.isTls();
     this.webSocket = options.isWebSocket();
+    int connectTimeout = (int) Math.min(Integer.MAX_VALUE, options.getRequestTimeoutMillis());
+    if (webSocket) {
+      WebSocketClientOptions ws = new WebSocketClientOptions().setConnectTimeout(connectTimeout)
+          .setTcpNoDelay(true).setTcpKeepAlive(true).setMaxFrameSize(options.getMaxLine())
+          .setMaxMessageSize(options.getMaxLine());
+      if (tls) {
+        ws.setSsl(true).setVerifyHost(options.isHostnameVerification())
+            .setEnabledSecureTransportProtocols(Limits.TLS_PROTOCOLS);
+        if (options.getTrustFile() != null) {
+          ws.setTrustOptions(new PemTrustOptions().addCertPath(options.getTrustFile()));
+        }
+      }
+      this.webSocketClient = vertx.createWebSocketClient(ws);
+      this.netClient = null;
+    } else {
+      NetClientOptions net = new NetClientOptions().setConnectTimeout(connectTimeout).setTcpNoDelay(true)
+          .setTcpKeepAlive(true);
+      if (tls) {
+        net.setSsl(true).setHostnameVerificationAlgorithm(options.isHostnameVerification() ? VERIFY_HOSTNAME : "")
+            .setEnabledSecureTransportProtocols(Limits.TLS_PROTOCOLS);
+        if (options.getTrustFile() != null) {
+          net.setTrustOptions(new PemTrustOptions().addCertPath(options.getTrustFile()));
+        }
+      }
+      this.netClient = vertx.createNetClient(net);
+      this.webSocketClient = null;
+    }
+  }
+
+  /** Connects to {@code gateway} on the client's transport and waits for its HELLO. */
+  Future<LineConnection> open(Dispatcher.Gateway gateway) {
+    return webSocketClient != null
+        ? LineConnection.open(webSocketClient, gateway.url(), options.getRequestTimeoutMillis())
+        : LineConnection.open(netClient, gateway.host(), gateway.port(), options.getMaxLine(),
+            options.getRequestTimeoutMillis());
+  }
+
+  Future<Void> close() {
+    return webSocketClient != null ? webSocketClient.close() : netClient.close();
   }
 
   /** The configured gateway: on WebSocket, its endpoint at the configured host and port. */

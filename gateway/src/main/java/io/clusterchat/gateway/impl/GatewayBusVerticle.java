@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * coordinator's control actions arrive here (never one consumer per user, which would write the cluster-wide
  * subscription map on every login). Actions, by header {@code action}: {@code deliver},
  * {@code sessions-changed}, {@code group-deliver}, {@code group-interest},
- * {@code group-interest-snapshot}, {@code sent}, {@code drain}, {@code notice}, {@code kick} (see {@link GatewayService}).
+ * {@code group-interest-snapshot}, {@code sent}, {@code drain}, {@code notice}, {@code kick}
+ * (see {@link GatewayService}).
  */
 public class GatewayBusVerticle extends VerticleBase {
 
