@@ -226,9 +226,22 @@ abstract class LocalClusterScenario {
       try (LinePeer tls = LinePeer.openssl(9443 + portOffset(), "-CAfile", ca.toString(), "-verify_return_error",
           "-verify_ip", "127.0.0.1")) {
         assertThat(tls.await("HELLO ", PEER_WAIT)).isEqualTo("HELLO clusterchat/1 bj gw-bj-1");
-        tls.send("PING tls");
-        assertThat(tls.next(PEER_WAIT)).isEqualTo("PONG tls");
+        tls.send("LOGIN alice " + PW);
+        assertThat(tls.next(PEER_WAIT)).startsWith("OK LOGIN alice@bj ");
+        tls.send("SEND bob@sh hello over TLS");
+        assertThat(tls.next(PEER_WAIT)).startsWith("OK SEND ");
       }
+      // The interactive client over TLS, trusting the same CA (hostname verification on).
+      try (Cli cli = new Cli(9443 + portOffset(), "--tls", "--trust", ca.toString())) {
+        cli.expect("connected to gw-bj-1");
+        cli.say("/quit");
+        assertThat(cli.exitCode()).isZero();
+      }
+    }
+    try (Cli cli = new Cli(9091 + portOffset(), "--ws")) {
+      cli.expect("connected to gw-bj-1");
+      cli.say("/quit");
+      assertThat(cli.exitCode()).isZero();
     }
     if (LinePeer.hasWebSockets()) {
       try (LinePeer ws = LinePeer.webSocket("ws://127.0.0.1:" + (9092 + portOffset()) + "/ws", null)) {
@@ -323,9 +336,11 @@ abstract class LocalClusterScenario {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final StringBuilder seen = new StringBuilder();
 
-    Cli(int port) throws IOException {
-      process = new ProcessBuilder("java", "-Xmx128m", "-jar", jar().toString(), "client", "--host", "127.0.0.1",
-          "--port", String.valueOf(port)).redirectErrorStream(true).start();
+    Cli(int port, String... options) throws IOException {
+      List<String> command = new ArrayList<>(List.of("java", "-Xmx128m", "-jar", jar().toString(), "client",
+          "--host", "127.0.0.1", "--port", String.valueOf(port)));
+      command.addAll(List.of(options));
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
       stdin = process.getOutputStream();
       Thread reader = new Thread(() -> {
         try (BufferedReader out = new BufferedReader(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clusterchat.bus.GatewayService;
+import io.clusterchat.bus.Transports;
 import io.clusterchat.protocol.Limits;
 import io.clusterchat.testing.LinePeer;
 import io.vertx.core.Future;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -136,6 +138,31 @@ class GatewayTransportsTest {
       // The connection made before the reload goes on.
       before.send("PING still here");
       assertThat(before.next(WAIT)).isEqualTo("PONG still here");
+    }
+  }
+
+  /**
+   * A drain names each client's own transport of a target: the TLS client passes over a target without TLS; the
+   * WebSocket client, for which no target has a WebSocket port, gets BYE drain alone (dispatch finds it a gateway).
+   */
+  @Test
+  void aDrainSendsEachClientToItsOwnTransportOfATarget() throws Exception {
+    assumeTrue(LinePeer.hasOpenssl(), "needs openssl");
+    assumeTrue(LinePeer.hasWebSockets(), "needs python3-websockets");
+    Gateway gateway = deploy(withTransports());
+    try (LinePeer tls = LinePeer.openssl(gateway.tlsPort()); LinePeer ws = LinePeer.webSocket(gateway.wsUrl(), null)) {
+      assertThat(tls.next(WAIT)).isEqualTo(HELLO);
+      assertThat(ws.next(WAIT)).isEqualTo("!open");
+      assertThat(ws.next(WAIT)).isEqualTo(HELLO);
+      GatewayService.Drain drain = new GatewayService.Drain(List.of(new GatewayService.Target("10.0.0.1", 7001),
+          new GatewayService.Target("10.0.0.2", 7002, new Transports(7443, 0, null))), 1, 10L);
+      Future<?> drained = vertx.eventBus().request(GatewayService.address(TestGateways.NODE_ID), drain.toJson(),
+          new DeliveryOptions().addHeader(GatewayService.ACTION, GatewayService.DRAIN));
+      assertThat(tls.next(WAIT)).isEqualTo("RECONNECT 10.0.0.2 7443");
+      assertThat(tls.next(WAIT)).isEqualTo("BYE drain");
+      assertThat(ws.next(WAIT)).isEqualTo("BYE drain");
+      assertThat(ws.next(WAIT)).startsWith("!closed");
+      await(drained);
     }
   }
 

@@ -15,8 +15,9 @@ import java.util.Set;
  * Moves every client of a draining gateway elsewhere: in batches, each connection is pushed
  * {@code RECONNECT <host> <port>} of a target (round robin over the targets), then {@code BYE drain}, and closed.
  * The port is the target's port of the connection's own transport (TCP, TLS or WebSocket, whose RECONNECT adds the
- * URL); a target that lacks that transport is passed over for the connection while another target has it, else the
- * client is sent to its TCP port.
+ * URL); a target that lacks that transport is passed over for the connection while another target has it. When none
+ * has it, the client gets {@code BYE drain} alone and finds its next gateway through dispatch: a port of another
+ * transport would be no use to it (a browser cannot open a TCP port).
  * Batches keep a region's other gateways from taking every reconnect, RESUME and SYNC in the same instant.
  *
  * <p>Runs on the context that calls {@link #run()}; completes with the number of connections moved once the node
@@ -43,15 +44,14 @@ public final class Drain {
       };
     }
 
-    /** The RECONNECT for a client on {@code transport}; TCP's when this target does not offer that transport. */
+    /** The RECONNECT for a client on {@code transport}, or null when this target does not offer that transport. */
     ServerFrame reconnect(Transport transport) {
-      if (transport == Transport.TLS && transports.hasTls()) {
-        return ServerFrame.reconnect(host, transports.tlsPort());
-      }
-      if (transport == Transport.WEBSOCKET && transports.hasWebSocket()) {
-        return ServerFrame.reconnect(host, transports.wsPort(), transports.wsUrl());
-      }
-      return ServerFrame.reconnect(host, port);
+      return switch (transport) {
+        case TCP -> ServerFrame.reconnect(host, port);
+        case TLS -> transports.hasTls() ? ServerFrame.reconnect(host, transports.tlsPort()) : null;
+        case WEBSOCKET -> transports.hasWebSocket()
+            ? ServerFrame.reconnect(host, transports.wsPort(), transports.wsUrl()) : null;
+      };
     }
   }
 
@@ -84,7 +84,10 @@ public final class Drain {
     return done.future();
   }
 
-  /** The {@code n}th target round robin, or the next after it that offers {@code transport} if it does not. */
+  /**
+   * The {@code n}th target round robin, or the next after it that offers {@code transport} if it does not (the
+   * {@code n}th when none does).
+   */
   private Target target(int n, Transport transport) {
     for (int i = 0; i < targets.size(); i++) {
       Target target = targets.get((n + i) % targets.size());
