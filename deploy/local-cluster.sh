@@ -14,7 +14,8 @@
 #
 # Files go under the working directory (or CLUSTERCHAT_HOME): logs/<node>.log, run/<node>.pid, data/ (the embedded
 # H2 database, the auth-nodes' token-secret, admin-token: the bearer token of the coordinator's admin API and
-# dashboard, and bus-tls/: the local cluster CA and the certificate every node shows on the TLS event bus). Run stop
+# dashboard, bus-tls/: the local cluster CA and the certificate every node shows on the TLS event bus, and client-tls/:
+# the gateways' certificate for their TLS and wss ports and ca.pem, the CA clients trust). Run stop
 # and status from the same directory as start.
 # Build the jar first: mvn -B -q -DskipTests package
 # Environment: CLUSTERCHAT_JAR (the launcher jar), JAVA (the java command), CLUSTERCHAT_START_TIMEOUT (seconds,
@@ -34,6 +35,8 @@ data=$home/data
 off=${CLUSTERCHAT_PORT_OFFSET:-0}
 seed_members=127.0.0.1:$((5701 + off)),127.0.0.1:$((5702 + off))
 tls=$data/bus-tls
+# The gateways' TLS and wss certificate for 127.0.0.1 and localhost, and the CA clients trust (client-tls/ca.pem).
+client_tls=$data/client-tls
 
 # node id | role | heap | cluster port | role flags. Data members (coordinator, session-store) first.
 nodes=(
@@ -41,8 +44,8 @@ nodes=(
   "session-store-1|session-store|256m|$((5702 + off))|--metrics-port $((9101 + off))"
   "auth-1|auth-node|256m|$((5703 + off))|--metrics-port $((9102 + off))"
   "persistence-1|persistence-node|384m|$((5704 + off))|--metrics-port $((9103 + off))"
-  "gw-bj-1|gateway|512m|$((5705 + off))|--region bj --host 127.0.0.1 --public-host 127.0.0.1 --port $((9001 + off)) --echo-port $((21567 + off)) --metrics-port $((9104 + off))"
-  "gw-sh-1|gateway|512m|$((5706 + off))|--region sh --host 127.0.0.1 --public-host 127.0.0.1 --port $((9002 + off)) --echo-port 0 --metrics-port $((9105 + off))"
+  "gw-bj-1|gateway|512m|$((5705 + off))|--region bj --host 127.0.0.1 --public-host 127.0.0.1 --port $((9001 + off)) --tls-port $((9443 + off)) --ws-port $((9091 + off)) --echo-port $((21567 + off)) --metrics-port $((9104 + off))"
+  "gw-sh-1|gateway|512m|$((5706 + off))|--region sh --host 127.0.0.1 --public-host 127.0.0.1 --port $((9002 + off)) --tls-port $((9444 + off)) --ws-port $((9092 + off)) --echo-port 0 --metrics-port $((9105 + off))"
 )
 # Nodes added later (add-gateway, add-coordinator, ..., and the second ones of 'start --ha') are kept as
 # run/<id>.spec lines of the same shape.
@@ -67,6 +70,11 @@ launch() {
   # The admin token reaches the coordinator only (other roles have no use for it).
   local admin_token=
   if [ "$role" = coordinator ]; then admin_token=${CLUSTERCHAT_ADMIN_TOKEN:-$(cat "$data/admin-token")}; fi
+  # Gateways show the client certificate on their TLS port (reloaded when the files change).
+  local client_cert=()
+  if [ "$role" = gateway ]; then
+    client_cert=(--tls-cert "$client_tls/gateway.pem" --tls-key "$client_tls/gateway-key.pem")
+  fi
   local cluster_name members
   cluster_name=$(cat "$data/cluster-name")
   # Every data member a node may join through: the fixed two, and any added (so a node started after both of
@@ -82,7 +90,8 @@ launch() {
   nohup "$java" -Xms64m -Xmx"$heap" -XX:+ExitOnOutOfMemoryError -Djava.net.preferIPv4Stack=true \
     ${CLUSTERCHAT_JAVA_OPTS:-} -jar "$jar" "$role" --node-id "$id" --cluster-name "$cluster_name" --cluster-host 127.0.0.1 \
     --cluster-port "$port" --cluster-members "$members" --data-dir "$data" \
-    --bus-tls-cert "$tls/node.pem" --bus-tls-key "$tls/node-key.pem" --bus-tls-ca "$tls/ca.pem" $flags \
+    --bus-tls-cert "$tls/node.pem" --bus-tls-key "$tls/node-key.pem" --bus-tls-ca "$tls/ca.pem" \
+    ${client_cert[@]+"${client_cert[@]}"} $flags \
     > "$logs/$id.log" 2>&1 < /dev/null &
   echo $! > "$run/$id.pid"
 }
@@ -102,7 +111,7 @@ await_ready() {
     fi
     sleep 0.2
   done
-  for port in $(echo "$(field "$spec" 5)" | grep -oE -- '--(port|http-port|echo-port) [1-9][0-9]*' | awk '{print $2}'); do
+  for port in $(echo "$(field "$spec" 5)" | grep -oE -- '--(port|http-port|echo-port|tls-port|ws-port) [1-9][0-9]*' | awk '{print $2}'); do
     until accepts "$port"; do
       [ $SECONDS -lt $deadline ] || { echo "node $id does not accept on port $port" >&2; return 1; }
       sleep 0.2
@@ -147,6 +156,12 @@ start() {
     rm -f "$tls/node.pem" "$tls/node-key.pem"
     "$java" -Xmx256m -jar "$jar" certs --dir "$tls" --name node --host 127.0.0.1 --host localhost > /dev/null
   fi
+  # Client TLS: a CA of its own (not the event bus's: clients trust this one only) and the gateways' certificate
+  # for 127.0.0.1 and localhost; clients trust client-tls/ca.pem (openssl s_client -CAfile, client --trust).
+  if [ ! -s "$client_tls/ca.pem" ] || [ ! -s "$client_tls/gateway.pem" ] || [ ! -s "$client_tls/gateway-key.pem" ]; then
+    rm -f "$client_tls/gateway.pem" "$client_tls/gateway-key.pem"
+    "$java" -Xmx256m -jar "$jar" certs --dir "$client_tls" --name gateway --host 127.0.0.1 --host localhost > /dev/null
+  fi
   # The coordinator's admin token, made the same way; the dashboard asks for it.
   if [ ! -s "$data/admin-token" ]; then
     (umask 077; head -c 32 /dev/urandom | base64 | tr -d '\n/+=' > "$data/admin-token")
@@ -163,7 +178,7 @@ start() {
   for spec in "${data_members[@]}"; do await_ready "$spec" || { stop >/dev/null; exit 1; }; done
   for spec in "${others[@]}"; do launch "$spec"; done
   for spec in "${others[@]}"; do await_ready "$spec" || { stop >/dev/null; exit 1; }; done
-  echo "clusterchat is up: gateways bj 127.0.0.1:$((9001 + off)) (echo service $((21567 + off))), sh 127.0.0.1:$((9002 + off)); coordinator http://127.0.0.1:$((8080 + off))/ (dashboard; admin token in $data/admin-token)"
+  echo "clusterchat is up: gateways bj 127.0.0.1:$((9001 + off)) (TLS $((9443 + off)), ws://127.0.0.1:$((9091 + off))/ws, echo service $((21567 + off))), sh 127.0.0.1:$((9002 + off)) (TLS $((9444 + off)), ws://127.0.0.1:$((9092 + off))/ws); clients trust $client_tls/ca.pem; coordinator http://127.0.0.1:$((8080 + off))/ (dashboard; admin token in $data/admin-token)"
   if [ $ha = 1 ]; then
     echo "high availability: coordinator-2 http://127.0.0.1:$(field "${data_members[2]}" 5 | grep -oE -- '--http-port [0-9]+' | awk '{print $2}')/, session-store-2, auth-2, persistence-2 (ports: '$0 status')"
   fi
@@ -205,7 +220,7 @@ new_spec() {
   case "$role" in
     gateway)
       id=$(next_id "gw-$region-" 1)
-      echo "$id|gateway|512m|$((5706 + k + off))|--region $region --host 127.0.0.1 --public-host 127.0.0.1 --port $(next_port --port $((9003 + off))) --echo-port 0 --metrics-port $((9105 + k + off))" ;;
+      echo "$id|gateway|512m|$((5706 + k + off))|--region $region --host 127.0.0.1 --public-host 127.0.0.1 --port $(next_port --port $((9003 + off))) --tls-port $(next_port --tls-port $((9445 + off))) --ws-port $(next_port --ws-port $((9093 + off))) --echo-port 0 --metrics-port $((9105 + k + off))" ;;
     coordinator)
       id=$(next_id coordinator- 2)
       echo "$id|coordinator|256m|$((5706 + k + off))|--http-host 127.0.0.1 --http-port $(next_port --http-port $((8081 + off))) --metrics-port $((9105 + k + off))" ;;
@@ -229,7 +244,7 @@ add_node() {
   launch "$spec"
   await_ready "$spec" || { rm -f "$run/$id.spec"; exit 1; }
   case "$role" in
-    gateway) echo "gateway $id (region $region) accepts on 127.0.0.1:$(echo "$spec" | grep -oE -- '--port [0-9]+' | awk '{print $2}')" ;;
+    gateway) echo "gateway $id (region $region) accepts on 127.0.0.1:$(echo "$spec" | grep -oE -- '--port [0-9]+' | awk '{print $2}') (TLS $(echo "$spec" | grep -oE -- '--tls-port [0-9]+' | awk '{print $2}'), ws://127.0.0.1:$(echo "$spec" | grep -oE -- '--ws-port [0-9]+' | awk '{print $2}')/ws)" ;;
     coordinator) echo "coordinator $id answers on http://127.0.0.1:$(echo "$spec" | grep -oE -- '--http-port [0-9]+' | awk '{print $2}')/" ;;
     *) echo "$role $id joined the cluster" ;;
   esac
@@ -286,9 +301,9 @@ stop() {
 # A node's ports, e.g. "cluster 5707, http 8081, metrics 9106".
 ports() {
   local spec=$1 listed
-  listed=$(field "$spec" 5 | grep -oE -- '--(port|http-port|echo-port|metrics-port) [1-9][0-9]*' \
-    | sed -e 's/^--port /client /' -e 's/^--http-port /http /' -e 's/^--echo-port /echo /' \
-      -e 's/^--metrics-port /metrics /' | paste -sd, - | sed 's/,/, /g')
+  listed=$(field "$spec" 5 | grep -oE -- '--(port|tls-port|ws-port|http-port|echo-port|metrics-port) [1-9][0-9]*' \
+    | sed -e 's/^--port /client /' -e 's/^--tls-port /tls /' -e 's/^--ws-port /ws /' -e 's/^--http-port /http /' \
+      -e 's/^--echo-port /echo /' -e 's/^--metrics-port /metrics /' | paste -sd, - | sed 's/,/, /g')
   echo "cluster $(field "$spec" 4)${listed:+, $listed}"
 }
 
@@ -299,9 +314,9 @@ status() {
     [ -n "$spec" ] || continue
     id=$(field "$spec" 1); pid=$(pid_of "$id")
     if ours "$pid" "$id"; then
-      printf '%-16s %-17s pid %-8s %-56s running\n' "$id" "$(field "$spec" 2)" "$pid" "$(ports "$spec")"; any=0
+      printf '%-16s %-17s pid %-8s %-76s running\n' "$id" "$(field "$spec" 2)" "$pid" "$(ports "$spec")"; any=0
     else
-      printf '%-16s %-17s %-12s %-56s stopped\n' "$id" "$(field "$spec" 2)" "" "$(ports "$spec")"
+      printf '%-16s %-17s %-12s %-76s stopped\n' "$id" "$(field "$spec" 2)" "" "$(ports "$spec")"
     fi
   done < <(printf '%s\n' "${nodes[@]}"; extra_specs)
   return $any

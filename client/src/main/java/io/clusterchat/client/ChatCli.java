@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code clusterchat client --host <h> --port <p>} (or {@code --region <r> --coordinator <host:port>}, to be sent
- * to the least-loaded gateway of a region): the interactive chat client, the chat version of the classic
+ * to the least-loaded gateway of a region; {@code --tls [--trust <pem>]} and {@code --ws} choose the transport): the
+ * interactive chat client, the chat version of the classic
  * {@code tsTclnt.py}. On a terminal it prompts for a login and keeps the line being typed intact while messages
  * arrive; with piped input it reads command lines, prints replies and events, and exits at the end of input.
  * Exit codes: 0 after /quit or the end of input, 1 could not connect, 2 bad option.
@@ -49,6 +50,23 @@ public final class ChatCli implements Callable<Integer> {
   @Option(names = "--no-reconnect", description = "do not reconnect when the connection drops")
   boolean noReconnect;
 
+  @Option(names = "--tls", description = "speak TLS: to the gateway's TLS port (--port, or the one dispatch names), "
+      + "or with --ws over wss://")
+  boolean tls;
+
+  @Option(names = "--trust", paramLabel = "PEM",
+      description = "trust the CA certificates in this PEM file for --tls (e.g. a local cluster's "
+          + "data/client-tls/ca.pem); default: the JVM's CAs")
+  String trust;
+
+  @Option(names = "--no-hostname-verification",
+      description = "with --tls, accept a certificate that is not for the host connected to (tests only)")
+  boolean noHostnameVerification;
+
+  @Option(names = "--ws", description = "connect over WebSocket: ws://HOST:PORT/ws (wss:// with --tls), or the "
+      + "WebSocket URL dispatch names")
+  boolean webSocket;
+
   private InputStream in = System.in;
   private PrintStream out = System.out;
 
@@ -77,10 +95,17 @@ public final class ChatCli implements Callable<Integer> {
           .setHeartbeatIntervalMillis(TimeUnit.SECONDS.toMillis(heartbeatSeconds))
           .setRequestTimeoutMillis(TimeUnit.SECONDS.toMillis(timeoutSeconds))
           .setReconnect(!noReconnect)
+          .setTls(tls)
+          .setWebSocket(webSocket)
+          .setTrustFile(trust)
+          .setHostnameVerification(!noHostnameVerification)
           .setRegion(region)
           .setCoordinatorUrl(coordinator);
       if ((region == null) != (coordinator == null)) {
         throw new IllegalArgumentException("--region and --coordinator go together");
+      }
+      if (!tls && (trust != null || noHostnameVerification)) {
+        throw new IllegalArgumentException("--trust and --no-hostname-verification need --tls");
       }
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage(), e);

@@ -25,6 +25,8 @@ public class ChatClientOptions {
   public static final int DEFAULT_MAX_LINE = 1 << 16;
   /** Requests waiting for a reply or for a connection; past it a request fails at once. */
   public static final int DEFAULT_MAX_PENDING = 1024;
+  /** The server's certificate must name the host connected to (or dispatch named). */
+  public static final boolean DEFAULT_HOSTNAME_VERIFICATION = true;
 
   private static final int MAX_PORT = 65535;
   private static final Pattern COORDINATOR =
@@ -46,6 +48,10 @@ public class ChatClientOptions {
   private int maxPending = DEFAULT_MAX_PENDING;
   private String region;
   private String coordinatorUrl;
+  private boolean tls;
+  private boolean webSocket;
+  private String trustFile;
+  private boolean hostnameVerification = DEFAULT_HOSTNAME_VERIFICATION;
 
   public ChatClientOptions() {
   }
@@ -68,6 +74,10 @@ public class ChatClientOptions {
     setMaxPending(json.getInteger("maxPending", DEFAULT_MAX_PENDING));
     setRegion(json.getString("region"));
     setCoordinatorUrl(json.getString("coordinatorUrl"));
+    setTls(json.getBoolean("tls", false));
+    setWebSocket(json.getBoolean("webSocket", false));
+    setTrustFile(json.getString("trustFile"));
+    setHostnameVerification(json.getBoolean("hostnameVerification", DEFAULT_HOSTNAME_VERIFICATION));
   }
 
   public JsonObject toJson() {
@@ -82,7 +92,64 @@ public class ChatClientOptions {
         .put("maxLine", maxLine)
         .put("maxPending", maxPending)
         .put("region", region)
-        .put("coordinatorUrl", coordinatorUrl);
+        .put("coordinatorUrl", coordinatorUrl)
+        .put("tls", tls)
+        .put("webSocket", webSocket)
+        .put("trustFile", trustFile)
+        .put("hostnameVerification", hostnameVerification);
+  }
+
+  public boolean isTls() {
+    return tls;
+  }
+
+  /**
+   * Whether to speak TLS (PROTOCOL.md, "Transports"): to the gateway's TLS port, or with {@link #setWebSocket}
+   * over {@code wss://}. With dispatch the gateway's TLS port (or wss URL) is used; else {@link #getPort()} must be
+   * the TLS (or wss) port.
+   */
+  public ChatClientOptions setTls(boolean tls) {
+    this.tls = tls;
+    return this;
+  }
+
+  public boolean isWebSocket() {
+    return webSocket;
+  }
+
+  /**
+   * Whether to connect over WebSocket, to {@code ws://host:port/ws} ({@code wss://} with {@link #setTls}); with
+   * dispatch, to the URL it names.
+   */
+  public ChatClientOptions setWebSocket(boolean webSocket) {
+    this.webSocket = webSocket;
+    return this;
+  }
+
+  public String getTrustFile() {
+    return trustFile;
+  }
+
+  /**
+   * A PEM file of the certificates (a CA's) to trust for TLS, e.g. a local cluster's
+   * {@code data/client-tls/ca.pem}; null trusts the JVM's default CAs.
+   */
+  public ChatClientOptions setTrustFile(String trustFile) {
+    if (trustFile != null && trustFile.isBlank()) {
+      throw new IllegalArgumentException("trust file must be a file's path, was '" + trustFile + "'");
+    }
+    this.trustFile = trustFile;
+    return this;
+  }
+
+  public boolean isHostnameVerification() {
+    return hostnameVerification;
+  }
+
+  /** Whether the server's certificate must be for the host connected to (on by default; off only for tests). */
+  public ChatClientOptions setHostnameVerification(boolean hostnameVerification) {
+    this.hostnameVerification = hostnameVerification;
+    return this;
   }
 
   /**

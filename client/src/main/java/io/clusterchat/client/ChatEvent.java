@@ -72,8 +72,17 @@ public sealed interface ChatEvent {
   record Notice(String text) implements ChatEvent {
   }
 
-  /** The gateway asked the client to move to another gateway; the client does so by itself. */
-  record Reconnect(String host, int port) implements ChatEvent {
+  /**
+   * The gateway asked the client to move to another gateway; the client does so by itself.
+   *
+   * @param port the target's port of the client's transport (TCP, TLS or WebSocket)
+   * @param url the target's WebSocket URL on a WebSocket connection, else null
+   */
+  record Reconnect(String host, int port, String url) implements ChatEvent {
+
+    public Reconnect(String host, int port) {
+      this(host, port, null);
+    }
   }
 
   /**

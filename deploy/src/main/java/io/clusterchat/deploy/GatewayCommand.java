@@ -52,6 +52,34 @@ final class GatewayCommand implements Callable<Integer> {
       description = "The seed echo service's port (TCP and UDP); 0 turns it off. Default: ${DEFAULT-VALUE}.")
   int echoPort;
 
+  @Option(names = "--tls-port", paramLabel = "PORT",
+      description = "The TLS port (TLS 1.2 and 1.3; the same protocol inside); needs --tls-cert and --tls-key. "
+          + "Default: none.")
+  Integer tlsPort;
+
+  @Option(names = "--ws-port", paramLabel = "PORT",
+      description = "The WebSocket port: ws://HOST:PORT/ws, or wss:// with --ws-tls. Default: none.")
+  Integer wsPort;
+
+  @Option(names = "--ws-tls", defaultValue = "false",
+      description = "Speak TLS (wss://) on the WebSocket port, with --tls-cert and --tls-key. "
+          + "Default: ${DEFAULT-VALUE}.")
+  boolean wsTls;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM",
+      description = "The certificate (chain) for the TLS port and wss, a PEM file; reloaded without a restart when "
+          + "it changes.")
+  String tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM",
+      description = "The certificate's private key, a PEM file; reloaded with the certificate.")
+  String tlsKey;
+
+  @Option(names = "--tls-reload-check", paramLabel = "DURATION", converter = DurationConverter.class,
+      defaultValue = "5s",
+      description = "How often the certificate and key files are checked for a change. Default: ${DEFAULT-VALUE}.")
+  Duration tlsReloadCheck;
+
   @Option(names = "--instances", paramLabel = "N",
       description = "Server verticle instances (event loops) sharing the port. Default: one per core.")
   Integer instances;
@@ -118,7 +146,21 @@ final class GatewayCommand implements Callable<Integer> {
           .setMaxOutbound(maxOutbound)
           .setShutdownGraceMillis(shutdownGrace.toMillis())
           .setRequestTimeoutMillis(requestTimeout.toMillis())
-          .setSessionCacheSize(sessionCache);
+          .setSessionCacheSize(sessionCache)
+          .setWsTls(wsTls)
+          .setTlsReloadCheckMillis(tlsReloadCheck.toMillis());
+      if (tlsPort != null) {
+        options.setTlsPort(tlsPort);
+      }
+      if (wsPort != null) {
+        options.setWsPort(wsPort);
+      }
+      if (tlsCert != null) {
+        options.setTlsCert(tlsCert);
+      }
+      if (tlsKey != null) {
+        options.setTlsKey(tlsKey);
+      }
       if (instances != null) {
         options.setInstances(instances);
       }

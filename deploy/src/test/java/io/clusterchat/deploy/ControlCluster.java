@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A real cluster in one JVM for control-plane tests: session-store, persistence-node (H2), auth-node, a coordinator
@@ -84,11 +85,16 @@ final class ControlCluster implements AutoCloseable {
 
   /** Starts a gateway node and waits until dispatch knows it (its first report is in). */
   Gateway gateway(String nodeId, String region) throws Exception {
+    return gateway(nodeId, region, UnaryOperator.identity());
+  }
+
+  /** As {@link #gateway(String, String)}, with options of its own (transports, limits). */
+  Gateway gateway(String nodeId, String region, UnaryOperator<GatewayOptions> tweak) throws Exception {
     ClusterNode node = node(nodeId, NodeRole.GATEWAY, region, false);
     gatewayNodes.put(nodeId, node);
-    Gateway gateway = await(Gateway.deploy(node, new GatewayOptions().setNodeId(nodeId).setRegion(region)
+    Gateway gateway = await(Gateway.deploy(node, tweak.apply(new GatewayOptions().setNodeId(nodeId).setRegion(region)
         .setHost(TestClusters.HOST).setPort(0).setEchoPort(0).setInstances(2)
-        .setRequestTimeoutMillis(TestChatCluster.REQUEST_TIMEOUT_MILLIS)));
+        .setRequestTimeoutMillis(TestChatCluster.REQUEST_TIMEOUT_MILLIS))));
     awaitUntil("gateway " + nodeId + " in /api/cluster", () -> gatewayState(nodeId) != null);
     return gateway;
   }

@@ -3,6 +3,7 @@ package io.clusterchat.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterchat.deploy.LineClient.Msg;
+import io.clusterchat.testing.LinePeer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,7 @@ abstract class LocalClusterScenario {
   private static final long SCRIPT_TIMEOUT_SECONDS = 300;
   private static final long CLI_LINE_SECONDS = 30;
   private static final String PW = "s3cret-pass";
+  private static final Duration PEER_WAIT = Duration.ofSeconds(20);
 
   /** The working directory of the script: logs/, run/, data/ (a temp dir per class). */
   Path home;
@@ -211,6 +214,45 @@ abstract class LocalClusterScenario {
     }
   }
 
+  /**
+   * The README's TLS and WebSocket commands: openssl s_client on bj's TLS port, verifying the certificate against
+   * the CA file start made ({@code data/client-tls/ca.pem}); a Python websockets client on sh's {@code /ws}.
+   */
+  @Test
+  @Order(6)
+  void tlsAndWebSocketAsTheReadmeShows() throws Exception {
+    if (LinePeer.hasOpenssl()) {
+      Path ca = home.resolve("data").resolve("client-tls").resolve("ca.pem");
+      try (LinePeer tls = LinePeer.openssl(9443 + portOffset(), "-CAfile", ca.toString(), "-verify_return_error",
+          "-verify_ip", "127.0.0.1")) {
+        assertThat(tls.await("HELLO ", PEER_WAIT)).isEqualTo("HELLO clusterchat/1 bj gw-bj-1");
+        tls.send("LOGIN alice " + PW);
+        assertThat(tls.next(PEER_WAIT)).startsWith("OK LOGIN alice@bj ");
+        tls.send("SEND bob@sh hello over TLS");
+        assertThat(tls.next(PEER_WAIT)).startsWith("OK SEND ");
+      }
+      // The interactive client over TLS, trusting the same CA (hostname verification on).
+      try (Cli cli = new Cli(9443 + portOffset(), "--tls", "--trust", ca.toString())) {
+        cli.expect("connected to gw-bj-1");
+        cli.say("/quit");
+        assertThat(cli.exitCode()).isZero();
+      }
+    }
+    try (Cli cli = new Cli(9091 + portOffset(), "--ws")) {
+      cli.expect("connected to gw-bj-1");
+      cli.say("/quit");
+      assertThat(cli.exitCode()).isZero();
+    }
+    if (LinePeer.hasWebSockets()) {
+      try (LinePeer ws = LinePeer.webSocket("ws://127.0.0.1:" + (9092 + portOffset()) + "/ws", null)) {
+        assertThat(ws.next(PEER_WAIT)).isEqualTo("!open");
+        assertThat(ws.next(PEER_WAIT)).isEqualTo("HELLO clusterchat/1 sh gw-sh-1");
+        ws.send("PING ws");
+        assertThat(ws.next(PEER_WAIT)).isEqualTo("PONG ws");
+      }
+    }
+  }
+
   @Test
   @Order(9)
   void stopLeavesNoProcessBehind() throws Exception {
@@ -294,9 +336,11 @@ abstract class LocalClusterScenario {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final StringBuilder seen = new StringBuilder();
 
-    Cli(int port) throws IOException {
-      process = new ProcessBuilder("java", "-Xmx128m", "-jar", jar().toString(), "client", "--host", "127.0.0.1",
-          "--port", String.valueOf(port)).redirectErrorStream(true).start();
+    Cli(int port, String... options) throws IOException {
+      List<String> command = new ArrayList<>(List.of("java", "-Xmx128m", "-jar", jar().toString(), "client",
+          "--host", "127.0.0.1", "--port", String.valueOf(port)));
+      command.addAll(List.of(options));
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
       stdin = process.getOutputStream();
       Thread reader = new Thread(() -> {
         try (BufferedReader out = new BufferedReader(

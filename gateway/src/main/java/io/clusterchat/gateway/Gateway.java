@@ -1,5 +1,6 @@
 package io.clusterchat.gateway;
 
+import io.clusterchat.bus.Transports;
 import io.clusterchat.cluster.ClusterMember;
 import io.clusterchat.cluster.ClusterNode;
 import io.clusterchat.cluster.NodeRole;
@@ -60,18 +61,19 @@ public final class Gateway {
    */
   public static Future<Gateway> deploy(Vertx vertx, GatewayOptions options) {
     Gateway gateway = new Gateway(vertx, new GatewayOptions(options).validate());
-    int port = gateway.options.getPort();
-    int listenPort = port == 0 ? -SHARED_FREE_PORTS.incrementAndGet() : port;
+    GatewayVerticle.ListenPorts ports = new GatewayVerticle.ListenPorts(listenPort(gateway.options.getPort()),
+        listenPort(gateway.options.getTlsPort()), listenPort(gateway.options.getWsPort()));
     Future<String> bus = vertx.deployVerticle(new GatewayBusVerticle(gateway.options.getNodeId(), gateway.registry,
         gateway.drained::tryComplete));
     Future<String> servers = bus.compose(busId -> vertx.deployVerticle(() -> {
-      GatewayVerticle server = new GatewayVerticle(gateway.options, gateway.registry, listenPort);
+      GatewayVerticle server = new GatewayVerticle(gateway.options, gateway.registry, ports);
       gateway.servers.add(server);
       return server;
     }, new DeploymentOptions().setInstances(gateway.options.getInstances())));
     // Reports only once the port is bound: a report is an invitation to send clients here.
     Future<String> reports = servers.compose(id -> vertx.deployVerticle(
-        new GatewayReportVerticle(gateway.options, gateway.registry, gateway::port, gateway.startedAt)));
+        new GatewayReportVerticle(gateway.options, gateway.registry, gateway::port, gateway::transports,
+            gateway.startedAt)));
     Future<String> echoService = reports.compose(id -> {
       if (gateway.options.getEchoPort() == 0) {
         return Future.succeededFuture();
@@ -82,6 +84,11 @@ public final class Gateway {
     return echoService.map(id -> gateway);
   }
 
+  /** A configured port as the servers listen on it: 0 becomes a free port the instances share. */
+  private static int listenPort(int port) {
+    return port == 0 ? -SHARED_FREE_PORTS.incrementAndGet() : port;
+  }
+
   public GatewayOptions options() {
     return options;
   }
@@ -89,6 +96,29 @@ public final class Gateway {
   /** The client port actually bound. */
   public int port() {
     return servers.get(0).actualPort();
+  }
+
+  /** The TLS port actually bound, or {@link GatewayOptions#OFF}. */
+  public int tlsPort() {
+    return servers.get(0).actualTlsPort();
+  }
+
+  /** The WebSocket port actually bound, or {@link GatewayOptions#OFF}. */
+  public int wsPort() {
+    return servers.get(0).actualWsPort();
+  }
+
+  /** The WebSocket endpoint's URL clients are given ({@code ws://host:port/ws} or {@code wss://...}), or null. */
+  public String wsUrl() {
+    int ws = wsPort();
+    return ws == GatewayOptions.OFF ? null : options.getWebSocketUrl(ws);
+  }
+
+  /** The transports besides TCP, as load reports and drain targets name them. */
+  public Transports transports() {
+    int tls = tlsPort();
+    int ws = wsPort();
+    return new Transports(tls == GatewayOptions.OFF ? 0 : tls, ws == GatewayOptions.OFF ? 0 : ws, wsUrl());
   }
 
   /** The echo service's port actually bound, or 0 when it is off. */

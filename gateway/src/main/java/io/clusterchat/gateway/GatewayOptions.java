@@ -2,6 +2,8 @@ package io.clusterchat.gateway;
 
 import io.clusterchat.protocol.Limits;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +30,10 @@ public class GatewayOptions {
   public static final long DEFAULT_REPORT_INTERVAL_MILLIS = 1_000;
   /** Recipients whose gateways a node remembers for pushes: about 100 bytes each. */
   public static final int DEFAULT_SESSION_CACHE_SIZE = 100_000;
+  /** A transport port that is off (TLS, WebSocket): the default; 0 picks a free port (tests). */
+  public static final int OFF = -1;
+  /** How often the TLS certificate and key files are checked for a change (then reloaded without a restart). */
+  public static final long DEFAULT_TLS_RELOAD_CHECK_MILLIS = 5_000;
 
   private static final String ANY_HOST = "0.0.0.0";
 
@@ -47,6 +53,7 @@ public class GatewayOptions {
   /** The coordinator drops a gateway silent for 5 s: reports must come well within that. */
   private static final long MAX_REPORT_INTERVAL_MILLIS = 2_000;
   private static final int MAX_SESSION_CACHE_SIZE = 100_000_000;
+  private static final long MAX_TLS_RELOAD_CHECK_MILLIS = 3_600_000;
 
   private String nodeId;
   private String region;
@@ -67,6 +74,12 @@ public class GatewayOptions {
   private String publicHost;
   private long reportIntervalMillis = DEFAULT_REPORT_INTERVAL_MILLIS;
   private int sessionCacheSize = DEFAULT_SESSION_CACHE_SIZE;
+  private int tlsPort = OFF;
+  private int wsPort = OFF;
+  private boolean wsTls;
+  private String tlsCert;
+  private String tlsKey;
+  private long tlsReloadCheckMillis = DEFAULT_TLS_RELOAD_CHECK_MILLIS;
 
   public GatewayOptions() {
   }
@@ -101,6 +114,16 @@ public class GatewayOptions {
     }
     setReportIntervalMillis(json.getLong("reportIntervalMillis", DEFAULT_REPORT_INTERVAL_MILLIS));
     setSessionCacheSize(json.getInteger("sessionCacheSize", DEFAULT_SESSION_CACHE_SIZE));
+    setTlsPort(json.getInteger("tlsPort", OFF));
+    setWsPort(json.getInteger("wsPort", OFF));
+    setWsTls(json.getBoolean("wsTls", false));
+    if (json.getString("tlsCert") != null) {
+      setTlsCert(json.getString("tlsCert"));
+    }
+    if (json.getString("tlsKey") != null) {
+      setTlsKey(json.getString("tlsKey"));
+    }
+    setTlsReloadCheckMillis(json.getLong("tlsReloadCheckMillis", DEFAULT_TLS_RELOAD_CHECK_MILLIS));
   }
 
   public JsonObject toJson() {
@@ -122,7 +145,13 @@ public class GatewayOptions {
         .put("requestTimeoutMillis", requestTimeoutMillis)
         .put("publicHost", publicHost)
         .put("reportIntervalMillis", reportIntervalMillis)
-        .put("sessionCacheSize", sessionCacheSize);
+        .put("sessionCacheSize", sessionCacheSize)
+        .put("tlsPort", tlsPort)
+        .put("wsPort", wsPort)
+        .put("wsTls", wsTls)
+        .put("tlsCert", tlsCert)
+        .put("tlsKey", tlsKey)
+        .put("tlsReloadCheckMillis", tlsReloadCheckMillis);
   }
 
   /** Fails with a clear message when a setting without a default is missing. */
@@ -133,7 +162,28 @@ public class GatewayOptions {
     if (region == null) {
       throw new IllegalArgumentException("a gateway needs a region");
     }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException("TLS needs both a certificate (tls-cert) and its key (tls-key)");
+    }
+    if (tlsPort != OFF && tlsCert == null) {
+      throw new IllegalArgumentException("the TLS port needs a certificate and key (tls-cert, tls-key)");
+    }
+    if (wsTls && wsPort == OFF) {
+      throw new IllegalArgumentException("WebSocket over TLS (ws-tls) needs a WebSocket port (ws-port)");
+    }
+    if (wsTls && tlsCert == null) {
+      throw new IllegalArgumentException("WebSocket over TLS (ws-tls) needs a certificate and key (tls-cert, "
+          + "tls-key)");
+    }
+    if (tlsCert != null && (!Files.isReadable(Path.of(tlsCert)) || !Files.isReadable(Path.of(tlsKey)))) {
+      throw new IllegalArgumentException("cannot read the TLS certificate " + tlsCert + " or its key " + tlsKey);
+    }
     return this;
+  }
+
+  /** True when the gateway has a certificate: its TLS port and wss use it. */
+  public boolean hasTls() {
+    return tlsCert != null;
   }
 
   public String getNodeId() {
@@ -355,6 +405,94 @@ public class GatewayOptions {
   public GatewayOptions setSessionCacheSize(int sessionCacheSize) {
     this.sessionCacheSize = checkRange("session cache size", sessionCacheSize, 0, MAX_SESSION_CACHE_SIZE);
     return this;
+  }
+
+  public int getTlsPort() {
+    return tlsPort;
+  }
+
+  /** The TLS port (TLS 1.2 and 1.3, the same lines inside); {@link #OFF} (the default) for none, 0 for a free one. */
+  public GatewayOptions setTlsPort(int tlsPort) {
+    this.tlsPort = checkRange("TLS port", tlsPort, OFF, MAX_PORT);
+    return this;
+  }
+
+  public int getWsPort() {
+    return wsPort;
+  }
+
+  /**
+   * The WebSocket port (endpoint {@code /ws}; {@code ws://}, or {@code wss://} with {@link #setWsTls}); {@link #OFF}
+   * (the default) for none, 0 for a free one.
+   */
+  public GatewayOptions setWsPort(int wsPort) {
+    this.wsPort = checkRange("WebSocket port", wsPort, OFF, MAX_PORT);
+    return this;
+  }
+
+  public boolean isWsTls() {
+    return wsTls;
+  }
+
+  /** Whether the WebSocket port speaks TLS ({@code wss://}), with the TLS certificate and key. */
+  public GatewayOptions setWsTls(boolean wsTls) {
+    this.wsTls = wsTls;
+    return this;
+  }
+
+  public String getTlsCert() {
+    return tlsCert;
+  }
+
+  /**
+   * The PEM file of the certificate (chain) the TLS port and wss show; reloaded without a restart when it changes.
+   */
+  public GatewayOptions setTlsCert(String tlsCert) {
+    this.tlsCert = checkPath("TLS certificate", tlsCert);
+    return this;
+  }
+
+  public String getTlsKey() {
+    return tlsKey;
+  }
+
+  /** The PEM file of the certificate's private key (PKCS#8, PKCS#1 or SEC 1); reloaded with the certificate. */
+  public GatewayOptions setTlsKey(String tlsKey) {
+    this.tlsKey = checkPath("TLS key", tlsKey);
+    return this;
+  }
+
+  public long getTlsReloadCheckMillis() {
+    return tlsReloadCheckMillis;
+  }
+
+  /** How often the certificate and key files are checked for a change; a changed pair is loaded at once. */
+  public GatewayOptions setTlsReloadCheckMillis(long tlsReloadCheckMillis) {
+    if (tlsReloadCheckMillis < MIN_TIMER_MILLIS || tlsReloadCheckMillis > MAX_TLS_RELOAD_CHECK_MILLIS) {
+      throw new IllegalArgumentException("TLS reload check interval must be in " + MIN_TIMER_MILLIS + ".."
+          + MAX_TLS_RELOAD_CHECK_MILLIS + " ms, was " + tlsReloadCheckMillis);
+    }
+    this.tlsReloadCheckMillis = tlsReloadCheckMillis;
+    return this;
+  }
+
+  /**
+   * The URL of the WebSocket endpoint clients are sent to (dispatch, RECONNECT):
+   * {@code ws://<public host>:<port>/ws}, or {@code wss://} over TLS.
+   *
+   * @param port the WebSocket port actually bound
+   */
+  public String getWebSocketUrl(int port) {
+    String publicHost = getPublicHost();
+    String hostPart = publicHost.indexOf(':') >= 0 ? "[" + publicHost + "]" : publicHost;
+    return (wsTls ? "wss" : "ws") + "://" + hostPart + ":" + port + Limits.WEBSOCKET_PATH;
+  }
+
+  private static String checkPath(String what, String path) {
+    if (path == null || path.isBlank()) {
+      throw new IllegalArgumentException(what + " must be a file's path, was '" + path + "'");
+    }
+    return path;
   }
 
   private static int checkRange(String what, int value, int min, int max) {

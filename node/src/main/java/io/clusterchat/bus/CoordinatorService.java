@@ -67,20 +67,26 @@ public final class CoordinatorService {
 
   /**
    * A gateway's load: where clients reach it ({@code host}, {@code port}), its connections, {@link #ACCEPTING} or
-   * {@link #DRAINING}, and totals since start of sends answered OK and pushes (the coordinator derives rates).
+   * {@link #DRAINING}, totals since start of sends answered OK and pushes (the coordinator derives rates), and its
+   * other transports ({@link Transports#NONE} for TCP only; reports of gateways without them omit the fields).
    */
   public record GatewayReport(String node, String region, String host, int port, int connections, String state,
-                              long sends, long deliveries, long startedAt) {
+                              long sends, long deliveries, long startedAt, Transports transports) {
+
+    public GatewayReport {
+      transports = transports == null ? Transports.NONE : transports;
+    }
+
     public JsonObject toJson() {
-      return new JsonObject().put(NODE, node).put(REGION, region).put(HOST, host).put(PORT, port)
+      return transports.putInto(new JsonObject().put(NODE, node).put(REGION, region).put(HOST, host).put(PORT, port)
           .put(CONNECTIONS, connections).put(STATE, state).put(SENDS, sends).put(DELIVERIES, deliveries)
-          .put(STARTED_AT, startedAt);
+          .put(STARTED_AT, startedAt));
     }
 
     public static GatewayReport fromJson(JsonObject json) {
       return new GatewayReport(string(json, NODE), string(json, REGION), string(json, HOST), integer(json, PORT),
           integer(json, CONNECTIONS), string(json, STATE), number(json, SENDS), number(json, DELIVERIES),
-          number(json, STARTED_AT));
+          number(json, STARTED_AT), Transports.fromJson(json));
     }
   }
 

@@ -31,7 +31,8 @@ public final class GatewayService {
   /**
    * Stop accepting clients and move the connected ones elsewhere (requested; the reply comes once every client
    * is gone): {@link Drain} to {@link Drained}. Clients are sent {@code RECONNECT <host> <port>} of a target (spread
-   * over the targets), then {@code BYE drain}, then closed, in batches.
+   * over the targets; on TLS and WebSocket the target's port of that transport), then {@code BYE drain}, then
+   * closed, in batches.
    */
   public static final String DRAIN = "drain";
 
@@ -177,14 +178,27 @@ public final class GatewayService {
     return values;
   }
 
-  /** Where drained clients go. */
-  public record Target(String host, int port) {
+  /**
+   * Where drained clients go: the target's TCP {@code host} and {@code port}, and its other transports, so a client
+   * on TLS or WebSocket is sent to the same transport there.
+   */
+  public record Target(String host, int port, Transports transports) {
+
+    public Target {
+      transports = transports == null ? Transports.NONE : transports;
+    }
+
+    /** A target that offers TCP only. */
+    public Target(String host, int port) {
+      this(host, port, Transports.NONE);
+    }
+
     public JsonObject toJson() {
-      return new JsonObject().put(HOST, host).put(PORT, port);
+      return transports.putInto(new JsonObject().put(HOST, host).put(PORT, port));
     }
 
     public static Target fromJson(JsonObject json) {
-      return new Target(string(json, HOST), integer(json, PORT));
+      return new Target(string(json, HOST), integer(json, PORT), Transports.fromJson(json));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.clusterchat.protocol;
 
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -70,6 +71,13 @@ public final class Limits {
   public static final int DEFAULT_MAX_OUTBOUND = 1 << 20;
   /** The seed-compatible echo service's port, TCP and UDP. */
   public static final int DEFAULT_ECHO_PORT = 21567;
+
+  // ---- transports (1.1) ----
+
+  /** The WebSocket endpoint's path on a gateway's WebSocket port. */
+  public static final String WEBSOCKET_PATH = "/ws";
+  /** The TLS versions a gateway's TLS and wss ports speak; nothing older. */
+  public static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
   // ---- groups (1.1) ----
 

@@ -1,6 +1,5 @@
 package io.clusterchat.protocol;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Supplier;
 
@@ -16,8 +15,6 @@ public final class ServerFrame {
   private final Supplier<JsonObject> jsonFields;
   private volatile String textLine;
   private volatile String jsonLine;
-  private volatile Buffer textBytes;
-  private volatile Buffer jsonBytes;
 
   private ServerFrame(String text, String jsonOp, Supplier<JsonObject> jsonFields) {
     this.text = text;
@@ -152,9 +149,19 @@ public final class ServerFrame {
     return new ServerFrame("NOTICE " + oneLine(text), "notice", () -> new JsonObject().put("text", text));
   }
 
+  /** Go to another gateway, on the same transport: {@code RECONNECT <host> <port>}. */
   public static ServerFrame reconnect(String host, int port) {
     return new ServerFrame("RECONNECT " + host + " " + port, "reconnect",
         () -> new JsonObject().put("host", host).put("port", port));
+  }
+
+  /**
+   * Go to another gateway's WebSocket endpoint (1.1): {@code RECONNECT <host> <port> <url>}; {@code url} is the
+   * endpoint's {@code ws://} or {@code wss://} URL.
+   */
+  public static ServerFrame reconnect(String host, int port, String url) {
+    return new ServerFrame("RECONNECT " + host + " " + port + " " + url, "reconnect",
+        () -> new JsonObject().put("host", host).put("port", port).put("url", url));
   }
 
   public static ServerFrame bye(ByeReason reason) {
@@ -203,27 +210,6 @@ public final class ServerFrame {
       textLine = line;
     }
     return line;
-  }
-
-  /**
-   * The push's line, LF included, in {@code spelling}, as UTF-8 bytes: encoded once however many connections it is
-   * written to (a group's members). Writing one Buffer to several sockets is safe: each write takes a duplicate.
-   */
-  public Buffer pushBytes(Spelling spelling) {
-    if (spelling == Spelling.JSON) {
-      Buffer bytes = jsonBytes;
-      if (bytes == null) {
-        bytes = Buffer.buffer(encode(Spelling.JSON, null));
-        jsonBytes = bytes;
-      }
-      return bytes;
-    }
-    Buffer bytes = textBytes;
-    if (bytes == null) {
-      bytes = Buffer.buffer(encode(Spelling.TEXT, null));
-      textBytes = bytes;
-    }
-    return bytes;
   }
 
   /** Text frames are lines: text that came in through JSON may hold line breaks, which would split the frame. */

@@ -24,8 +24,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +58,8 @@ public final class ChatClientImpl implements ChatClient {
   private final Vertx vertx;
   private final Context context;
   private final ChatClientOptions options;
-  private final NetClient netClient;
+  /** Where to connect on the client's transport, and the Vert.x client that connects there. */
+  private final Endpoints endpoints;
   /** Asks the coordinator for a gateway of the region; null when the options name a fixed host and port. */
   private final Dispatcher dispatcher;
   private final Backoff backoff;
@@ -74,6 +73,7 @@ public final class ChatClientImpl implements ChatClient {
   private LineConnection connection;
   private String redirectHost;
   private int redirectPort;
+  private String redirectUrl;
   /** Set by {@code BYE kicked} or {@code BYE abuse}: the server does not want this client back. */
   private boolean unwelcome;
   private long heartbeatTimer = -1;
@@ -92,12 +92,10 @@ public final class ChatClientImpl implements ChatClient {
     this.context = vertx.getOrCreateContext();
     this.options = options;
     this.backoff = new Backoff(options.getReconnectInitialDelayMillis(), options.getReconnectMaxDelayMillis());
-    this.netClient = vertx.createNetClient(new NetClientOptions()
-        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getRequestTimeoutMillis()))
-        .setTcpNoDelay(true)
-        .setTcpKeepAlive(true));
+    this.endpoints = new Endpoints(vertx, options);
     this.dispatcher = options.usesDispatch()
-        ? new Dispatcher(vertx, options.getCoordinatorUrl(), options.getRegion(), options.getRequestTimeoutMillis())
+        ? new Dispatcher(vertx, options.getCoordinatorUrl(), options.getRegion(), options.getRequestTimeoutMillis(),
+            endpoints)
         : null;
   }
 
@@ -302,7 +300,7 @@ public final class ChatClientImpl implements ChatClient {
     }
     state = State.CONNECTING;
     unwelcome = false;
-    return gateway(false).compose(gateway -> open(gateway.host(), gateway.port())).andThen(opened -> {
+    return gateway(false).compose(gateway -> open(gateway)).andThen(opened -> {
       if (state != State.CONNECTING) {
         return;
       }
@@ -321,17 +319,19 @@ public final class ChatClientImpl implements ChatClient {
    */
   private Future<Dispatcher.Gateway> gateway(boolean followRedirect) {
     if (followRedirect && redirectHost != null) {
-      return Future.succeededFuture(new Dispatcher.Gateway(null, redirectHost, redirectPort));
+      return Future.succeededFuture(endpoints.redirect(redirectHost, redirectPort, redirectUrl));
     }
     if (dispatcher != null) {
       return dispatcher.gateway();
     }
-    return Future.succeededFuture(new Dispatcher.Gateway(null, options.getHost(), options.getPort()));
+    return Future.succeededFuture(endpoints.configured(options.getHost(), options.getPort()));
   }
 
-  /** Opens a connection and makes it the current one, once its HELLO is in. */
-  private Future<LineConnection> open(String host, int port) {
-    return LineConnection.open(netClient, host, port, options.getMaxLine(), options.getRequestTimeoutMillis())
+  /** Opens a connection on the client's transport and makes it the current one, once its HELLO is in. */
+  private Future<LineConnection> open(Dispatcher.Gateway gateway) {
+    String host = gateway.host();
+    int port = gateway.port();
+    return endpoints.open(gateway)
         .compose(opened -> {
           if (opened.isClosed()) {
             return Future.failedFuture(lost("connection to " + host + ":" + port + " closed"));
@@ -430,7 +430,7 @@ public final class ChatClientImpl implements ChatClient {
     if (state != State.RECONNECTING) {
       return;
     }
-    gateway(true).compose(gateway -> open(gateway.host(), gateway.port()).compose(opened -> restoreSession())
+    gateway(true).compose(gateway -> open(gateway).compose(opened -> restoreSession())
         .map(restored -> gateway)).onComplete(done -> {
       if (state != State.RECONNECTING) {
         dropConnection(new ChatException(ChatException.CLOSED, "client closed"));
@@ -510,8 +510,10 @@ public final class ChatClientImpl implements ChatClient {
     Future<Reply> quit = wasReady && connection != null
         ? requestNow("quit", new JsonObject(), Items.NONE)
         : Future.succeededFuture();
-    return quit.transform(done -> dispatcher == null ? netClient.close()
-        : Future.join(netClient.close(), dispatcher.close()).mapEmpty());
+    return quit.transform(done -> {
+      Future<Void> transport = endpoints.close();
+      return dispatcher == null ? transport : Future.join(transport, dispatcher.close()).mapEmpty();
+    });
   }
 
   // ---- requests ----
@@ -717,7 +719,8 @@ public final class ChatClientImpl implements ChatClient {
   private void onRedirect(LineConnection from, JsonObject frame) {
     redirectHost = frame.getString("host");
     redirectPort = frame.getInteger("port", options.getPort());
-    emit(new ChatEvent.Reconnect(redirectHost, redirectPort));
+    redirectUrl = frame.getString("url");
+    emit(new ChatEvent.Reconnect(redirectHost, redirectPort, redirectUrl));
     // Leave now rather than wait for the gateway to close us: requests cut off are repeated over there.
     from.close();
   }

@@ -19,8 +19,11 @@ import java.nio.charset.StandardCharsets;
  */
 final class Dispatcher {
 
-  /** A gateway named by dispatch. */
-  record Gateway(String node, String host, int port) {
+  /**
+   * A gateway to connect to: its node (null when not known), host and port of the client's transport, and on
+   * WebSocket the endpoint's URL.
+   */
+  record Gateway(String node, String host, int port, String url) {
   }
 
   private static final int HTTP_PORT = 80;
@@ -32,8 +35,10 @@ final class Dispatcher {
   private final int port;
   private final String uri;
   private final long timeoutMillis;
+  private final Endpoints endpoints;
 
-  Dispatcher(Vertx vertx, String coordinatorUrl, String region, long timeoutMillis) {
+  Dispatcher(Vertx vertx, String coordinatorUrl, String region, long timeoutMillis, Endpoints endpoints) {
+    this.endpoints = endpoints;
     boolean tls = coordinatorUrl.startsWith("https://");
     String rest = coordinatorUrl.replaceFirst("^https?://", "").replaceFirst("/$", "");
     int colon = rest.lastIndexOf(':');
@@ -74,7 +79,8 @@ final class Dispatcher {
     if (gatewayHost == null || gatewayPort == null) {
       throw new ChatException(ChatException.PROTOCOL, "dispatch answered without host and port: " + json.encode());
     }
-    return new Gateway(json.getString("node"), gatewayHost, gatewayPort);
+    return endpoints.of(json.getString("node"), gatewayHost, gatewayPort, json.getInteger("tlsPort"),
+        json.getString("wsUrl"));
   }
 
   Future<Void> close() {

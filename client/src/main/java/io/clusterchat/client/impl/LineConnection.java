@@ -8,6 +8,9 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
@@ -15,15 +18,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One TCP connection to a gateway: frames lines with the protocol's {@link FrameParser}, reads the HELLO, then
- * hands every frame on as JSON. Confined to the client's context.
+ * One connection to a gateway, over TCP or TLS (frames are lines, split by the protocol's {@link FrameParser}) or
+ * WebSocket (one frame per text message): reads the HELLO, then hands every frame on as JSON. Confined to the
+ * client's context.
  */
 final class LineConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(LineConnection.class);
   private static final char JSON_START = '{';
 
-  private final NetSocket socket;
+  /** What a connection writes frames to and closes: a socket or a WebSocket. */
+  private interface Link {
+    void write(String frame);
+
+    void close();
+  }
+
+  private final Link socket;
   private final String host;
   private final int port;
   private final Promise<JsonObject> hello = Promise.promise();
@@ -32,28 +43,82 @@ final class LineConnection {
   private Throwable failure;
   private boolean closed;
 
-  private LineConnection(NetSocket socket, String host, int port, int maxLine) {
+  private LineConnection(Link socket, String host, int port) {
     this.socket = socket;
     this.host = host;
     this.port = port;
-    FrameParser parser = new FrameParser(maxLine, this::onLine, this::onBadLine);
-    socket.handler(parser);
-    socket.exceptionHandler(this::fail);
-    socket.closeHandler(v -> onClosed());
   }
 
-  /** Connects and waits (at most {@code timeoutMillis}) for the HELLO, which the returned connection holds. */
+  private static LineConnection over(NetSocket socket, String host, int port, int maxLine) {
+    LineConnection connection = new LineConnection(new Link() {
+      @Override
+      public void write(String frame) {
+        socket.write(frame + "\n");
+      }
+
+      @Override
+      public void close() {
+        socket.close();
+      }
+    }, host, port);
+    socket.handler(new FrameParser(maxLine, connection::onLine, connection::onBadLine));
+    socket.exceptionHandler(connection::fail);
+    socket.closeHandler(v -> connection.onClosed());
+    return connection;
+  }
+
+  private static LineConnection over(WebSocket socket, String host, int port) {
+    LineConnection connection = new LineConnection(new Link() {
+      @Override
+      public void write(String frame) {
+        socket.writeTextMessage(frame);
+      }
+
+      @Override
+      public void close() {
+        socket.close();
+      }
+    }, host, port);
+    socket.textMessageHandler(connection::onLine);
+    socket.binaryMessageHandler(data -> connection.fail(new ChatException(ChatException.PROTOCOL,
+        "binary message from server")));
+    socket.exceptionHandler(connection::fail);
+    socket.closeHandler(v -> connection.onClosed());
+    return connection;
+  }
+
+  /**
+   * Connects over TCP (or TLS, as {@code client} is set up) and waits (at most {@code timeoutMillis}) for the HELLO,
+   * which the returned connection holds.
+   */
   static Future<LineConnection> open(NetClient client, String host, int port, int maxLine,
                                      long timeoutMillis) {
-    return client.connect(port, host).compose(socket -> {
-      LineConnection connection = new LineConnection(socket, host, port, maxLine);
-      Vertx vertx = Vertx.currentContext().owner();
-      long timer = vertx.setTimer(timeoutMillis, id ->
-          connection.fail(new ChatException(ChatException.TIMEOUT, "no HELLO from " + host + ":" + port)));
-      return connection.hello.future()
-          .andThen(done -> vertx.cancelTimer(timer))
-          .map(helloFields -> connection);
-    });
+    return client.connect(port, host).compose(socket ->
+        greeted(over(socket, host, port, maxLine), host, port, timeoutMillis));
+  }
+
+  /** Connects to a WebSocket endpoint ({@code ws://} or {@code wss://}) and waits for the HELLO, as above. */
+  static Future<LineConnection> open(WebSocketClient client, String url, long timeoutMillis) {
+    Endpoints.WebSocketTarget target;
+    try {
+      target = Endpoints.WebSocketTarget.parse(url);
+    } catch (ChatException e) {
+      return Future.failedFuture(e);
+    }
+    WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost(target.host()).setPort(target.port())
+        .setURI(target.path()).setSsl(target.tls()).setTimeout(timeoutMillis);
+    return client.connect(connect).compose(socket ->
+        greeted(over(socket, target.host(), target.port()), target.host(), target.port(), timeoutMillis));
+  }
+
+  private static Future<LineConnection> greeted(LineConnection connection, String host, int port,
+                                                long timeoutMillis) {
+    Vertx vertx = Vertx.currentContext().owner();
+    long timer = vertx.setTimer(timeoutMillis, id ->
+        connection.fail(new ChatException(ChatException.TIMEOUT, "no HELLO from " + host + ":" + port)));
+    return connection.hello.future()
+        .andThen(done -> vertx.cancelTimer(timer))
+        .map(helloFields -> connection);
   }
 
   String host() {
@@ -85,7 +150,7 @@ final class LineConnection {
 
   void write(JsonObject frame) {
     if (!closed) {
-      socket.write(frame.encode() + "\n");
+      socket.write(frame.encode());
     }
   }
 

@@ -84,10 +84,15 @@ final class TextFrames {
         : new JsonObject().put("op", "err").put("code", Integer.parseInt(words[1])).put("error", words[2]);
   }
 
+  /** {@code RECONNECT <host> <port>}, and on WebSocket {@code <url>} after them. */
   private static JsonObject reconnect(String line) {
-    String[] words = line.split(" ", RECONNECT_FIELDS);
-    return words.length < RECONNECT_FIELDS ? null
-        : new JsonObject().put("op", "reconnect").put("host", words[1]).put("port", Integer.parseInt(words[2]));
+    String[] words = line.split(" ", RECONNECT_FIELDS + 1);
+    if (words.length < RECONNECT_FIELDS) {
+      return null;
+    }
+    JsonObject json = new JsonObject().put("op", "reconnect").put("host", words[1])
+        .put("port", Integer.parseInt(words[2]));
+    return words.length > RECONNECT_FIELDS ? json.put("url", words[RECONNECT_FIELDS]) : json;
   }
 
   private static JsonObject msg(String line) {

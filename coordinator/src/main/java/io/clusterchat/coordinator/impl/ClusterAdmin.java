@@ -227,7 +227,7 @@ public final class ClusterAdmin {
     vertx.eventBus().publish(CoordinatorService.DRAIN_MARK, new CoordinatorService.DrainMark(gatewayNode, true)
         .toJson());
     List<GatewayService.Target> to = new ArrayList<>();
-    targets.forEach(target -> to.add(new GatewayService.Target(target.host(), target.port())));
+    targets.forEach(target -> to.add(new GatewayService.Target(target.host(), target.port(), target.transports())));
     JsonObject body = new GatewayService.Drain(to, options.getDrainBatchSize(),
         options.getDrainBatchIntervalMillis()).toJson();
     DeliveryOptions drainRequest = new DeliveryOptions().setSendTimeout(options.getDrainTimeoutMillis())

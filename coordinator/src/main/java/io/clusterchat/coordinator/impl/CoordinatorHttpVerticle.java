@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /health}: readiness (joined the cluster);</li>
- *   <li>{@code GET /api/dispatch?region=r}: the least-loaded live accepting gateway of the region (PROTOCOL.md);</li>
+ *   <li>{@code GET /api/dispatch?region=r}: the least-loaded live accepting gateway of the region (PROTOCOL.md),
+ *       with its {@code tlsPort} and {@code wsUrl} when it offers them;</li>
  *   <li>behind {@code Authorization: Bearer <admin token>}: {@code GET /api/cluster},
  *       {@code POST /api/gateways/{node}/drain}, {@code POST /api/notice}, {@code POST /api/users/{address}/kick};</li>
  *   <li>everything else: the dashboard's static files from the classpath's {@code webroot/}.</li>
@@ -106,7 +107,7 @@ public class CoordinatorHttpVerticle extends VerticleBase {
     if (found instanceof GatewayRegistry.Found hit) {
       GatewayEntry gateway = hit.gateway();
       json(routing, OK, new JsonObject().put("region", region).put("node", gateway.node())
-          .put("host", gateway.host()).put("port", gateway.port()));
+          .mergeIn(gateway.endpoints()));
     } else if (found instanceof GatewayRegistry.UnknownRegion) {
       json(routing, NOT_FOUND, error("no gateway serves region " + region));
     } else {

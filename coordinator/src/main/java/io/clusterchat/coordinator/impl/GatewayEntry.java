@@ -1,6 +1,7 @@
 package io.clusterchat.coordinator.impl;
 
 import io.clusterchat.bus.CoordinatorService;
+import io.clusterchat.bus.Transports;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -10,7 +11,11 @@ import io.vertx.core.json.JsonObject;
  */
 public record GatewayEntry(String node, String region, String host, int port, int connections, String state,
                            long sends, long deliveries, long startedAt, long receivedAtMillis, double sendsPerSecond,
-                           double deliveriesPerSecond, int dispatched) {
+                           double deliveriesPerSecond, int dispatched, Transports transports) {
+
+  public GatewayEntry {
+    transports = transports == null ? Transports.NONE : transports;
+  }
 
   public static final String ACCEPTING = CoordinatorService.ACCEPTING;
   public static final String DRAINING = CoordinatorService.DRAINING;
@@ -26,12 +31,24 @@ public record GatewayEntry(String node, String region, String host, int port, in
 
   GatewayEntry withState(String newState) {
     return new GatewayEntry(node, region, host, port, connections, newState, sends, deliveries, startedAt,
-        receivedAtMillis, sendsPerSecond, deliveriesPerSecond, dispatched);
+        receivedAtMillis, sendsPerSecond, deliveriesPerSecond, dispatched, transports);
   }
 
   GatewayEntry withDispatched(int count) {
     return new GatewayEntry(node, region, host, port, connections, state, sends, deliveries, startedAt,
-        receivedAtMillis, sendsPerSecond, deliveriesPerSecond, count);
+        receivedAtMillis, sendsPerSecond, deliveriesPerSecond, count, transports);
+  }
+
+  /** Where clients reach this gateway, on every transport it offers: dispatch's answer and a drain's target. */
+  public JsonObject endpoints() {
+    JsonObject json = new JsonObject().put("host", host).put("port", port);
+    if (transports.hasTls()) {
+      json.put("tlsPort", transports.tlsPort());
+    }
+    if (transports.hasWebSocket()) {
+      json.put("wsUrl", transports.wsUrl());
+    }
+    return json;
   }
 
   public JsonObject toJson() {
@@ -44,6 +61,7 @@ public record GatewayEntry(String node, String region, String host, int port, in
         .put("state", state)
         .put("sendsPerSecond", sendsPerSecond)
         .put("deliveriesPerSecond", deliveriesPerSecond)
-        .put("startedAt", startedAt);
+        .put("startedAt", startedAt)
+        .mergeIn(endpoints());
   }
 }

@@ -184,7 +184,7 @@ public final class GatewayRegistry {
     return new GatewayEntry(entry.node(), entry.region(), entry.host(), entry.port(), entry.connections(),
         entry.state(), entry.sends(), entry.deliveries(), entry.startedAt(), entry.receivedAtMillis(),
         Math.max(0, (fresh.sends() - previous.sends()) / seconds),
-        Math.max(0, (fresh.deliveries() - previous.deliveries()) / seconds), 0);
+        Math.max(0, (fresh.deliveries() - previous.deliveries()) / seconds), 0, entry.transports());
   }
 
   /** Whether a drain mark overrides this report's state; drops a mark the report shows has done its work or lapsed. */
@@ -213,6 +213,7 @@ public final class GatewayRegistry {
       return null;
     }
     return new GatewayEntry(report.node(), report.region(), report.host(), report.port(), report.connections(),
-        state, report.sends(), report.deliveries(), report.startedAt(), clockMillis.getAsLong(), 0, 0, 0);
+        state, report.sends(), report.deliveries(), report.startedAt(), clockMillis.getAsLong(), 0, 0, 0,
+        report.transports());
   }
 }

@@ -1,9 +1,10 @@
 package io.clusterchat.gateway.impl;
 
 import io.clusterchat.gateway.GatewayOptions;
+import io.clusterchat.gateway.Transport;
 import io.clusterchat.protocol.ByeReason;
 import io.clusterchat.protocol.ErrorCode;
-import io.clusterchat.protocol.FrameParser;
+import io.clusterchat.protocol.Limits;
 import io.clusterchat.protocol.ProtocolException;
 import io.clusterchat.protocol.Request;
 import io.clusterchat.protocol.RequestDecoder;
@@ -13,9 +14,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.NetSocket;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -24,10 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client's long-lived connection: framing, rate limit, idle timer, and requests answered strictly in order
- * (one final reply each). Confined to the event loop that accepted it; other threads reach it through
- * {@link #context()}.
+ * (one final reply each), the same on every transport (its {@link ClientChannel}: TCP, TLS or WebSocket). Confined
+ * to the event loop that accepted it; other threads reach it through {@link #context()}.
  *
- * <p>Backpressure: reading pauses while too many requests wait or the socket's write queue is full; streamed
+ * <p>Backpressure: reading pauses while too many requests wait or the channel's write queue is full; streamed
  * replies (SYNC, HISTORY) wait for the queue to drain; and a connection with more than {@code max-outbound} bytes
  * waiting to be written (pushes it does not read) gets {@code BYE slow} and is closed. So a client that floods or
  * never reads costs bounded memory, and never holds up another.
@@ -41,12 +40,11 @@ public final class ClientConnection {
   private static final long CLOSE_GRACE_MILLIS = 1_000;
 
   private final String id;
-  private final NetSocket socket;
+  private final ClientChannel channel;
   private final Context context;
   private final GatewayOptions options;
   private final Commands commands;
   private final ConnectionRegistry registry;
-  private final FrameParser parser;
   private final GatewayMeters meters;
   private final RateLimiter limiter;
   private final ArrayDeque<Request> queue = new ArrayDeque<>(4);
@@ -60,20 +58,21 @@ public final class ClientConnection {
   private boolean closeAfterReply;
   private boolean pausedForQueue;
   private boolean pausedForWrites;
-  /** Bytes handed to the socket and not yet written out: the measure of max-outbound. */
+  /** Bytes handed to the channel and not yet written out: the measure of max-outbound. */
   private long outboundBytes;
   /** A streamed reply waiting for the write queue to drain, or null. */
   private Runnable afterDrain;
 
-  ClientConnection(String id, NetSocket socket, GatewayOptions options, Commands commands,
+  ClientConnection(String id, ClientChannel channel, GatewayOptions options, Commands commands,
                    ConnectionRegistry registry) {
     this.id = id;
-    this.socket = socket;
-    this.context = Vertx.currentContext();
+    this.channel = channel;
+    // The event loop's own context: an HTTP server (WebSocket) calls its handlers on a duplicate of it, which the
+    // idle sweep of that loop would not find its connections under.
+    this.context = ((ContextInternal) Vertx.currentContext()).unwrap();
     this.options = options;
     this.commands = commands;
     this.registry = registry;
-    this.parser = new FrameParser(options.getMaxLine(), this::onLine, this::onBadFrame);
     this.meters = GatewayMeters.of(context.owner());
     long now = System.nanoTime();
     this.lastFrameNanos = now;
@@ -82,23 +81,44 @@ public final class ClientConnection {
   }
 
   void start() {
-    meters.connectionOpened();
-    socket.handler(this::onData);
-    socket.drainHandler(v -> {
-      pausedForWrites = false;
-      continueStream();
-      resumeIfUnblocked();
-    });
-    socket.exceptionHandler(e -> {
-      LOG.debug("connection {} from {} failed: {}", id, socket.remoteAddress(), e.toString());
-      socket.close();
-    });
-    socket.shutdownHandler(v -> closeWith(ByeReason.SHUTDOWN, null));
-    socket.closeHandler(v -> {
-      meters.connectionClosed();
-      closing = true;
-      continueStream();
-      registry.remove(this);
+    meters.connectionOpened(channel.transport());
+    channel.start(new ClientChannel.Inbound() {
+      @Override
+      public void frame(String frame) {
+        onLine(frame);
+      }
+
+      @Override
+      public void badFrame(ProtocolException failure) {
+        onBadFrame(failure);
+      }
+
+      @Override
+      public void alive() {
+        if (!closing) {
+          lastFrameNanos = System.nanoTime();
+        }
+      }
+
+      @Override
+      public void writable() {
+        pausedForWrites = false;
+        continueStream();
+        resumeIfUnblocked();
+      }
+
+      @Override
+      public void shutdown() {
+        closeWith(ByeReason.SHUTDOWN, null);
+      }
+
+      @Override
+      public void closed() {
+        meters.connectionClosed();
+        closing = true;
+        continueStream();
+        registry.remove(ClientConnection.this);
+      }
     });
     write(ServerFrame.hello(options.getRegion(), options.getNodeId()).encode(Spelling.TEXT, null));
   }
@@ -113,6 +133,11 @@ public final class ClientConnection {
 
   public GatewayOptions options() {
     return options;
+  }
+
+  /** The transport the client is connected over: RECONNECT names a target's port of the same one. */
+  public Transport transport() {
+    return channel.transport();
   }
 
   public boolean loggedIn() {
@@ -130,7 +155,7 @@ public final class ClientConnection {
 
   /** The client's IP address, for per-address login limits. */
   public String remoteHost() {
-    return socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
+    return channel.remoteAddress() == null ? "unknown" : channel.remoteAddress().hostAddress();
   }
 
   /** True once the connection is closing or closed: nothing more is sent. */
@@ -140,7 +165,7 @@ public final class ClientConnection {
 
   /**
    * Writes the items of a streamed reply (MSG of SYNC, HIST of HISTORY) in the request's spelling, waiting for the
-   * write queue to drain whenever it is full; completes once all are handed to the socket, or the connection closed.
+   * write queue to drain whenever it is full; completes once all are handed to the channel, or the connection closed.
    */
   Future<Void> stream(Request request, Iterator<ServerFrame> items) {
     Promise<Void> done = Promise.promise();
@@ -151,7 +176,7 @@ public final class ClientConnection {
   private void streamSome(Request request, Iterator<ServerFrame> items, Promise<Void> done) {
     while (!closing && items.hasNext()) {
       write(items.next().encode(request.spelling(), null));
-      if (socket.writeQueueFull()) {
+      if (channel.writeQueueFull()) {
         afterDrain = () -> streamSome(request, items, done);
         return;
       }
@@ -173,7 +198,8 @@ public final class ClientConnection {
       if (GatewayMeters.isDelivery(frame.op())) {
         meters.deliveries.increment();
       }
-      write(frame.pushBytes(pushSpelling));
+      // A group's push is one frame for many connections: its line is encoded once per spelling.
+      write(frame.encode(pushSpelling, null));
     }
   }
 
@@ -192,7 +218,7 @@ public final class ClientConnection {
     closing = true;
     queue.clear();
     meters.framesOut.increment();
-    socket.write(ServerFrame.bye(reason).encode(pushSpelling, null)).onComplete(v -> socket.close());
+    channel.write(ServerFrame.bye(reason).encode(pushSpelling, null)).onComplete(v -> channel.close());
     // A client that does not read never lets the goodbye out: cut it off anyway, so it holds nothing.
     context.owner().setTimer(CLOSE_GRACE_MILLIS, id -> cutOff());
   }
@@ -202,12 +228,7 @@ public final class ClientConnection {
    * be flushed, which a client that never reads never allows.
    */
   private void cutOff() {
-    if (socket instanceof NetSocketInternal internal) {
-      // From Vert.x's own handler context, so the close goes past it to the transport instead of waiting there.
-      internal.channelHandlerContext().close();
-    } else {
-      socket.close();
-    }
+    channel.cutOff();
   }
 
   /** Closes the connection if it has been silent for the idle timeout. */
@@ -219,13 +240,6 @@ public final class ClientConnection {
   }
 
   // ---- input ----
-
-  private void onData(Buffer data) {
-    if (closing) {
-      return;
-    }
-    parser.handle(data);
-  }
 
   /** A complete frame: the only thing that resets the idle timer (bytes without a line end do not). */
   private void frameArrived() {
@@ -248,7 +262,7 @@ public final class ClientConnection {
             new ProtocolException(ErrorCode.TOO_MANY_REQUESTS, "too many requests")));
         break;
       default:
-        LOG.info("connection {} from {} keeps flooding: closing it", id, socket.remoteAddress());
+        LOG.info("connection {} from {} keeps flooding: closing it", id, channel.remoteAddress());
         closeWith(ByeReason.ABUSE, null);
     }
   }
@@ -272,7 +286,7 @@ public final class ClientConnection {
     queue.add(request);
     if (queue.size() >= MAX_QUEUED && !pausedForQueue) {
       pausedForQueue = true;
-      socket.pause();
+      channel.pause();
     }
     drain();
   }
@@ -332,7 +346,7 @@ public final class ClientConnection {
       closing = true;
       queue.clear();
       meters.framesOut.increment();
-      socket.write(frame.encode(request.spelling(), request.id())).onComplete(v -> socket.close());
+      channel.write(frame.encode(request.spelling(), request.id())).onComplete(v -> channel.close());
       return;
     }
     write(frame.encode(request.spelling(), request.id()));
@@ -346,30 +360,26 @@ public final class ClientConnection {
   // ---- output ----
 
   private void write(String line) {
-    write(Buffer.buffer(line));
-  }
-
-  private void write(Buffer bytes) {
     meters.framesOut.increment();
-    int size = bytes.length();
+    int size = Limits.utf8Length(line);
     outboundBytes += size;
-    socket.write(bytes).onComplete(written -> outboundBytes -= size);
+    channel.write(line).onComplete(written -> outboundBytes -= size);
     if (outboundBytes > options.getMaxOutbound() && !closing) {
-      LOG.info("connection {} from {} does not read ({} bytes waiting): BYE slow", id, socket.remoteAddress(),
+      LOG.info("connection {} from {} does not read ({} bytes waiting): BYE slow", id, channel.remoteAddress(),
           outboundBytes);
       meters.slowReaders.increment();
       closeWith(ByeReason.SLOW, null);
       return;
     }
-    if (!pausedForWrites && socket.writeQueueFull()) {
+    if (!pausedForWrites && channel.writeQueueFull()) {
       pausedForWrites = true;
-      socket.pause();
+      channel.pause();
     }
   }
 
   private void resumeIfUnblocked() {
     if (!pausedForQueue && !pausedForWrites && !closing) {
-      socket.resume();
+      channel.resume();
     }
   }
 }

@@ -10,6 +10,7 @@ import io.clusterchat.protocol.ServerFrame;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.NetSocket;
 import java.util.Collection;
 import java.util.List;
@@ -91,12 +92,21 @@ public final class ConnectionRegistry {
    * @return the connection, or null when refused
    */
   public ClientConnection accept(NetSocket socket) {
+    return accept(new SocketChannel(socket, options.getMaxLine()));
+  }
+
+  /** As {@link #accept(NetSocket)}, for a client on a WebSocket (already past its handshake). */
+  public ClientConnection accept(ServerWebSocket socket) {
+    return accept(new WebSocketChannel(socket, options.getMaxLine()));
+  }
+
+  private ClientConnection accept(ClientChannel channel) {
     if (draining.get() || isolated.get()) {
-      socket.close();
+      channel.close();
       return null;
     }
     String id = options.getNodeId() + "/" + sequence.incrementAndGet();
-    ClientConnection connection = new ClientConnection(id, socket, options, commands, this);
+    ClientConnection connection = new ClientConnection(id, channel, options, commands, this);
     connections.put(id, connection);
     byContext.computeIfAbsent(connection.context(), key -> ConcurrentHashMap.newKeySet()).add(connection);
     connection.start();

@@ -130,7 +130,7 @@ public class GatewayBusVerticle extends VerticleBase {
       if (host.isBlank() || host.contains(" ") || port < 1 || port > MAX_PORT) {
         throw new IllegalArgumentException("target " + target);
       }
-      targets.add(new Drain.Target(host, port));
+      targets.add(new Drain.Target(host, port, target.transports()));
     }
     return targets;
   }

@@ -1,6 +1,7 @@
 package io.clusterchat.gateway.impl;
 
 import io.clusterchat.bus.StoreService;
+import io.clusterchat.gateway.Transport;
 import io.clusterchat.metrics.NodeMetrics;
 import io.clusterchat.protocol.Command;
 import io.clusterchat.protocol.ErrorCode;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class GatewayMeters {
 
   static final String CONNECTIONS = NodeMetrics.PREFIX + "gateway.connections";
+  static final String ACCEPTED = NodeMetrics.PREFIX + "gateway.accepted";
   static final String FRAMES_IN = NodeMetrics.PREFIX + "gateway.frames.in";
   static final String FRAMES_OUT = NodeMetrics.PREFIX + "gateway.frames.out";
   static final String REQUESTS = NodeMetrics.PREFIX + "gateway.requests";
@@ -50,6 +52,7 @@ final class GatewayMeters {
   private final Map<Command, Counter> requests = new EnumMap<>(Command.class);
   private final Counter invalidRequests;
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+  private final Map<Transport, Counter> accepted = new EnumMap<>(Transport.class);
   /** By address and outcome; addresses are the services' constants, so this stays small. */
   private final Map<String, Timer> busRequests = new ConcurrentHashMap<>();
 
@@ -63,6 +66,10 @@ final class GatewayMeters {
     slowReaders = Counter.builder(SLOW_READERS).description("Connections closed with BYE slow")
         .register(registry);
     sends = Counter.builder(SENDS).description("Messages stored for SEND (OK SEND given)").register(registry);
+    for (Transport transport : Transport.values()) {
+      accepted.put(transport, Counter.builder(ACCEPTED).description("Client connections accepted, by transport")
+          .tag("transport", transport.label()).register(registry));
+    }
     sessionCacheHits = sessionCache("hit");
     sessionCacheMisses = sessionCache("miss");
     for (Command command : Command.values()) {
@@ -85,8 +92,9 @@ final class GatewayMeters {
     return DELIVERY_OP.equals(op) || GROUP_DELIVERY_OP.equals(op);
   }
 
-  void connectionOpened() {
+  void connectionOpened(Transport transport) {
     connections.incrementAndGet();
+    accepted.get(transport).increment();
   }
 
   void connectionClosed() {

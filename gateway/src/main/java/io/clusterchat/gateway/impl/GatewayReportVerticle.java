@@ -2,9 +2,11 @@ package io.clusterchat.gateway.impl;
 
 import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.bus.CoordinatorService;
+import io.clusterchat.bus.Transports;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Publishes the node's load report on {@link CoordinatorService#GATEWAY_REPORT} every report interval (published,
@@ -20,18 +22,21 @@ public class GatewayReportVerticle extends VerticleBase {
   private final GatewayOptions options;
   private final ConnectionRegistry registry;
   private final IntSupplier port;
+  private final Supplier<Transports> transports;
   private final long startedAt;
   private long timer = -1;
 
   /**
    * @param port the client port actually bound (read at every report: it is known only once the servers listen)
+   * @param transports its TLS and WebSocket ports and URL (read at every report too)
    * @param startedAt when the gateway started, ms since the epoch
    */
   public GatewayReportVerticle(GatewayOptions options, ConnectionRegistry registry, IntSupplier port,
-                               long startedAt) {
+                               Supplier<Transports> transports, long startedAt) {
     this.options = options;
     this.registry = registry;
     this.port = port;
+    this.transports = transports;
     this.startedAt = startedAt;
   }
 
@@ -53,7 +58,7 @@ public class GatewayReportVerticle extends VerticleBase {
   CoordinatorService.GatewayReport load() {
     return new CoordinatorService.GatewayReport(options.getNodeId(), options.getRegion(), options.getPublicHost(),
         port.getAsInt(), registry.size(), registry.isDraining() ? DRAINING : ACCEPTING, registry.counters().sends(),
-        registry.counters().deliveries(), startedAt);
+        registry.counters().deliveries(), startedAt, transports.get());
   }
 
   private void report() {
