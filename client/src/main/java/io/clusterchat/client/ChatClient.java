@@ -1,6 +1,7 @@
 package io.clusterchat.client;
 
 import io.clusterchat.client.impl.ChatClientImpl;
+import io.clusterchat.protocol.GroupMode;
 import io.clusterchat.protocol.Limits;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

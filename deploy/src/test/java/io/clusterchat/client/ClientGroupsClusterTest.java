@@ -14,6 +14,7 @@ import io.clusterchat.gateway.Gateway;
 import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.persistence.PersistenceNode;
 import io.clusterchat.persistence.PersistenceOptions;
+import io.clusterchat.protocol.GroupMode;
 import io.clusterchat.session.SessionStore;
 import io.clusterchat.session.SessionStoreOptions;
 import io.vertx.core.Future;

@@ -2,6 +2,9 @@ package io.clusterchat.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterchat.cluster.ClusterNode;
+import io.clusterchat.metrics.NodeMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -428,6 +431,12 @@ class GroupChatTest {
     assertThat(again.call("LOGIN " + ugo + "@bj " + PW)).startsWith("OK LOGIN ");
     assertThat(t.call("SEND " + group + " are you there")).startsWith("OK SEND ");
     assertThat(again.read()).endsWith(" are you there");
+    // Each gateway holds a member session of the group, and knows the other does.
+    for (ClusterNode gateway : List.of(cluster.gatewayBj, cluster.gatewaySh)) {
+      MeterRegistry meters = NodeMetrics.of(gateway.vertx()).registry();
+      assertThat(meters.get("clusterchat.gateway.groups").gauge().value()).isGreaterThanOrEqualTo(1);
+      assertThat(meters.get("clusterchat.gateway.group.interest").gauge().value()).isGreaterThanOrEqualTo(1);
+    }
   }
 
   private static JsonObject json(String op, String id) {

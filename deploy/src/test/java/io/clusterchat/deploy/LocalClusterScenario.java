@@ -221,7 +221,7 @@ abstract class LocalClusterScenario {
   @Test
   @Order(6)
   void tlsAndWebSocketAsTheReadmeShows() throws Exception {
-    if (LinePeer.hasOpenssl()) {
+    if (LinePeer.presentUnlessCi(LinePeer.hasOpenssl(), "needs openssl")) {
       Path ca = home.resolve("data").resolve("client-tls").resolve("ca.pem");
       try (LinePeer tls = LinePeer.openssl(9443 + portOffset(), "-CAfile", ca.toString(), "-verify_return_error",
           "-verify_ip", "127.0.0.1")) {
@@ -243,7 +243,7 @@ abstract class LocalClusterScenario {
       cli.say("/quit");
       assertThat(cli.exitCode()).isZero();
     }
-    if (LinePeer.hasWebSockets()) {
+    if (LinePeer.presentUnlessCi(LinePeer.hasWebSockets(), "needs python3-websockets")) {
       try (LinePeer ws = LinePeer.webSocket("ws://127.0.0.1:" + (9092 + portOffset()) + "/ws", null)) {
         assertThat(ws.next(PEER_WAIT)).isEqualTo("!open");
         assertThat(ws.next(PEER_WAIT)).isEqualTo("HELLO clusterchat/1 sh gw-sh-1");

@@ -4,7 +4,6 @@ import static io.clusterchat.deploy.ControlCluster.ADMIN_TOKEN;
 import static io.clusterchat.deploy.ControlCluster.await;
 import static io.clusterchat.deploy.ControlCluster.awaitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clusterchat.client.ChatClient;
 import io.clusterchat.client.ChatClientOptions;
@@ -38,8 +37,8 @@ class TransportsClusterTest {
 
   @Test
   void everyTransportChatsAcrossRegionsAndMovesOnADrain(@TempDir Path dir) throws Exception {
-    assumeTrue(LinePeer.hasOpenssl(), "needs openssl");
-    assumeTrue(LinePeer.hasWebSockets(), "needs python3-websockets");
+    LinePeer.assumeOpenssl();
+    LinePeer.assumeWebSockets();
     CertificateAuthority ca = CertificateAuthority.openOrCreate(dir);
     CertificateAuthority.Issued cert = ca.issue(dir, "gateway", List.of("127.0.0.1", "localhost"));
     Path caFile = dir.resolve(CertificateAuthority.CA_CERT);

@@ -2,7 +2,6 @@ package io.clusterchat.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clusterchat.bus.GatewayService;
 import io.clusterchat.bus.Transports;
@@ -20,7 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -78,7 +76,7 @@ class GatewayTransportsTest {
 
   @Test
   void opensslSeesTheHelloAndSpeaksTheProtocol() throws Exception {
-    assumeTrue(LinePeer.hasOpenssl(), "needs openssl");
+    LinePeer.assumeOpenssl();
     Gateway gateway = deploy(withTransports());
     assertThat(gateway.tlsPort()).isPositive().isNotEqualTo(gateway.port());
     try (LinePeer peer = LinePeer.openssl(gateway.tlsPort())) {
@@ -99,7 +97,7 @@ class GatewayTransportsTest {
 
   @Test
   void tlsOneTwoIsTakenAndTlsOneOneRefused() throws Exception {
-    assumeTrue(LinePeer.hasOpenssl(), "needs openssl");
+    LinePeer.assumeOpenssl();
     Gateway gateway = deploy(withTransports());
     try (LinePeer peer = LinePeer.openssl(gateway.tlsPort(), "-tls1_2")) {
       assertThat(peer.next(WAIT)).isEqualTo(HELLO);
@@ -114,7 +112,7 @@ class GatewayTransportsTest {
 
   @Test
   void aChangedCertificateIsServedWithoutARestart() throws Exception {
-    assumeTrue(LinePeer.hasOpenssl(), "needs openssl");
+    LinePeer.assumeOpenssl();
     GatewayOptions options = withTransports().setWsTls(true);
     Gateway gateway = deploy(options);
     assertThat(serverSubject(gateway.tlsPort())).contains("CN=first");
@@ -147,8 +145,8 @@ class GatewayTransportsTest {
    */
   @Test
   void aDrainSendsEachClientToItsOwnTransportOfATarget() throws Exception {
-    assumeTrue(LinePeer.hasOpenssl(), "needs openssl");
-    assumeTrue(LinePeer.hasWebSockets(), "needs python3-websockets");
+    LinePeer.assumeOpenssl();
+    LinePeer.assumeWebSockets();
     Gateway gateway = deploy(withTransports());
     try (LinePeer tls = LinePeer.openssl(gateway.tlsPort()); LinePeer ws = LinePeer.webSocket(gateway.wsUrl(), null)) {
       assertThat(tls.next(WAIT)).isEqualTo(HELLO);
@@ -181,7 +179,7 @@ class GatewayTransportsTest {
 
   @Test
   void aWebSocketClientSpeaksTheProtocolOneFramePerMessage() throws Exception {
-    assumeTrue(LinePeer.hasWebSockets(), "needs python3-websockets");
+    LinePeer.assumeWebSockets();
     Gateway gateway = deploy(withTransports());
     assertThat(gateway.wsUrl()).isEqualTo("ws://127.0.0.1:" + gateway.wsPort() + "/ws");
     try (LinePeer peer = LinePeer.webSocket(gateway.wsUrl(), null)) {
@@ -210,7 +208,7 @@ class GatewayTransportsTest {
 
   @Test
   void aWebSocketPingResetsTheIdleTimer() throws Exception {
-    assumeTrue(LinePeer.hasWebSockets(), "needs python3-websockets");
+    LinePeer.assumeWebSockets();
     Gateway gateway = deploy(withTransports().setIdleTimeoutMillis(IDLE_TIMEOUT_MILLIS));
     try (LinePeer peer = LinePeer.webSocket(gateway.wsUrl(), null)) {
       assertThat(peer.next(WAIT)).isEqualTo("!open");
@@ -263,7 +261,7 @@ class GatewayTransportsTest {
 
   @Test
   void wssWithTheCertificateTrusted() throws Exception {
-    assumeTrue(LinePeer.hasWebSockets(), "needs python3-websockets");
+    LinePeer.assumeWebSockets();
     GatewayOptions options = withTransports().setWsTls(true);
     Gateway gateway = deploy(options);
     assertThat(gateway.wsUrl()).isEqualTo("wss://127.0.0.1:" + gateway.wsPort() + "/ws");
@@ -277,7 +275,7 @@ class GatewayTransportsTest {
 
   @Test
   void onlyTheWsPathIsAWebSocket() throws Exception {
-    assumeTrue(LinePeer.hasWebSockets(), "needs python3-websockets");
+    LinePeer.assumeWebSockets();
     Gateway gateway = deploy(withTransports());
     try (LinePeer peer = LinePeer.webSocket("ws://127.0.0.1:" + gateway.wsPort() + "/other", null)) {
       assertThat(peer.next(WAIT)).isEqualTo(LinePeer.EOF);

@@ -8,6 +8,7 @@ import static io.clusterchat.bus.BusFields.optionalString;
 import static io.clusterchat.bus.BusFields.putIfPresent;
 import static io.clusterchat.bus.BusFields.string;
 
+import io.clusterchat.protocol.GroupMode;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Locale;
@@ -56,25 +57,6 @@ public final class GroupService {
    * {@link GroupStats}. Any persistence-node; it counts over every database of the store.
    */
   public static final String STATS = "store.group.stats";
-
-  /** A group's mode: anyone may join an open group; an invite-only group takes members that a member invited. */
-  public enum Mode {
-    OPEN, INVITE;
-
-    public String wireName() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** The mode of a wire name (case-insensitive); null if there is none of that name. */
-    public static Mode of(String name) {
-      for (Mode mode : values()) {
-        if (mode.wireName().equalsIgnoreCase(name)) {
-          return mode;
-        }
-      }
-      return null;
-    }
-  }
 
   /** What a group write does; also the {@code <event>} of the membership entries it writes. */
   public enum Op {
@@ -150,10 +132,10 @@ public final class GroupService {
    * </ul>
    * {@code deadline}: wall-clock ms past which the store must not commit it (as for {@link StoreService.Append}).
    */
-  public record GroupWrite(Op op, String group, String by, String user, Mode mode, String text, String clientId,
+  public record GroupWrite(Op op, String group, String by, String user, GroupMode mode, String text, String clientId,
                            Long deadline) {
 
-    public static GroupWrite create(String group, String by, Mode mode) {
+    public static GroupWrite create(String group, String by, GroupMode mode) {
       return new GroupWrite(Op.CREATE, group, by, null, mode, null, null, null);
     }
 
@@ -193,7 +175,7 @@ public final class GroupService {
 
     public static GroupWrite fromJson(JsonObject json) {
       String modeName = optionalString(json, MODE);
-      Mode mode = modeName == null ? null : Mode.of(modeName);
+      GroupMode mode = modeName == null ? null : GroupMode.of(modeName);
       if (modeName != null && mode == null) {
         throw new BusContractException("unknown group mode '" + modeName + "'");
       }

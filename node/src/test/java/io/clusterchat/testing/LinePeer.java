@@ -14,6 +14,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A client nobody here wrote, run as a process and driven by lines: Debian's {@code openssl s_client -quiet} on a
@@ -54,6 +55,34 @@ public final class LinePeer implements AutoCloseable {
       command.add(ca.toString());
     }
     return new LinePeer(command);
+  }
+
+  /**
+   * Skips the calling test when openssl is missing, saying so; in CI ({@code CI=true}), where .ci/run installs it,
+   * fails instead: a missing peer must not pass as a skipped test there.
+   */
+  public static void assumeOpenssl() {
+    assumePeer(hasOpenssl(), "needs openssl (apt-get install openssl)");
+  }
+
+  /** As {@link #assumeOpenssl}, for python3 with the {@code websockets} library. */
+  public static void assumeWebSockets() {
+    assumePeer(hasWebSockets(), "needs python3-websockets (apt-get install python3-websockets)");
+  }
+
+  private static void assumePeer(boolean present, String why) {
+    Assumptions.assumeTrue(presentUnlessCi(present, why), why);
+  }
+
+  /**
+   * {@code present}, for a test that runs a part of itself only with a peer; in CI a missing peer fails the test
+   * instead of leaving that part out.
+   */
+  public static boolean presentUnlessCi(boolean present, String why) {
+    if (!present && "true".equals(System.getenv("CI"))) {
+      throw new AssertionError(why + ", and CI must run it");
+    }
+    return present;
   }
 
   /** True when Debian's openssl is on the PATH. */

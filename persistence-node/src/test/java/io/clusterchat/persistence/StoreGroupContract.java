@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterchat.bus.GroupService;
 import io.clusterchat.bus.GroupService.GroupWrite;
-import io.clusterchat.bus.GroupService.Mode;
 import io.clusterchat.protocol.ErrorCode;
+import io.clusterchat.protocol.GroupMode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -44,7 +44,7 @@ abstract class StoreGroupContract extends StoreContract {
     assertThat(entry.getString("user")).isEqualTo(alice);
     assertThat(members(team, alice, 0, 100)).containsExactly(alice + " owner");
 
-    assertWriteFails(GroupWrite.create(team, bob, Mode.OPEN), ErrorCode.CONFLICT, "group exists");
+    assertWriteFails(GroupWrite.create(team, bob, GroupMode.OPEN), ErrorCode.CONFLICT, "group exists");
     assertWriteFails(GroupWrite.create(team, alice, null), ErrorCode.CONFLICT, "group exists");
     // The default mode is invite-only.
     assertWriteFails(GroupWrite.join(team, bob), ErrorCode.FORBIDDEN, "group is invite-only");
@@ -57,8 +57,8 @@ abstract class StoreGroupContract extends StoreContract {
     String bob = account("bob");
     String open = group("open");
     String closed = group("closed");
-    write(GroupWrite.create(open, alice, Mode.OPEN));
-    write(GroupWrite.create(closed, alice, Mode.INVITE));
+    write(GroupWrite.create(open, alice, GroupMode.OPEN));
+    write(GroupWrite.create(closed, alice, GroupMode.INVITE));
 
     JsonObject joined = write(GroupWrite.join(open, bob));
     assertThat(joined.getJsonObject("entry").getLong("seq")).isEqualTo(2);
@@ -103,7 +103,7 @@ abstract class StoreGroupContract extends StoreContract {
     String bob = account("bob");
     String carol = account("carol");
     String team = group("team");
-    write(GroupWrite.create(team, alice, Mode.OPEN));
+    write(GroupWrite.create(team, alice, GroupMode.OPEN));
     write(GroupWrite.invite(team, alice, bob));
     assertWriteFails(GroupWrite.invite(team, alice, carol), ErrorCode.FORBIDDEN, "group is full");
     assertWriteFails(GroupWrite.join(team, carol), ErrorCode.FORBIDDEN, "group is full");
@@ -166,7 +166,7 @@ abstract class StoreGroupContract extends StoreContract {
     String alice = account("alice");
     String bob = account("bob");
     String team = group("team");
-    write(GroupWrite.create(team, alice, Mode.OPEN));
+    write(GroupWrite.create(team, alice, GroupMode.OPEN));
     assertWriteFails(GroupWrite.send(team, bob, "hi", null), ErrorCode.FORBIDDEN, "not a member");
     assertWriteFails(GroupWrite.send(group("nothing"), alice, "hi", null), ErrorCode.NOT_FOUND, "no such group");
     assertWriteFails(GroupWrite.send(team, alice, "é".repeat(2001), null), ErrorCode.TOO_LARGE,
@@ -189,7 +189,7 @@ abstract class StoreGroupContract extends StoreContract {
     for (int s = 0; s < SENDERS; s++) {
       senders.add(account("sender" + s));
     }
-    write(GroupWrite.create(team, senders.get(0), Mode.OPEN));
+    write(GroupWrite.create(team, senders.get(0), GroupMode.OPEN));
     for (String sender : senders.subList(1, SENDERS)) {
       write(GroupWrite.join(team, sender));
     }
@@ -314,7 +314,7 @@ abstract class StoreGroupContract extends StoreContract {
     deploy(options());
     String alice = account("alice");
     String team = group("team");
-    write(GroupWrite.create(team, alice, Mode.OPEN));
+    write(GroupWrite.create(team, alice, GroupMode.OPEN));
     List<String> joined = new ArrayList<>(List.of(alice));
     for (String name : List.of("erin", "bob", "dave", "carol")) {
       String member = account(name);
@@ -366,7 +366,7 @@ abstract class StoreGroupContract extends StoreContract {
     String alice = account("alice");
     String bob = account("bob");
     String team = group("team");
-    write(GroupWrite.create(team, alice, Mode.OPEN));
+    write(GroupWrite.create(team, alice, GroupMode.OPEN));
     write(GroupWrite.send(team, alice, "a1", null));
     write(GroupWrite.join(team, bob));
     write(GroupWrite.send(team, bob, "b1", null));

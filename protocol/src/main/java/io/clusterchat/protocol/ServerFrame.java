@@ -195,7 +195,7 @@ public final class ServerFrame {
     if (id != null && spelling == Spelling.JSON) {
       return json(id).encode() + "\n";
     }
-    // A push goes to many connections (a group's members): each spelling is encoded once. A race encodes twice.
+    // A push goes to many connections (a group's members): each spelling's line is built once. A race builds twice.
     if (spelling == Spelling.JSON) {
       String line = jsonLine;
       if (line == null) {

@@ -4,7 +4,6 @@ import io.clusterchat.client.ChatClient;
 import io.clusterchat.client.ChatEvent;
 import io.clusterchat.client.ChatEvent.MessageReceived;
 import io.clusterchat.client.ChatException;
-import io.clusterchat.client.GroupMode;
 import io.clusterchat.client.GroupSummary;
 import io.clusterchat.client.GroupSyncResult;
 import io.clusterchat.client.HistoryItem;
@@ -15,6 +14,7 @@ import io.clusterchat.client.Sent;
 import io.clusterchat.client.Session;
 import io.clusterchat.client.SyncResult;
 import io.clusterchat.protocol.GroupAddress;
+import io.clusterchat.protocol.GroupMode;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -269,10 +269,9 @@ public final class CliSession {
     String group = groupArg(words, usage);
     GroupMode mode = null;
     if (words.length > 2) {
-      try {
-        mode = GroupMode.of(words[2].strip());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("usage: " + usage, e);
+      mode = GroupMode.of(words[2].strip());
+      if (mode == null) {
+        throw new IllegalArgumentException("usage: " + usage);
       }
     }
     String created = await(client.createGroup(group, mode));

@@ -100,7 +100,13 @@ final class AccountCommands {
           return ServerFrame.ok(command, address + " " + token + " " + acked + " " + latest, () -> new JsonObject()
               .put("address", address).put("token", token).put("acked", acked).put("latest", latest));
         })
-        .onFailure(e -> registry.unbind(connection.id(), address));
+        .onFailure(e -> {
+          registry.unbind(connection.id(), address);
+          if (registry.connectionsOf(address).isEmpty()) {
+            // A login that failed after it began counting the user's membership changes: nothing of it stays.
+            registry.localGroups().forgetUser(address);
+          }
+        });
   }
 
   /**

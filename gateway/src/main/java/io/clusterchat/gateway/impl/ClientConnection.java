@@ -198,7 +198,7 @@ public final class ClientConnection {
       if (GatewayMeters.isDelivery(frame.op())) {
         meters.deliveries.increment();
       }
-      // A group's push is one frame for many connections: its line is encoded once per spelling.
+      // A group's push is one frame for many connections: its line is built once per spelling.
       write(frame.encode(pushSpelling, null));
     }
   }

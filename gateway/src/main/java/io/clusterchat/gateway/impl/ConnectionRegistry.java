@@ -75,6 +75,7 @@ public final class ConnectionRegistry {
     PresenceCommands presence = new PresenceCommands(options, backend);
     presence.register(commands);
     Delivery delivery = new Delivery(backend, sessionCache, GatewayMeters.of(vertx), options.getNodeId(), registry);
+    GatewayMeters.of(vertx).groups(registry.localGroups, registry.groupInterest);
     registry.groupDelivery = new GroupDelivery(options.getNodeId(), backend, delivery, registry.localGroups,
         registry.groupInterest, registry);
     GroupCommands groups = new GroupCommands(options, backend, registry.groupDelivery, delivery, counters);

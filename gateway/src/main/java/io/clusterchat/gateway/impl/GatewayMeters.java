@@ -33,6 +33,8 @@ final class GatewayMeters {
   static final String SENDS = NodeMetrics.PREFIX + "gateway.sends";
   static final String BUS_REQUESTS = NodeMetrics.PREFIX + "bus.request";
   static final String SESSION_CACHE = NodeMetrics.PREFIX + "gateway.session.cache";
+  static final String GROUPS = NodeMetrics.PREFIX + "gateway.groups";
+  static final String GROUP_INTEREST = NodeMetrics.PREFIX + "gateway.group.interest";
   /** The op of a pushed frame that counts as a delivery: a stored message pushed to its recipient. */
   static final String DELIVERY_OP = "msg";
   /** The op of a pushed group message, which counts as a delivery too. */
@@ -90,6 +92,14 @@ final class GatewayMeters {
   /** Whether a pushed frame of this op counts as a delivery: a stored message, 1:1 or group, pushed to a member. */
   static boolean isDelivery(String op) {
     return DELIVERY_OP.equals(op) || GROUP_DELIVERY_OP.equals(op);
+  }
+
+  /** Gauges of the groups this gateway holds member sessions of, and of those other gateways announced. */
+  void groups(LocalGroups local, GroupInterest interest) {
+    Gauge.builder(GROUPS, local, LocalGroups::size)
+        .description("Groups with member sessions on this gateway").register(registry);
+    Gauge.builder(GROUP_INTEREST, interest, GroupInterest::remoteGroups)
+        .description("Groups that other gateways announced they hold member sessions of").register(registry);
   }
 
   void connectionOpened(Transport transport) {

@@ -5,6 +5,7 @@ import io.clusterchat.bus.StoreService;
 import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.protocol.Command;
 import io.clusterchat.protocol.GroupAddress;
+import io.clusterchat.protocol.GroupMode;
 import io.clusterchat.protocol.Limits;
 import io.clusterchat.protocol.ProtocolException;
 import io.clusterchat.protocol.Request;
@@ -54,7 +55,7 @@ final class GroupCommands {
           + options.getRegion());
     }
     String modeName = request.string("mode");
-    GroupService.Mode mode = modeName == null ? GroupService.Mode.INVITE : GroupService.Mode.of(modeName);
+    GroupMode mode = modeName == null ? GroupMode.INVITE : GroupMode.of(modeName);
     if (mode == null) {
       throw ProtocolException.badRequest("mode must be open or invite");
     }

@@ -41,11 +41,6 @@ final class LocalGroups {
     return connections != null && !connections.isEmpty();
   }
 
-  /** The groups with member connections here. */
-  Set<String> groups() {
-    return byGroup.keySet();
-  }
-
   /** Groups with member connections here. */
   int size() {
     return byGroup.size();

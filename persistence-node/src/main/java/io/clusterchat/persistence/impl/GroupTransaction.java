@@ -1,10 +1,10 @@
 package io.clusterchat.persistence.impl;
 
-import io.clusterchat.bus.GroupService;
 import io.clusterchat.bus.GroupService.GroupEntry;
 import io.clusterchat.bus.GroupService.GroupWritten;
 import io.clusterchat.bus.GroupService.Op;
 import io.clusterchat.protocol.ErrorCode;
+import io.clusterchat.protocol.GroupMode;
 import io.clusterchat.protocol.Limits;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -109,7 +109,7 @@ final class GroupTransaction {
     if (isMember(group, write.by)) {
       return written(null, group);
     }
-    if (!GroupService.Mode.OPEN.wireName().equals(group.mode)) {
+    if (!GroupMode.OPEN.wireName().equals(group.mode)) {
       throw new StoreFailure(ErrorCode.FORBIDDEN, "group is invite-only");
     }
     requireRoom(group);

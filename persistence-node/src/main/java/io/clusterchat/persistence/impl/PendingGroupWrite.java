@@ -3,6 +3,7 @@ package io.clusterchat.persistence.impl;
 import io.clusterchat.bus.GroupService;
 import io.clusterchat.bus.GroupService.Op;
 import io.clusterchat.protocol.ErrorCode;
+import io.clusterchat.protocol.GroupMode;
 import io.clusterchat.protocol.Limits;
 
 /**
@@ -17,13 +18,13 @@ public final class PendingGroupWrite extends PendingWrite<GroupService.GroupWrit
   /** The member an INVITE or REMOVE is about; null for the other ops. */
   final String user;
   /** The mode of a CREATE (invite when none was given); null for the other ops. */
-  final GroupService.Mode mode;
+  final GroupMode mode;
   /** A SEND's text; null for the other ops. */
   final String text;
   /** A SEND's idempotency key, or null. */
   final String clientId;
 
-  private PendingGroupWrite(GroupService.GroupWrite request, String user, GroupService.Mode mode,
+  private PendingGroupWrite(GroupService.GroupWrite request, String user, GroupMode mode,
                             long deadlineMillis) {
     super(deadlineMillis);
     this.op = request.op();
@@ -52,9 +53,9 @@ public final class PendingGroupWrite extends PendingWrite<GroupService.GroupWrit
       }
       RequestFields.clientId(request.clientId());
     }
-    GroupService.Mode mode = null;
+    GroupMode mode = null;
     if (request.op() == Op.CREATE) {
-      mode = request.mode() == null ? GroupService.Mode.INVITE : request.mode();
+      mode = request.mode() == null ? GroupMode.INVITE : request.mode();
     }
     return new PendingGroupWrite(request, user, mode, deadlineOf(request.deadline()));
   }

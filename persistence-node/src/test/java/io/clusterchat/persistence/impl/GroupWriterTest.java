@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clusterchat.bus.GroupService;
 import io.clusterchat.bus.StoreService;
 import io.clusterchat.persistence.PersistenceOptions;
+import io.clusterchat.protocol.GroupMode;
 import io.clusterchat.protocol.Limits;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -98,7 +99,7 @@ class GroupWriterTest {
       return null;
     });
     String open = groupIn(0);
-    PendingGroupWrite created = write(GroupService.GroupWrite.create(open, ALICE, GroupService.Mode.OPEN), lease);
+    PendingGroupWrite created = write(GroupService.GroupWrite.create(open, ALICE, GroupMode.OPEN), lease);
     writer().write(List.of(created));
     assertThat(created.reply()).isNotNull();
 

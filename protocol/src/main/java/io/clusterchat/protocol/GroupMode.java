@@ -1,12 +1,15 @@
-package io.clusterchat.client;
+package io.clusterchat.protocol;
 
 import java.util.Locale;
 
-/** Who may join a group (PROTOCOL.md, "Groups"): anyone, or only users a member invites. */
+/**
+ * Who may join a group (PROTOCOL.md, "Groups"): anyone ({@code open}), or only users a member invites
+ * ({@code invite}, the default of CREATE).
+ */
 public enum GroupMode {
   /** Anyone may JOIN. */
   OPEN,
-  /** Only users a member INVITEs become members; the server's default. */
+  /** Only users a member INVITEs become members. */
   INVITE;
 
   /** How the protocol spells it: {@code open} or {@code invite}. */
@@ -14,13 +17,13 @@ public enum GroupMode {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The mode for {@code open} or {@code invite} (any case); IllegalArgumentException for anything else. */
+  /** The mode for {@code open} or {@code invite} (any case); null for anything else. */
   public static GroupMode of(String wireName) {
     for (GroupMode mode : values()) {
       if (mode.wireName().equalsIgnoreCase(wireName)) {
         return mode;
       }
     }
-    throw new IllegalArgumentException("group mode must be open or invite, was " + wireName);
+    return null;
   }
 }
