@@ -114,6 +114,7 @@ class CoordinatorHaTest {
       assertThat(again.body().getString("error")).contains("already draining");
     }
     awaitUntil("gw-bj-3 draining on " + SECOND, () -> "draining".equals(gatewayState(second.httpPort(), "gw-bj-3")));
+    awaitUntil("gw-bj-3 told to drain", () -> drainsReceived.get("gw-bj-3").get() > 0);
     assertThat(drainsReceived.get("gw-bj-3").get()).isEqualTo(1);
     assertThat(cluster.post(second.httpPort(), "/api/gateways/no-such-gateway/drain", ADMIN_TOKEN, null).status())
         .isEqualTo(404);
@@ -181,6 +182,8 @@ class CoordinatorHaTest {
     assertThat(cluster.post(second.httpPort(), "/api/gateways/gw-cd-2/drain", ADMIN_TOKEN, null).status())
         .isEqualTo(ACCEPTED);
     awaitUntil("gw-cd-2 draining", () -> "draining".equals(gatewayState(second.httpPort(), "gw-cd-2")));
+    // The leader's drain mark can say "draining" before the gateway got the drain itself: wait for that, then once.
+    awaitUntil("gw-cd-2 told to drain", () -> drainsReceived.get("gw-cd-2").get() > 0);
     assertThat(drainsReceived.get("gw-cd-2").get()).isEqualTo(1);
     assertThat(cluster.get(second.httpPort(), "/api/dispatch?region=cd", null).body().getString("node"))
         .isEqualTo("gw-cd-1");
