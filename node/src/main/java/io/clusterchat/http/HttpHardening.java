@@ -26,6 +26,13 @@ public final class HttpHardening {
       + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
       + "frame-ancestors 'none'";
 
+  /**
+   * The browser chat client's: as the dashboard's, but it may open WebSockets to the gateways, which dispatch names
+   * and which live on other origins (their own hosts and ports) than the coordinator that serves the page.
+   */
+  public static final String CHAT_CONTENT_SECURITY_POLICY =
+      CONTENT_SECURITY_POLICY.replace("connect-src 'self'", "connect-src 'self' ws: wss:");
+
   private static final int BAD_REQUEST = 400;
 
   private HttpHardening() {

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  *       with its {@code tlsPort} and {@code wsUrl} when it offers them;</li>
  *   <li>behind {@code Authorization: Bearer <admin token>}: {@code GET /api/cluster},
  *       {@code POST /api/gateways/{node}/drain}, {@code POST /api/notice}, {@code POST /api/users/{address}/kick};</li>
+ *   <li>{@code /chat/}: the browser chat client, which talks to the gateways over WebSocket (dispatch names them);</li>
  *   <li>everything else: the dashboard's static files from the classpath's {@code webroot/}.</li>
  * </ul>
  */
@@ -76,6 +77,13 @@ public class CoordinatorHttpVerticle extends VerticleBase {
     router.post("/api/notice").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(this::notice);
     router.post("/api/users/:address/kick").handler(this::kick);
     router.route("/api/*").handler(routing -> json(routing, NOT_FOUND, error("no such API route")));
+    // The chat client (webroot/chat): its pages may open WebSockets to the gateways, on their own origins.
+    // The router takes "/chat" for "/chat/" as well: only the bare path is sent on (relative links need the slash).
+    router.getWithRegex("/chat$").handler(routing -> routing.redirect("/chat/"));
+    router.route("/chat/*").handler(routing -> {
+      routing.response().putHeader("Content-Security-Policy", HttpHardening.CHAT_CONTENT_SECURITY_POLICY);
+      routing.next();
+    });
     // The dashboard (its files are the dashboard's own, under src/main/resources/webroot).
     // Short cache: after an upgrade browsers pick up the new dashboard within a minute.
     router.route("/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(DASHBOARD_MAX_AGE_SECONDS));

@@ -1,0 +1,96 @@
+package io.clusterchat.deploy;
+
+import static io.clusterchat.deploy.ControlCluster.ADMIN_TOKEN;
+import static io.clusterchat.deploy.ControlCluster.awaitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusterchat.coordinator.CoordinatorOptions;
+import io.clusterchat.gateway.GatewayOptions;
+import io.clusterchat.http.HttpHardening;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 16's browser chat client (the coordinator's {@code /chat/}) in Debian's headless chromium, driven by
+ * Playwright, against a whole cluster in this JVM: alice in region bj on a desktop-sized window and bob in region sh
+ * on a phone-sized one register, chat 1:1 (unread counts, live pushes, SENT on alice's second tab) and in a group;
+ * then alice's gateway is drained (her page follows RECONNECT, RESUMEs, SYNCs and resends what was in flight),
+ * and her next gateway dies outright (her page reconnects through dispatch and SYNCs what she missed). Every message
+ * shows exactly once on both pages. The screenshots in docs/ come from {@code target/chat-screenshots}.
+ */
+class ChatBrowserTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @Test
+  void twoBrowserUsersChatAcrossRegionsAndSurviveADrainAndAGatewayCrash(@TempDir Path dir) throws Exception {
+    BrowserScenario.assumeReady();
+    CoordinatorOptions coordinator = new CoordinatorOptions().setDrainBatchSize(10).setDrainBatchIntervalMillis(100);
+    try (ControlCluster cluster = new ControlCluster(dir.resolve("data"), coordinator).start()) {
+      // The page comes from the coordinator's origin; the gateways accept WebSockets from it.
+      UnaryOperator<GatewayOptions> ws = options -> options.setWsPort(0);
+      cluster.gateway("gw-bj-1", "bj", ws);
+      cluster.gateway("gw-sh-1", "sh", ws);
+
+      Map<String, BrowserScenario.Action> harness = Map.of(
+          "drain", () -> {
+            cluster.gateway("gw-bj-2", "bj", ws);
+            ControlCluster.Reply drain = cluster.post("/api/gateways/gw-bj-1/drain", ADMIN_TOKEN, new JsonObject());
+            assertThat(drain.status()).as("drain gw-bj-1").isEqualTo(202);
+          },
+          "restart-gateway", () -> {
+            // Another bj gateway is up before gw-bj-2 dies without a goodbye: dispatch sends alice there.
+            cluster.gateway("gw-bj-3", "bj", ws);
+            cluster.crash(cluster.gatewayNode("gw-bj-2"));
+          });
+      BrowserScenario.Result result = BrowserScenario.run("http://" + cluster.coordinatorUrl() + "/chat/",
+          Path.of("target", "chat-screenshots"), harness);
+
+      assertThat(result.exitCode()).as(result.output()).isZero();
+      assertThat(result.lines()).as(result.output()).contains("PASS");
+      assertThat(result.facts()).as(result.output())
+          .containsEntry("alice-node", "gw-bj-1")
+          .containsEntry("bob-node", "gw-sh-1")
+          .containsEntry("alice-moved", "gw-bj-1 gw-bj-2")
+          .containsEntry("alice-back", "gw-bj-2 gw-bj-3");
+      awaitUntil("gw-bj-1 drained", () -> "draining".equals(cluster.gatewayState("gw-bj-1")));
+    }
+  }
+
+  @Test
+  void chatIsServedWithAPolicyThatLetsItReachTheGateways(@TempDir Path dir) throws Exception {
+    try (ControlCluster cluster = new ControlCluster(dir.resolve("data"), new CoordinatorOptions()).start()) {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
+      String base = "http://" + cluster.coordinatorUrl();
+
+      HttpResponse<String> bare = http.send(HttpRequest.newBuilder(URI.create(base + "/chat")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(bare.statusCode()).isEqualTo(302);
+      assertThat(bare.headers().firstValue("location")).contains("/chat/");
+
+      HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/chat/")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("<title>clusterchat</title>").contains("src=\"app.js\"");
+      assertThat(page.headers().firstValue("content-security-policy"))
+          .contains(HttpHardening.CHAT_CONTENT_SECURITY_POLICY);
+      assertThat(HttpHardening.CHAT_CONTENT_SECURITY_POLICY).contains("connect-src 'self' ws: wss:")
+          .contains("script-src 'self'");
+
+      // The dashboard keeps its stricter policy: it talks to its own origin only.
+      HttpResponse<String> dashboard = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(dashboard.headers().firstValue("content-security-policy"))
+          .contains(HttpHardening.CONTENT_SECURITY_POLICY);
+    }
+  }
+}
