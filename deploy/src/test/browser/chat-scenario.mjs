@@ -11,7 +11,8 @@
 //   HARNESS=1     the harness drives the cluster: at "HARNESS <action>" on stdout this script waits for one line on
 //                 stdin ("ok" or "fail <why>"). Actions: "drain" (drain alice's gateway; another of bj is up),
 //                 "restart-gateway" (alice's gateway dies and comes back, or another takes its place).
-//   USERS_SUFFIX  appended to the user names (default: a random one), so runs against one cluster do not collide
+//   USERS_SUFFIX  appended to the user names (default: a random one, so runs against one cluster do not collide;
+//                 empty on a fresh cluster: alice@bj, bob@sh and #team@bj)
 //
 // Every line it prints is a step ("STEP ..."), a fact the harness checks ("FACT key value"), a harness request,
 // or "PASS" at the very end; a failed check exits 1 with the reason.
@@ -19,12 +20,13 @@
 import assert from 'node:assert/strict';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
+import axe from 'axe-core';
 
 const CHAT_URL = process.env.CHAT_URL;
 assert.ok(CHAT_URL, 'set CHAT_URL, e.g. http://127.0.0.1:8080/chat/');
 const SCREENSHOTS = process.env.SCREENSHOTS || null;
 const HARNESS = process.env.HARNESS === '1';
-const SUFFIX = process.env.USERS_SUFFIX || Math.random().toString(36).slice(2, 8);
+const SUFFIX = process.env.USERS_SUFFIX ?? Math.random().toString(36).slice(2, 8);
 const PASSWORD = 's3cret-pass';
 const WAIT_MS = 20000;
 
@@ -78,12 +80,15 @@ try {
 process.exit(exitCode);
 
 async function run() {
-  // Alice on a desktop-sized window, Bob on a phone-sized one.
-  const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  // Alice on a desktop-sized window in the light scheme, Bob on a phone-sized one in the dark scheme.
+  const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+    colorScheme: 'dark' });
   const errors = [];
   const a = await page(desktop, 'alice', errors);
   const b = await page(phone, 'bob', errors);
+  await accessible(a, 'sign-in');
+  await accessible(b, 'sign-in-phone-dark');
 
   step('both register, each in a region of its own');
   await signIn(a, alice, 'register');
@@ -96,6 +101,7 @@ async function run() {
   await send(a, 'hello from Beijing');
   await waitUnread(b, alice, 1);
   await shoot(b, 'chat-phone-list.png');
+  await accessible(b, 'list-phone-dark');
   await openConversation(b, alice);
   await waitMessage(b, 'hello from Beijing', 'received');
   await waitUnread(b, alice, 0);
@@ -103,7 +109,8 @@ async function run() {
   step('bob answers; alice gets it live');
   await send(b, 'hi from Shanghai');
   await waitMessage(a, 'hi from Shanghai', 'received');
-  await shoot(b, 'chat-phone-conversation.png');
+  await shoot(b, 'chat-phone.png');
+  await accessible(b, 'conversation-phone-dark');
 
   step("alice's second tab gets what her first tab sends (SENT)");
   const a2 = await page(desktop, 'alice-tab-2', errors);
@@ -123,6 +130,10 @@ async function run() {
   await send(b, 'glad to be here');
   await waitMessage(a, 'glad to be here', 'received');
   await shoot(a, 'chat-group.png');
+  await a.click('#members-button');
+  await a.locator('#members li[data-member="' + bob + '"]').waitFor({ timeout: WAIT_MS });
+  await accessible(a, 'group-with-members');
+  await a.click('#members-button');
   await openConversation(a, bob);
   await openConversation(b, alice);
 
@@ -252,6 +263,17 @@ async function assertOnce(p, texts) {
     assert.equal(shown.filter((t) => t === text).length, 1, '"' + text + '" shows ' + shown.filter((t) => t === text)
       .length + ' times in ' + JSON.stringify(shown));
   }
+}
+
+/** axe-core's WCAG 2.1 A and AA rules find nothing on the page as it is now. */
+async function accessible(p, label) {
+  await p.evaluate(axe.source);
+  const result = await p.evaluate(() => window.axe.run(document,
+    { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const problems = result.violations.map((v) => v.id + ' (' + v.impact + '): '
+    + v.nodes.map((n) => n.target.join(' ') + ' ' + n.failureSummary).join('; '));
+  fact('accessible-' + label, result.passes.length + ' rules passed, ' + result.violations.length + ' violated');
+  assert.deepEqual(problems, [], label + ': axe-core found violations');
 }
 
 async function assertNoPageErrors(errors) {

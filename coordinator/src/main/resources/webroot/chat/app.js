@@ -661,10 +661,10 @@ function renderHead() {
 }
 
 function renderMessages(c) {
-  const list = $('messages');
-  list.setAttribute('aria-busy', 'true');
-  list.replaceChildren(...c.messages.map((m) => messageItem(c, m)));
-  list.setAttribute('aria-busy', 'false');
+  const log = $('log');
+  log.setAttribute('aria-busy', 'true');
+  $('messages').replaceChildren(...c.messages.map((m) => messageItem(c, m)));
+  log.setAttribute('aria-busy', 'false');
   scrollToEnd();
 }
 
@@ -729,8 +729,8 @@ function remove(c, m) {
 }
 
 function scrollToEnd() {
-  const list = $('messages');
-  list.scrollTop = list.scrollHeight;
+  const log = $('log');
+  log.scrollTop = log.scrollHeight;
 }
 
 // ---- small things --------------------------------------------------------------------------------------------

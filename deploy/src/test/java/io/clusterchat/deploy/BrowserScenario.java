@@ -69,8 +69,10 @@ final class BrowserScenario {
   /**
    * Runs the scenario against {@code chatUrl}; {@code actions} (may be empty) answer its HARNESS requests, and
    * with them the script runs its drain and gateway-failure steps too. Screenshots go to {@code screenshots}.
+   * {@code usersSuffix} follows the user names ({@code alice<suffix>@bj}); null for a random one.
    */
-  static Result run(String chatUrl, Path screenshots, Map<String, Action> actions) throws Exception {
+  static Result run(String chatUrl, Path screenshots, String usersSuffix, Map<String, Action> actions)
+      throws Exception {
     Files.createDirectories(screenshots);
     ProcessBuilder builder = new ProcessBuilder("node", "chat-scenario.mjs").directory(DIR.toFile())
         .redirectErrorStream(true);
@@ -78,6 +80,9 @@ final class BrowserScenario {
     builder.environment().put("CHROMIUM", CHROMIUM);
     builder.environment().put("SCREENSHOTS", screenshots.toAbsolutePath().toString());
     builder.environment().put("HARNESS", actions.isEmpty() ? "0" : "1");
+    if (usersSuffix != null) {
+      builder.environment().put("USERS_SUFFIX", usersSuffix);
+    }
     Process process = builder.start();
     List<String> lines = new ArrayList<>();
     Map<String, String> facts = new LinkedHashMap<>();

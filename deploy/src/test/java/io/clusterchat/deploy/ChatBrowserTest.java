@@ -53,7 +53,7 @@ class ChatBrowserTest {
             cluster.crash(cluster.gatewayNode("gw-bj-2"));
           });
       BrowserScenario.Result result = BrowserScenario.run("http://" + cluster.coordinatorUrl() + "/chat/",
-          Path.of("target", "chat-screenshots"), harness);
+          Path.of("target", "chat-screenshots"), "", harness);
 
       assertThat(result.exitCode()).as(result.output()).isZero();
       assertThat(result.lines()).as(result.output()).contains("PASS");

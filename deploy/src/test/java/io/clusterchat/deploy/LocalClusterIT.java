@@ -24,6 +24,21 @@ class LocalClusterIT extends LocalClusterScenario {
     return Map.of();
   }
 
+  /**
+   * The README's browser step: the chat client at the coordinator's {@code /chat/}, two people in two regions, in
+   * headless chromium (the drain and a gateway crash under the same client: {@link ChatBrowserTest}).
+   */
+  @Test
+  @Order(5)
+  void theReadmesBrowserChat() throws Exception {
+    BrowserScenario.assumeReady();
+    BrowserScenario.Result result = BrowserScenario.run("http://127.0.0.1:" + (8080 + PORT_OFFSET) + "/chat/",
+        Path.of("target", "local-chat-screenshots"), null, Map.of());
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.facts()).as(result.output()).containsEntry("alice-node", "gw-bj-1")
+        .containsEntry("bob-node", "gw-sh-1");
+  }
+
   @Test
   @Order(6)
   void scaleOutDispatchDrainAndMetrics() throws Exception {
