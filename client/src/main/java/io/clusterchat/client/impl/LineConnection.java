@@ -105,8 +105,10 @@ final class LineConnection {
     } catch (ChatException e) {
       return Future.failedFuture(e);
     }
+    // No Origin header: this is no web page (Vert.x would make one up from the URL, which a gateway's ws-origins
+    // list would refuse).
     WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost(target.host()).setPort(target.port())
-        .setURI(target.path()).setSsl(target.tls()).setTimeout(timeoutMillis);
+        .setURI(target.path()).setSsl(target.tls()).setTimeout(timeoutMillis).setAllowOriginHeader(false);
     return client.connect(connect).compose(socket ->
         greeted(over(socket, target.host(), target.port()), target.host(), target.port(), timeoutMillis));
   }
