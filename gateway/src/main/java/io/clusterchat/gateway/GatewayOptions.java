@@ -1,5 +1,6 @@
 package io.clusterchat.gateway;
 
+import io.clusterchat.protocol.ClientTransports;
 import io.clusterchat.protocol.Limits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -585,9 +586,7 @@ public class GatewayOptions {
    * @param port the WebSocket port actually bound
    */
   public String getWebSocketUrl(int port) {
-    String publicHost = getPublicHost();
-    String hostPart = publicHost.indexOf(':') >= 0 ? "[" + publicHost + "]" : publicHost;
-    return (wsTls ? "wss" : "ws") + "://" + hostPart + ":" + port + Limits.WEBSOCKET_PATH;
+    return ClientTransports.webSocketUrl(getPublicHost(), port, wsTls);
   }
 
   private static String checkPath(String what, String path) {
