@@ -26,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 16's transports in a whole cluster, with clients nobody here wrote: {@code openssl s_client} on bj's TLS
- * port and Python's {@code websockets} on bj's {@code /ws} (as a page of the one web origin bj lets in) chat with a plain TCP client on sh; dispatch names every
- * transport; the Java client finds the TLS port and the WebSocket URL by dispatch (trusting the cluster's client CA,
- * hostname verification on); a drain sends each client to the other gateway's port of its own transport.
+ * port and Python's {@code websockets} on bj's {@code /ws} (as a page of the one web origin bj lets in) chat with a
+ * plain TCP client on sh; dispatch names every transport; the Java client (no page: it sends no Origin) finds the
+ * TLS port and the WebSocket URL by dispatch (trusting the cluster's client CA, hostname verification on); a drain
+ * sends each client to the other gateway's port of its own transport.
  */
 class TransportsClusterTest {
 
