@@ -37,15 +37,20 @@ seed_members=127.0.0.1:$((5701 + off)),127.0.0.1:$((5702 + off))
 tls=$data/bus-tls
 # The gateways' TLS and wss certificate for 127.0.0.1 and localhost, and the CA clients trust (client-tls/ca.pem).
 client_tls=$data/client-tls
+# The coordinators' HTTP ports (coordinator-2's, with --ha or add-coordinator, the next one): their web chat at
+# /chat opens the gateways' WebSocket, which lets in the pages of these origins alone (and non-browser clients).
+coordinator_http=$((8080 + off))
+ws_origins=http://127.0.0.1:$coordinator_http,http://localhost:$coordinator_http
+ws_origins=$ws_origins,http://127.0.0.1:$((coordinator_http + 1)),http://localhost:$((coordinator_http + 1))
 
 # node id | role | heap | cluster port | role flags. Data members (coordinator, session-store) first.
 nodes=(
-  "coordinator|coordinator|256m|$((5701 + off))|--http-host 127.0.0.1 --http-port $((8080 + off)) --metrics-port $((9100 + off))"
+  "coordinator|coordinator|256m|$((5701 + off))|--http-host 127.0.0.1 --http-port $coordinator_http --metrics-port $((9100 + off))"
   "session-store-1|session-store|256m|$((5702 + off))|--metrics-port $((9101 + off))"
   "auth-1|auth-node|256m|$((5703 + off))|--metrics-port $((9102 + off))"
   "persistence-1|persistence-node|384m|$((5704 + off))|--metrics-port $((9103 + off))"
-  "gw-bj-1|gateway|512m|$((5705 + off))|--region bj --host 127.0.0.1 --public-host 127.0.0.1 --port $((9001 + off)) --tls-port $((9443 + off)) --ws-port $((9091 + off)) --echo-port $((21567 + off)) --metrics-port $((9104 + off))"
-  "gw-sh-1|gateway|512m|$((5706 + off))|--region sh --host 127.0.0.1 --public-host 127.0.0.1 --port $((9002 + off)) --tls-port $((9444 + off)) --ws-port $((9092 + off)) --echo-port 0 --metrics-port $((9105 + off))"
+  "gw-bj-1|gateway|512m|$((5705 + off))|--region bj --host 127.0.0.1 --public-host 127.0.0.1 --port $((9001 + off)) --tls-port $((9443 + off)) --ws-port $((9091 + off)) --ws-origins $ws_origins --echo-port $((21567 + off)) --metrics-port $((9104 + off))"
+  "gw-sh-1|gateway|512m|$((5706 + off))|--region sh --host 127.0.0.1 --public-host 127.0.0.1 --port $((9002 + off)) --tls-port $((9444 + off)) --ws-port $((9092 + off)) --ws-origins $ws_origins --echo-port 0 --metrics-port $((9105 + off))"
 )
 # Nodes added later (add-gateway, add-coordinator, ..., and the second ones of 'start --ha') are kept as
 # run/<id>.spec lines of the same shape.
@@ -220,10 +225,10 @@ new_spec() {
   case "$role" in
     gateway)
       id=$(next_id "gw-$region-" 1)
-      echo "$id|gateway|512m|$((5706 + k + off))|--region $region --host 127.0.0.1 --public-host 127.0.0.1 --port $(next_port --port $((9003 + off))) --tls-port $(next_port --tls-port $((9445 + off))) --ws-port $(next_port --ws-port $((9093 + off))) --echo-port 0 --metrics-port $((9105 + k + off))" ;;
+      echo "$id|gateway|512m|$((5706 + k + off))|--region $region --host 127.0.0.1 --public-host 127.0.0.1 --port $(next_port --port $((9003 + off))) --tls-port $(next_port --tls-port $((9445 + off))) --ws-port $(next_port --ws-port $((9093 + off))) --ws-origins $ws_origins --echo-port 0 --metrics-port $((9105 + k + off))" ;;
     coordinator)
       id=$(next_id coordinator- 2)
-      echo "$id|coordinator|256m|$((5706 + k + off))|--http-host 127.0.0.1 --http-port $(next_port --http-port $((8081 + off))) --metrics-port $((9105 + k + off))" ;;
+      echo "$id|coordinator|256m|$((5706 + k + off))|--http-host 127.0.0.1 --http-port $(next_port --http-port $((coordinator_http + 1))) --metrics-port $((9105 + k + off))" ;;
     session-store)
       echo "$(next_id session-store- 2)|session-store|256m|$((5706 + k + off))|--metrics-port $((9105 + k + off))" ;;
     auth-node)

@@ -5,6 +5,7 @@ import io.clusterchat.gateway.Gateway;
 import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.protocol.Limits;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,6 +66,12 @@ final class GatewayCommand implements Callable<Integer> {
       description = "Speak TLS (wss://) on the WebSocket port, with --tls-cert and --tls-key. "
           + "Default: ${DEFAULT-VALUE}.")
   boolean wsTls;
+
+  @Option(names = "--ws-origins", paramLabel = "ORIGINS", split = ",", defaultValue = GatewayOptions.ANY_ORIGIN,
+      description = "The web origins (scheme://host[:port], comma-separated) whose pages may open the WebSocket; "
+          + "others get 403. A client without an Origin header (not a browser) is always let in. "
+          + "Default: ${DEFAULT-VALUE} (any).")
+  List<String> wsOrigins;
 
   @Option(names = "--tls-cert", paramLabel = "PEM",
       description = "The certificate (chain) for the TLS port and wss, a PEM file; reloaded without a restart when "
@@ -148,6 +155,7 @@ final class GatewayCommand implements Callable<Integer> {
           .setRequestTimeoutMillis(requestTimeout.toMillis())
           .setSessionCacheSize(sessionCache)
           .setWsTls(wsTls)
+          .setWsOrigins(wsOrigins)
           .setTlsReloadCheckMillis(tlsReloadCheck.toMillis());
       if (tlsPort != null) {
         options.setTlsPort(tlsPort);

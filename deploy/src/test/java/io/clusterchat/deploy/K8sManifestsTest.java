@@ -35,6 +35,10 @@ class K8sManifestsTest {
   private static final String NAMESPACE = "clusterchat";
   private static final Pattern HEAP = Pattern.compile("-Xmx(\\d+)([mg])");
   private static final double MAX_HEAP_SHARE = 0.6;
+  private static final int CLIENT_PORT = 9001;
+  private static final int TLS_PORT = 9443;
+  private static final int WS_PORT = 9091;
+  private static final String TLS_DIR = "/etc/clusterchat/tls";
 
   private static final List<Map<String, Object>> DOCS = new ArrayList<>();
   private static final Map<String, Map<String, Object>> BY_KIND_NAME = new HashMap<>();
@@ -202,6 +206,62 @@ class K8sManifestsTest {
     Map<String, Object> client = list(container.get("ports")).stream().map(K8sManifestsTest::map)
         .filter(port -> "client".equals(port.get("name"))).findFirst().orElseThrow();
     assertThat(client.get("hostPort")).isEqualTo(client.get("containerPort"));
+  }
+
+  /**
+   * Gateways offer TLS (9443) and WebSocket over TLS (9091) beside TCP, as hostPorts like the client port, in their
+   * Service and open in the NetworkPolicy; the certificate and key are files of a kubernetes.io/tls Secret mounted as
+   * a whole directory (a subPath mount would miss renewals), and the launcher takes the variables as those options.
+   */
+  @Test
+  void gatewaysOfferTlsAndWebSocketWithTheCertificateFromATlsSecret() {
+    Map<String, Object> gateway = BY_KIND_NAME.get("Deployment/gateway-bj");
+    Map<String, Object> container = container(gateway);
+    Map<String, Integer> hostPorts = new HashMap<>();
+    for (Object port : list(container.get("ports"))) {
+      Map<String, Object> p = map(port);
+      if (p.containsKey("hostPort")) {
+        assertThat(p.get("hostPort")).as(p.get("name").toString()).isEqualTo(p.get("containerPort"));
+        hostPorts.put(p.get("name").toString(), (Integer) p.get("hostPort"));
+      }
+    }
+    assertThat(hostPorts).containsEntry("client", CLIENT_PORT).containsEntry("tls", TLS_PORT)
+        .containsEntry("ws", WS_PORT);
+
+    Map<String, String> env = new HashMap<>();
+    list(container.get("env")).stream().map(K8sManifestsTest::map).filter(e -> e.containsKey("value"))
+        .forEach(e -> env.put(e.get("name").toString(), e.get("value").toString()));
+    env.put("CLUSTERCHAT_NODE_ID", "gateway-bj-0");
+    String[] args = {"gateway"};
+    CommandLine commandLine = Launcher.commandLine(args, env, new PrintWriter(new StringWriter()));
+    GatewayCommand command = (GatewayCommand) commandLine.parseArgs(args).subcommand().commandSpec().userObject();
+    assertThat(command.tlsPort).isEqualTo(TLS_PORT);
+    assertThat(command.wsPort).isEqualTo(WS_PORT);
+    assertThat(command.wsTls).isTrue();
+    assertThat(command.tlsCert).isEqualTo(TLS_DIR + "/tls.crt");
+    assertThat(command.tlsKey).isEqualTo(TLS_DIR + "/tls.key");
+
+    Map<String, Object> mount = list(container.get("volumeMounts")).stream().map(K8sManifestsTest::map)
+        .filter(m -> TLS_DIR.equals(m.get("mountPath"))).findFirst().orElseThrow();
+    assertThat(mount).doesNotContainKey("subPath").containsEntry("readOnly", true);
+    Map<String, Object> volume = list(podSpec(gateway).get("volumes")).stream().map(K8sManifestsTest::map)
+        .filter(v -> mount.get("name").equals(v.get("name"))).findFirst().orElseThrow();
+    Map<String, Object> secretRef = map(volume.get("secret"));
+    Map<String, Object> secret = BY_KIND_NAME.get("Secret/" + secretRef.get("secretName"));
+    assertThat(secret).as("Secret " + secretRef.get("secretName")).isNotNull();
+    assertThat(secret.get("type")).isEqualTo("kubernetes.io/tls");
+    assertThat(map(secret.get("stringData"))).containsKeys("tls.crt", "tls.key");
+    assertThat(secretRef).doesNotContainKey("items");
+
+    List<Object> servicePorts = list(map(BY_KIND_NAME.get("Service/clusterchat-gateway-bj").get("spec"))
+        .get("ports"));
+    assertThat(servicePorts.stream().map(K8sManifestsTest::map).map(p -> p.get("port")).toList())
+        .containsExactlyInAnyOrder(CLIENT_PORT, TLS_PORT, WS_PORT);
+    Map<String, Object> policy = map(BY_KIND_NAME.get("NetworkPolicy/clusterchat").get("spec"));
+    List<Object> open = new ArrayList<>();
+    list(policy.get("ingress")).forEach(rule -> list(map(rule).get("ports")).forEach(p -> open.add(map(p)
+        .get("port"))));
+    assertThat(open).contains("client", "tls", "ws");
   }
 
   private static Set<String> options(String role) {

@@ -176,6 +176,27 @@ class LauncherTest {
     assertThat(withFlags.gatewayOptions().getRegion()).isEqualTo("gz");
   }
 
+  /** {@code --ws-origins} (config key {@code ws-origins}): any origin by default, a comma-separated list, checked. */
+  @Test
+  void webSocketOriginsFromFlagsOrConfigFile() throws Exception {
+    GatewayCommand byDefault = parse(Map.of(), "gateway", "--node-id", "gw-1", "--region", "bj");
+    assertThat(byDefault.gatewayOptions().getWsOrigins()).containsExactly(GatewayOptions.ANY_ORIGIN);
+
+    Path config = config("ws-origins = http://127.0.0.1:24080,http://localhost:24080\n");
+    GatewayCommand fromFile = parse(Map.of(), "gateway", "--node-id", "gw-1", "--region", "bj", "--config",
+        config.toString());
+    assertThat(fromFile.gatewayOptions().getWsOrigins())
+        .containsExactly("http://127.0.0.1:24080", "http://localhost:24080");
+
+    GatewayCommand byFlag = parse(Map.of(), "gateway", "--node-id", "gw-1", "--region", "bj", "--config",
+        config.toString(), "--ws-origins", "https://chat.example.com");
+    assertThat(byFlag.gatewayOptions().getWsOrigins()).containsExactly("https://chat.example.com");
+
+    assertThat(execute(Map.of(), "gateway", "--node-id", "gw-1", "--region", "bj", "--ws-origins",
+        "http://127.0.0.1:24080/chat")).isEqualTo(USAGE);
+    assertThat(errors.toString()).contains("without a path");
+  }
+
   /** Metrics and health bind the node's host unless told otherwise (issue 11, finding 6: they bound 0.0.0.0). */
   @Test
   void metricsListenOnTheNodesHostUnlessToldOtherwise() {

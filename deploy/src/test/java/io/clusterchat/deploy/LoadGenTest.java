@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.withinPercentage;
 
 import io.clusterchat.gateway.Gateway;
 import io.clusterchat.gateway.GatewayOptions;
+import io.clusterchat.deploy.impl.CertificateAuthority;
 import io.clusterchat.gateway.impl.EchoServiceVerticle;
 import io.clusterchat.loadgen.LoadGen;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +42,10 @@ class LoadGenTest {
   private static final int NO_LIMIT = 1_000_000;
 
   private TestChatCluster cluster;
+  /** Gateways with a TLS port and a WebSocket port, bj's over TLS (wss), sh's plain; and the CA clients trust. */
+  private Gateway tlsBj;
+  private Gateway wsSh;
+  private Path trust;
 
   @BeforeAll
   void startCluster() throws Exception {
@@ -169,12 +175,99 @@ class LoadGenTest {
 
   @Test
   void aBadOptionIsAUsageError() {
+    assertUsageError("--target wants HOST:PORT", "echo", "--target", "nowhere", "--duration", "1");
+    assertUsageError("--trust is for --tls", "login", "--target", bj(), "--trust", "ca.pem");
+    assertUsageError("--protocol raw runs over TCP only", "echo", "--target", bj(), "--protocol", "raw", "--ws");
+    assertUsageError("--protocol irc runs over TCP only", "chat", "--a", bj(), "--rate", "1", "--protocol", "irc",
+        "--tls");
+  }
+
+  // ---- TLS and WebSocket ----
+
+  private void startTransportGateways() throws Exception {
+    if (tlsBj != null) {
+      return;
+    }
+    Path tls = dataDir.resolve("client-tls");
+    CertificateAuthority ca = CertificateAuthority.openOrCreate(tls);
+    CertificateAuthority.Issued cert = ca.issue(tls, "gateway", List.of("127.0.0.1", "localhost"));
+    trust = tls.resolve(CertificateAuthority.CA_CERT);
+    // Pages of one web origin only: the generator, no page, sends no Origin and is let in.
+    tlsBj = cluster.startGateway("gw-bj-7", "bj", options -> options.setTlsPort(0).setWsPort(0).setWsTls(true)
+        .setTlsCert(cert.certificate().toString()).setTlsKey(cert.key().toString())
+        .setWsOrigins(List.of("https://chat.example.com")));
+    wsSh = cluster.startGateway("gw-sh-7", "sh", options -> options.setTlsPort(0).setWsPort(0)
+        .setTlsCert(cert.certificate().toString()).setTlsKey(cert.key().toString())
+        .setWsOrigins(List.of("https://chat.example.com")));
+  }
+
+  @Test
+  void chatOverTlsVerifyingTheGatewaysCertificates() throws Exception {
+    startTransportGateways();
+    JsonObject result = run("chat-tls", "chat", "--a", "127.0.0.1:" + tlsBj.tlsPort(), "--b",
+        "127.0.0.1:" + wsSh.tlsPort(), "--tls", "--trust", trust.toString(), "--pairs", "2", "--rate", "40",
+        "--prefix", "tt", "--warmup", "1", "--duration", "2");
+    assertThat(result.getString("transport")).isEqualTo("tls");
+    JsonObject step = step(result, 0);
+    assertThat(step.getLong("sent")).isPositive();
+    assertThat(step.getLong("errors")).isZero();
+    assertThat(step.getLong("undelivered")).isZero();
+    assertThat(step.getLong("outOfOrder")).isZero();
+    assertThat(latency(step, "delivery").getDouble("p99Ms")).isPositive();
+  }
+
+  @Test
+  void aTlsRunWithoutTheCaFails() throws Exception {
+    startTransportGateways();
+    int code = new CommandLine(new LoadGen()).execute("login", "--target", "127.0.0.1:" + tlsBj.tlsPort(), "--tls",
+        "--users", "1", "--concurrency", "1", "--prefix", "tn", "--warmup", "0", "--duration", "1", "--timeout", "5");
+    assertThat(code).as("a certificate the JVM does not trust").isEqualTo(1);
+  }
+
+  @Test
+  void groupChatOverWebSocket() throws Exception {
+    startTransportGateways();
+    JsonObject result = run("group-ws", "group", "--target", "127.0.0.1:" + wsSh.wsPort(), "--ws", "--groups", "1",
+        "--members", "3", "--senders", "1", "--rate", "5", "--prefix", "gw", "--warmup", "1", "--duration", "2");
+    assertThat(result.getString("transport")).isEqualTo("ws");
+    assertThat(result.getLong("connectionFailures")).isZero();
+    assertThat(result.getLong("joinFailures")).isZero();
+    assertThat(result.getLong("acknowledged")).isPositive().isEqualTo(result.getLong("messagesSent"));
+    assertThat(result.getLong("pushesDelivered")).isEqualTo(2 * result.getLong("acknowledged"));
+    assertThat(result.getLong("undelivered")).isZero();
+    assertThat(result.getLong("gaps")).isZero();
+  }
+
+  /** More WebSockets to one gateway than Vert.x's WebSocket client lets open at once by default (50). */
+  @Test
+  void holdsConnectionsOverWebSocket() throws Exception {
+    startTransportGateways();
+    JsonObject result = run("connections-ws", "connections", "--target", "127.0.0.1:" + wsSh.wsPort(), "--ws",
+        "--count", "60", "--users", "2", "--heartbeat", "1", "--prefix", "cw", "--warmup", "0", "--duration", "1",
+        "--timeout", "10");
+    assertThat(result.getLong("established")).isEqualTo(60);
+    assertThat(result.getLong("failed")).isZero();
+    assertThat(result.getLong("droppedWhileHolding")).isZero();
+    assertThat(result.getLong("pongs")).isPositive();
+  }
+
+  @Test
+  void resumesOverWss() throws Exception {
+    startTransportGateways();
+    JsonObject result = run("login-wss", "login", "--target", "127.0.0.1:" + tlsBj.wsPort(), "--ws", "--tls",
+        "--trust", trust.toString(), "--kind", "resume", "--users", "2", "--concurrency", "2", "--prefix", "lw",
+        "--warmup", "0", "--duration", "1");
+    assertThat(result.getString("transport")).isEqualTo("wss");
+    assertThat(result.getLong("received")).isPositive();
+    assertThat(result.getLong("errors")).isZero();
+  }
+
+  private static void assertUsageError(String message, String... args) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     CommandLine commandLine = new CommandLine(new LoadGen());
     commandLine.setErr(new PrintWriter(err, true));
-    int code = commandLine.execute("echo", "--target", "nowhere", "--duration", "1");
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("--target wants HOST:PORT");
+    assertThat(commandLine.execute(args)).as(String.join(" ", args)).isEqualTo(2);
+    assertThat(err.toString()).contains(message);
   }
 
   private static GatewayOptions unlimited(GatewayOptions options) {

@@ -2,6 +2,7 @@ package io.clusterchat.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clusterchat.gateway.GatewayOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,9 @@ class SystemdUnitsTest {
   /** NodeRunner's time to leave the cluster, on top of the role's grace. */
   private static final long LEAVE_SECONDS = 15;
   private static final long GATEWAY_GRACE_SECONDS = 5;
+  private static final String TLS_DIR = "/etc/clusterchat/tls/";
+  private static final int TLS_PORT = 9443;
+  private static final int WS_PORT = 9091;
 
   @TempDir
   Path dir;
@@ -109,9 +113,37 @@ class SystemdUnitsTest {
       assertThat(cluster.nodeId).isEqualTo("node-1");
       assertThat(cluster.host).as(role).startsWith("10.0.0.");
       if (command instanceof GatewayCommand gateway) {
-        assertThat(gateway.gatewayOptions().getPublicHost()).isEqualTo("203.0.113.5");
+        assertThat(gateway.publicHost).isEqualTo("203.0.113.5");
       }
     }
+  }
+
+  /**
+   * The gateway example offers TLS on 9443 and wss on 9091 with the certificate and key from /etc/clusterchat/tls/;
+   * the launcher takes it once those files exist (here in a temporary directory instead).
+   */
+  @Test
+  void theGatewayExampleOffersTlsAndWebSocketFromPemFiles() throws Exception {
+    String example = Files.readString(EXAMPLES.resolve("gateway.properties"));
+    assertThat(example).contains("\ntls-cert = " + TLS_DIR + "gateway.pem\n",
+        "\ntls-key = " + TLS_DIR + "gateway-key.pem\n");
+    for (String file : List.of("gateway.pem", "gateway-key.pem")) {
+      Files.writeString(dir.resolve(file), "");
+    }
+    Path config = dir.resolve("gateway.properties");
+    Files.writeString(config, example.replace(TLS_DIR, dir + "/"));
+    String[] args = {"gateway", "--config", config.toString()};
+    CommandLine commandLine = Launcher.commandLine(args, Map.of("CLUSTERCHAT_NODE_ID", "gw-bj-1"),
+        new PrintWriter(new StringWriter(), true));
+    GatewayOptions options = ((GatewayCommand) commandLine.parseArgs(args).subcommand().commandSpec().userObject())
+        .gatewayOptions();
+    assertThat(options.getPublicHost()).isEqualTo("203.0.113.5");
+    assertThat(options.getTlsPort()).isEqualTo(TLS_PORT);
+    assertThat(options.getWsPort()).isEqualTo(WS_PORT);
+    assertThat(options.isWsTls()).isTrue();
+    assertThat(options.getTlsCert()).isEqualTo(dir.resolve("gateway.pem").toString());
+    assertThat(options.getTlsKey()).isEqualTo(dir.resolve("gateway-key.pem").toString());
+    assertThat(options.getWebSocketUrl(options.getWsPort())).isEqualTo("wss://203.0.113.5:9091/ws");
   }
 
   @Test

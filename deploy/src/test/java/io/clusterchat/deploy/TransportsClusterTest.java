@@ -26,14 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 16's transports in a whole cluster, with clients nobody here wrote: {@code openssl s_client} on bj's TLS
- * port and Python's {@code websockets} on bj's {@code /ws} chat with a plain TCP client on sh; dispatch names every
- * transport; the Java client finds the TLS port and the WebSocket URL by dispatch (trusting the cluster's client CA,
- * hostname verification on); a drain sends each client to the other gateway's port of its own transport.
+ * port and Python's {@code websockets} on bj's {@code /ws} (as a page of the one web origin bj lets in) chat with a
+ * plain TCP client on sh; dispatch names every transport; the Java client (no page: it sends no Origin) finds the
+ * TLS port and the WebSocket URL by dispatch (trusting the cluster's client CA, hostname verification on); a drain
+ * sends each client to the other gateway's port of its own transport.
  */
 class TransportsClusterTest {
 
   private static final String PW = "s3cret-pass";
   private static final Duration WAIT = Duration.ofSeconds(20);
+  /** The web chat's page: bj's WebSocket lets in pages of this origin alone, and clients that are no page. */
+  private static final String PAGE_ORIGIN = "http://127.0.0.1:24080";
 
   @Test
   void everyTransportChatsAcrossRegionsAndMovesOnADrain(@TempDir Path dir) throws Exception {
@@ -43,7 +46,8 @@ class TransportsClusterTest {
     CertificateAuthority.Issued cert = ca.issue(dir, "gateway", List.of("127.0.0.1", "localhost"));
     Path caFile = dir.resolve(CertificateAuthority.CA_CERT);
     UnaryOperator<GatewayOptions> transports = options -> options.setTlsPort(0).setWsPort(0)
-        .setTlsCert(cert.certificate().toString()).setTlsKey(cert.key().toString());
+        .setTlsCert(cert.certificate().toString()).setTlsKey(cert.key().toString())
+        .setWsOrigins(List.of(PAGE_ORIGIN));
     CoordinatorOptions coordinator = new CoordinatorOptions().setDrainBatchSize(10).setDrainBatchIntervalMillis(100);
     Vertx clients = Vertx.vertx();
     try (ControlCluster cluster = new ControlCluster(dir.resolve("data"), coordinator).start()) {
@@ -60,7 +64,7 @@ class TransportsClusterTest {
       try (LineClient bob = new LineClient(sh.port());
            LinePeer tls = LinePeer.openssl(bj.tlsPort(), "-CAfile", caFile.toString(), "-verify_return_error",
                "-verify_ip", "127.0.0.1");
-           LinePeer ws = LinePeer.webSocket(bj.wsUrl(), null)) {
+           LinePeer ws = LinePeer.webSocket(bj.wsUrl(), null, PAGE_ORIGIN)) {
         bob.registerAndLogin("bob", PW);
 
         // openssl s_client, verifying the gateway's certificate: HELLO, REGISTER, LOGIN, SEND.

@@ -1,9 +1,18 @@
 package io.clusterchat.gateway;
 
+import io.clusterchat.protocol.ClientTransports;
 import io.clusterchat.protocol.Limits;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +43,9 @@ public class GatewayOptions {
   public static final int OFF = -1;
   /** How often the TLS certificate and key files are checked for a change (then reloaded without a restart). */
   public static final long DEFAULT_TLS_RELOAD_CHECK_MILLIS = 5_000;
+  /** A WebSocket origin list that lets every web page's script connect (the default, see {@link #setWsOrigins}). */
+  public static final String ANY_ORIGIN = "*";
+  public static final List<String> DEFAULT_WS_ORIGINS = List.of(ANY_ORIGIN);
 
   private static final String ANY_HOST = "0.0.0.0";
 
@@ -54,6 +66,8 @@ public class GatewayOptions {
   private static final long MAX_REPORT_INTERVAL_MILLIS = 2_000;
   private static final int MAX_SESSION_CACHE_SIZE = 100_000_000;
   private static final long MAX_TLS_RELOAD_CHECK_MILLIS = 3_600_000;
+  private static final int HTTP_PORT = 80;
+  private static final int HTTPS_PORT = 443;
 
   private String nodeId;
   private String region;
@@ -80,6 +94,9 @@ public class GatewayOptions {
   private String tlsCert;
   private String tlsKey;
   private long tlsReloadCheckMillis = DEFAULT_TLS_RELOAD_CHECK_MILLIS;
+  private List<String> wsOrigins = DEFAULT_WS_ORIGINS;
+  /** The origins of {@link #wsOrigins} as compared ({@link #normalOrigin}); null for any origin. */
+  private Set<String> allowedOrigins;
 
   public GatewayOptions() {
   }
@@ -124,6 +141,12 @@ public class GatewayOptions {
       setTlsKey(json.getString("tlsKey"));
     }
     setTlsReloadCheckMillis(json.getLong("tlsReloadCheckMillis", DEFAULT_TLS_RELOAD_CHECK_MILLIS));
+    JsonArray origins = json.getJsonArray("wsOrigins");
+    if (origins != null) {
+      List<String> list = new ArrayList<>();
+      origins.forEach(origin -> list.add(String.valueOf(origin)));
+      setWsOrigins(list);
+    }
   }
 
   public JsonObject toJson() {
@@ -151,7 +174,8 @@ public class GatewayOptions {
         .put("wsTls", wsTls)
         .put("tlsCert", tlsCert)
         .put("tlsKey", tlsKey)
-        .put("tlsReloadCheckMillis", tlsReloadCheckMillis);
+        .put("tlsReloadCheckMillis", tlsReloadCheckMillis)
+        .put("wsOrigins", new JsonArray(new ArrayList<>(wsOrigins)));
   }
 
   /** Fails with a clear message when a setting without a default is missing. */
@@ -476,6 +500,85 @@ public class GatewayOptions {
     return this;
   }
 
+  public List<String> getWsOrigins() {
+    return wsOrigins;
+  }
+
+  /**
+   * The web origins whose pages may open the WebSocket endpoint: {@value #ANY_ORIGIN} alone (the default) for any,
+   * or {@code scheme://host[:port]} entries (http or https, no path), compared as browsers send the {@code Origin}
+   * header: scheme and host case-insensitive, a default port (80, 443) the same as none. A handshake without an
+   * {@code Origin} header (a client that is not a browser) is always accepted. The protocol logs in inside the
+   * connection and uses no cookies, so a foreign page gains nothing a direct client would not have; the list lets an
+   * operator choose which web apps use the gateways.
+   */
+  public GatewayOptions setWsOrigins(List<String> wsOrigins) {
+    if (wsOrigins == null || wsOrigins.isEmpty()) {
+      throw new IllegalArgumentException("WebSocket origins must be * or one or more scheme://host[:port], was "
+          + "none");
+    }
+    if (wsOrigins.contains(ANY_ORIGIN)) {
+      if (wsOrigins.size() > 1) {
+        throw new IllegalArgumentException("WebSocket origins: * stands alone, was " + wsOrigins);
+      }
+      this.wsOrigins = DEFAULT_WS_ORIGINS;
+      this.allowedOrigins = null;
+      return this;
+    }
+    Set<String> normal = new LinkedHashSet<>();
+    for (String origin : wsOrigins) {
+      String one = normalOrigin(origin);
+      if (one == null) {
+        throw new IllegalArgumentException("WebSocket origin must be http://host[:port] or https://host[:port] "
+            + "without a path, was '" + origin + "'");
+      }
+      normal.add(one);
+    }
+    this.wsOrigins = List.copyOf(wsOrigins);
+    this.allowedOrigins = Set.copyOf(normal);
+    return this;
+  }
+
+  /**
+   * Whether a WebSocket handshake with this {@code Origin} header may go on: always without one (null); otherwise
+   * when any origin is allowed or the origin is one of {@link #getWsOrigins()}.
+   */
+  public boolean allowsWsOrigin(String origin) {
+    if (origin == null || allowedOrigins == null) {
+      return true;
+    }
+    String normal = normalOrigin(origin);
+    return normal != null && allowedOrigins.contains(normal);
+  }
+
+  /**
+   * An origin as compared: {@code scheme://host[:port]} with scheme and host in lower case and a default port left
+   * out; null when {@code origin} is not an http or https origin (a path, a user, a query, {@code null}).
+   */
+  private static String normalOrigin(String origin) {
+    if (origin == null || origin.isBlank()) {
+      return null;
+    }
+    URI uri;
+    try {
+      uri = new URI(origin.strip());
+    } catch (URISyntaxException e) {
+      return null;
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    boolean http = "http".equals(scheme);
+    if (!http && !"https".equals(scheme) || uri.getHost() == null || uri.getRawUserInfo() != null
+        || !uri.getRawPath().isEmpty() || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      return null;
+    }
+    int port = uri.getPort();
+    if (port == 0 || port > MAX_PORT) {
+      return null;
+    }
+    boolean defaultPort = port < 0 || port == (http ? HTTP_PORT : HTTPS_PORT);
+    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+  }
+
   /**
    * The URL of the WebSocket endpoint clients are sent to (dispatch, RECONNECT):
    * {@code ws://<public host>:<port>/ws}, or {@code wss://} over TLS.
@@ -483,9 +586,7 @@ public class GatewayOptions {
    * @param port the WebSocket port actually bound
    */
   public String getWebSocketUrl(int port) {
-    String publicHost = getPublicHost();
-    String hostPart = publicHost.indexOf(':') >= 0 ? "[" + publicHost + "]" : publicHost;
-    return (wsTls ? "wss" : "ws") + "://" + hostPart + ":" + port + Limits.WEBSOCKET_PATH;
+    return ClientTransports.webSocketUrl(getPublicHost(), port, wsTls);
   }
 
   private static String checkPath(String what, String path) {

@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusterchat.bus.GatewayService;
 import io.clusterchat.bus.Transports;
+import io.clusterchat.metrics.NodeMetrics;
 import io.clusterchat.protocol.Limits;
 import io.clusterchat.testing.LinePeer;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,6 +52,10 @@ class GatewayTransportsTest {
   private static final int NOTICES_PER_ROUND = 50;
   private static final long NOTICE_PAUSE_MILLIS = 20;
   private static final String HANDSHAKE_PREFIX = "HTTP/1.1 101";
+  /** The coordinator's web chat, as the browser names its page's origin. */
+  private static final String CHAT_ORIGIN = "http://127.0.0.1:24080";
+  private static final String OTHER_CHAT_ORIGIN = "https://chat.example.com";
+  private static final String FOREIGN_ORIGIN = "http://evil.example:24080";
 
   @TempDir
   Path dir;
@@ -284,7 +294,138 @@ class GatewayTransportsTest {
     }
   }
 
+  // ---- WebSocket origins ----
+
+  /** A gateway whose WebSocket lets in the pages of the two chat origins only. */
+  private Gateway withOrigins() throws Exception {
+    return deploy(withTransports().setWsOrigins(List.of(CHAT_ORIGIN, OTHER_CHAT_ORIGIN)));
+  }
+
+  @Test
+  void aPageOfAnAllowedOriginUpgrades() throws Exception {
+    LinePeer.assumeWebSockets();
+    Gateway gateway = withOrigins();
+    // As browsers send it, and spelled otherwise: scheme and host in capitals, the default port written out.
+    for (String origin : List.of(CHAT_ORIGIN, "HTTPS://Chat.Example.COM:443")) {
+      try (LinePeer peer = LinePeer.webSocket(gateway.wsUrl(), null, origin)) {
+        assertThat(peer.next(WAIT)).as(origin).isEqualTo("!open");
+        assertThat(peer.next(WAIT)).isEqualTo(HELLO);
+        peer.send("PING from the page");
+        assertThat(peer.next(WAIT)).isEqualTo("PONG from the page");
+      }
+    }
+    assertThat(refused("origin")).isZero();
+  }
+
+  @Test
+  void aPageOfAForeignOriginGets403AndNoConnection() throws Exception {
+    LinePeer.assumeWebSockets();
+    Gateway gateway = withOrigins();
+    // The port or scheme differing is another origin.
+    List<String> foreign = List.of(FOREIGN_ORIGIN, "http://127.0.0.1:24081", "https://127.0.0.1:24080", "null");
+    for (String origin : foreign) {
+      try (LinePeer peer = LinePeer.webSocket(gateway.wsUrl(), null, origin)) {
+        assertThat(peer.next(WAIT)).as(origin).isEqualTo(LinePeer.EOF);
+        assertThat(peer.exit(WAIT)).isNotZero();
+        assertThat(peer.stderr()).contains("403");
+      }
+    }
+    assertThat(rawHandshake(gateway.wsPort(), FOREIGN_ORIGIN)).isEqualTo("HTTP/1.1 403 Forbidden");
+    assertThat(refused("origin")).isEqualTo(foreign.size() + 1.0);
+    assertThat(gateway.connections()).isZero();
+    assertThat(accepted("ws")).isZero();
+  }
+
+  /** Non-browser clients send no Origin: always let in, whatever the list. */
+  @Test
+  void aClientWithoutAnOriginUpgradesWhateverTheList() throws Exception {
+    LinePeer.assumeWebSockets();
+    Gateway gateway = withOrigins();
+    try (LinePeer peer = LinePeer.webSocket(gateway.wsUrl(), null)) {
+      assertThat(peer.next(WAIT)).isEqualTo("!open");
+      assertThat(peer.next(WAIT)).isEqualTo(HELLO);
+    }
+    assertThat(rawHandshake(gateway.wsPort(), null)).isEqualTo("HTTP/1.1 101 Switching Protocols");
+    assertThat(refused("origin")).isZero();
+  }
+
+  /**
+   * Vert.x's WebSocket client sends an Origin made of the URL it connects to unless told not to; a client that is
+   * no browser page (clusterchat's client, the load generator) leaves it out, and so is let in.
+   */
+  @Test
+  void vertxClientsLeaveTheOriginOut() throws Exception {
+    Gateway gateway = withOrigins();
+    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost(LineClient.HOST)
+        .setPort(gateway.wsPort()).setURI(Limits.WEBSOCKET_PATH);
+    assertThatThrownBy(() -> await(client.connect(connect))).hasMessageContaining("403");
+    await(await(client.connect(new WebSocketConnectOptions(connect).setAllowOriginHeader(false))).close());
+    await(client.close());
+  }
+
+  @Test
+  void anyOriginIsTheDefault() throws Exception {
+    LinePeer.assumeWebSockets();
+    GatewayOptions options = withTransports();
+    assertThat(options.getWsOrigins()).containsExactly(GatewayOptions.ANY_ORIGIN);
+    Gateway gateway = deploy(options);
+    for (String origin : List.of(FOREIGN_ORIGIN, "null")) {
+      try (LinePeer peer = LinePeer.webSocket(gateway.wsUrl(), null, origin)) {
+        assertThat(peer.next(WAIT)).as(origin).isEqualTo("!open");
+        assertThat(peer.next(WAIT)).isEqualTo(HELLO);
+      }
+    }
+    assertThat(refused("origin")).isZero();
+  }
+
+  @Test
+  void badOriginListsAreRefused() {
+    GatewayOptions options = TestGateways.options();
+    for (String bad : List.of("", "127.0.0.1:24080", "ftp://example.com", "ws://example.com", "http://",
+        "http://example.com/", "http://example.com/chat", "http://example.com?x=1", "http://example.com#top",
+        "http://user@example.com", "http://example.com:0", "https://example.com:70000", "null", "**")) {
+      assertThatThrownBy(() -> options.setWsOrigins(List.of(bad))).as(bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("WebSocket origin");
+    }
+    assertThatThrownBy(() -> options.setWsOrigins(List.of("*", CHAT_ORIGIN)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("* stands alone");
+    assertThatThrownBy(() -> options.setWsOrigins(List.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThat(options.getWsOrigins()).containsExactly(GatewayOptions.ANY_ORIGIN);
+    options.setWsOrigins(List.of(CHAT_ORIGIN, "http://[::1]:24080", "https://localhost"));
+    assertThat(new GatewayOptions(options.toJson()).getWsOrigins())
+        .containsExactly(CHAT_ORIGIN, "http://[::1]:24080", "https://localhost");
+    assertThat(options.allowsWsOrigin("http://[::1]:24080")).isTrue();
+    assertThat(options.allowsWsOrigin("https://localhost:443")).isTrue();
+    assertThat(options.allowsWsOrigin("http://localhost")).isFalse();
+    assertThat(options.allowsWsOrigin(null)).isTrue();
+  }
+
   // ---- helpers ----
+
+  /** The status line of a WebSocket handshake on {@code /ws} sent over a plain socket, with {@code origin} if any. */
+  private static String rawHandshake(int port, String origin) throws IOException {
+    try (Socket raw = new Socket(LineClient.HOST, port)) {
+      raw.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      return new BufferedReader(new InputStreamReader(raw.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+    }
+  }
+
+  /** WebSocket handshakes refused for {@code reason} on this test's Vert.x. */
+  private double refused(String reason) {
+    Counter counter = NodeMetrics.of(vertx).registry().find("clusterchat.gateway.ws.refused").tag("reason", reason)
+        .counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private double accepted(String transport) {
+    Counter counter = NodeMetrics.of(vertx).registry().find("clusterchat.gateway.accepted")
+        .tag("transport", transport).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
 
   /** A self-signed certificate for 127.0.0.1 and localhost, made by openssl: {certificate, key}. */
   private Path[] selfSigned(String name) throws IOException, InterruptedException {

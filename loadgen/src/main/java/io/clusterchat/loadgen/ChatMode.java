@@ -1,6 +1,7 @@
 package io.clusterchat.loadgen;
 
 import io.clusterchat.loadgen.impl.ChatLines;
+import io.clusterchat.loadgen.impl.Connector;
 import io.clusterchat.loadgen.impl.JetStreamRelay;
 import io.clusterchat.loadgen.impl.LineSocket;
 import io.clusterchat.loadgen.impl.LoadRun;
@@ -16,7 +17,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,6 +121,9 @@ public final class ChatMode extends LoadRun {
       throw new IllegalArgumentException("--size must be at least " + MIN_SIZE
           + " (the text carries the send time), was " + size);
     }
+    if (protocol != Protocol.clusterchat) {
+      transport.requireTcp("--protocol " + protocol);
+    }
     if (!prefix.matches("[a-z][a-z0-9]{0,3}")) {
       throw new IllegalArgumentException("--prefix must be a letter and up to 3 more letters or digits "
           + "(nicks stay within IRC's 9 characters), was " + prefix);
@@ -173,7 +176,7 @@ public final class ChatMode extends LoadRun {
 
   /** Connects and logs in the users of a line protocol, each on its shard. */
   private Future<Void> connect(Vertx vertx, Shards shards, List<List<User>> byShard, User[] users) {
-    NetClient client = client(vertx, null);
+    Connector client = client(vertx, null);
     if (protocol == Protocol.clusterchat) {
       // IRC servers ping their clients; clusterchat clients ping the gateway, from their login on.
       for (int shard = 0; shard < shards.size(); shard++) {
@@ -272,10 +275,10 @@ public final class ChatMode extends LoadRun {
       this.padding = String.valueOf(PAD).repeat(Math.max(0, size - TIMESTAMP_CHARS));
     }
 
-    Future<Void> open(NetClient client) {
+    Future<Void> open(Connector client) {
       SocketAddress server = Targets.parse("--a", index % 2 == 0 ? gatewayA : gatewayB());
       if (protocol == Protocol.irc) {
-        return LineSocket.connect(client, server).compose(this::ircLogin);
+        return client.connect(server).compose(this::ircLogin);
       }
       return ChatLines.connect(client, server, run.timeoutMillis())
           .compose(greeted -> {

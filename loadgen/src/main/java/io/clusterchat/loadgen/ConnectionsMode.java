@@ -1,6 +1,7 @@
 package io.clusterchat.loadgen;
 
 import io.clusterchat.loadgen.impl.ChatLines;
+import io.clusterchat.loadgen.impl.Connector;
 import io.clusterchat.loadgen.impl.LineSocket;
 import io.clusterchat.loadgen.impl.LoadRun;
 import io.clusterchat.loadgen.impl.Measurement;
@@ -11,7 +12,6 @@ import io.clusterchat.loadgen.impl.Tasks;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
 import io.vertx.core.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,7 +111,7 @@ public final class ConnectionsMode extends LoadRun {
   @Override
   protected Future<JsonObject> execute(Vertx vertx, Shards shards) {
     SocketAddress gateway = Targets.parse("--target", target);
-    List<NetClient> clients = new ArrayList<>();
+    List<Connector> clients = new ArrayList<>();
     for (int k = 1; k <= sourceCount(); k++) {
       clients.add(client(vertx, sourceCount() == 1 ? null : "127.0.0." + k));
     }
@@ -160,7 +160,7 @@ public final class ConnectionsMode extends LoadRun {
   }
 
   /** Connects, resumes, and keeps the connection: a failure is counted, not fatal. */
-  private Future<LineSocket> openOne(NetClient client, SocketAddress gateway, String token, Measurement measurement,
+  private Future<LineSocket> openOne(Connector client, SocketAddress gateway, String token, Measurement measurement,
                                      AtomicInteger open) {
     long start = System.nanoTime();
     measurement.sent.increment();

@@ -1,6 +1,7 @@
 package io.clusterchat.loadgen;
 
 import io.clusterchat.loadgen.impl.ChatLines;
+import io.clusterchat.loadgen.impl.Connector;
 import io.clusterchat.loadgen.impl.LineSocket;
 import io.clusterchat.loadgen.impl.LoadRun;
 import io.clusterchat.loadgen.impl.LongRing;
@@ -14,7 +15,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
 import io.vertx.core.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +78,9 @@ public final class EchoMode extends LoadRun {
     RunOptions.positive("--connections", connections);
     rates.forEach(rate -> RunOptions.atLeastZero("--rate", rate));
     RunOptions.positive("--size", size);
+    if (protocol == Protocol.raw) {
+      transport.requireTcp("--protocol raw");
+    }
   }
 
   @Override
@@ -90,7 +93,7 @@ public final class EchoMode extends LoadRun {
   @Override
   protected Future<JsonObject> execute(Vertx vertx, Shards shards) {
     SocketAddress server = Targets.parse("--target", target);
-    NetClient client = client(vertx, null);
+    Connector client = client(vertx, null);
     Buffer payload = payload();
     List<List<EchoConnection>> byShard = shards.perShard();
     List<EchoConnection> all = new CopyOnWriteArrayList<>();
@@ -124,10 +127,10 @@ public final class EchoMode extends LoadRun {
             .put("unanswered", outstanding(step)));
   }
 
-  private Future<LineSocket> open(NetClient client, SocketAddress server) {
+  private Future<LineSocket> open(Connector client, SocketAddress server) {
     return protocol == Protocol.clusterchat
         ? ChatLines.connect(client, server, run.timeoutMillis()).map(ChatLines.Greeted::socket)
-        : LineSocket.connect(client, server);
+        : client.connect(server);
   }
 
   private Future<Void> start(Shards shards, List<List<EchoConnection>> byShard, List<Long> timers) {

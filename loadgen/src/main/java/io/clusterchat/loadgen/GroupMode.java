@@ -1,6 +1,7 @@
 package io.clusterchat.loadgen;
 
 import io.clusterchat.loadgen.impl.ChatLines;
+import io.clusterchat.loadgen.impl.Connector;
 import io.clusterchat.loadgen.impl.GroupLedger;
 import io.clusterchat.loadgen.impl.GroupLines;
 import io.clusterchat.loadgen.impl.LineSocket;
@@ -16,7 +17,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
 import io.vertx.core.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -210,7 +210,7 @@ public final class GroupMode extends LoadRun {
 
   @Override
   protected Future<JsonObject> execute(Vertx vertx, Shards shards) {
-    List<NetClient> clients = new ArrayList<>();
+    List<Connector> clients = new ArrayList<>();
     for (int k = 1; k <= sourceCount(); k++) {
       clients.add(client(vertx, sourceCount() == 1 ? null : "127.0.0." + k));
     }
@@ -521,7 +521,7 @@ public final class GroupMode extends LoadRun {
     final int shard;
     final String name;
     final SocketAddress target;
-    final NetClient client;
+    final Connector client;
     final List<Member> memberships = new ArrayList<>(1);
     /** Its groups by full address, as pushes name them. */
     final Map<String, Member> byGroup = new HashMap<>();
@@ -532,7 +532,7 @@ public final class GroupMode extends LoadRun {
     private boolean loggedInHere;
     private String token;
 
-    User(int index, int shard, SocketAddress target, NetClient client) {
+    User(int index, int shard, SocketAddress target, Connector client) {
       this.index = index;
       this.shard = shard;
       this.name = prefix + "u" + index;

@@ -1,6 +1,7 @@
 package io.clusterchat.loadgen;
 
 import io.clusterchat.loadgen.impl.ChatLines;
+import io.clusterchat.loadgen.impl.Connector;
 import io.clusterchat.loadgen.impl.LoadRun;
 import io.clusterchat.loadgen.impl.Measurement;
 import io.clusterchat.loadgen.impl.RunOptions;
@@ -11,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
 import io.vertx.core.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +77,7 @@ public final class LoginMode extends LoadRun {
   @Override
   protected Future<JsonObject> execute(Vertx vertx, Shards shards) {
     SocketAddress gateway = Targets.parse("--target", target);
-    NetClient client = client(vertx, null);
+    Connector client = client(vertx, null);
     Measurement measurement = new Measurement(out, "session");
     String[] tokens = new String[users];
     AtomicInteger next = new AtomicInteger();
@@ -107,7 +107,7 @@ public final class LoginMode extends LoadRun {
   }
 
   /** One session after another on this worker's context until the run ends. */
-  private void loop(NetClient client, SocketAddress gateway, Measurement measurement, String[] tokens,
+  private void loop(Connector client, SocketAddress gateway, Measurement measurement, String[] tokens,
                     AtomicInteger next, AtomicInteger active) {
     if (!running) {
       return;

@@ -50,9 +50,20 @@ public final class LinePeer implements AutoCloseable {
 
   /** A Python {@code websockets} client on {@code url}; {@code ca} (may be null) is trusted for {@code wss://}. */
   public static LinePeer webSocket(String url, Path ca) throws IOException {
+    return webSocket(url, ca, null);
+  }
+
+  /**
+   * As {@link #webSocket(String, Path)}, the handshake carrying {@code origin} as its {@code Origin} header (as a
+   * browser's page would), or none when it is null.
+   */
+  public static LinePeer webSocket(String url, Path ca, String origin) throws IOException {
     List<String> command = new ArrayList<>(List.of(python(), "-c", script(), url));
     if (ca != null) {
       command.add(ca.toString());
+    }
+    if (origin != null) {
+      command.addAll(List.of("--origin", origin));
     }
     return new LinePeer(command);
   }

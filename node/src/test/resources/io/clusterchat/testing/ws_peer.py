@@ -1,6 +1,8 @@
 """A WebSocket peer for tests, on the standard `websockets` library (Debian's python3-websockets).
 
-Usage: python3 ws_peer.py URL [CA_FILE]
+Usage: python3 ws_peer.py URL [CA_FILE] [--origin ORIGIN]
+
+With --origin, the handshake carries that Origin header, as a browser's page would; without it, none.
 
 Every line read from stdin is sent as one text message, except these commands:
   !binary TEXT   send TEXT as a binary message
@@ -16,11 +18,11 @@ import sys
 import websockets
 
 
-async def main(url, ca):
+async def main(url, ca, origin):
     context = None
     if url.startswith("wss:"):
         context = ssl.create_default_context(cafile=ca)
-    async with websockets.connect(url, ssl=context, ping_interval=None, max_size=None) as ws:
+    async with websockets.connect(url, ssl=context, origin=origin, ping_interval=None, max_size=None) as ws:
         print("!open", flush=True)
 
         async def read():
@@ -53,4 +55,10 @@ async def main(url, ca):
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None))
+    args = sys.argv[1:]
+    origin = None
+    if "--origin" in args:
+        at = args.index("--origin")
+        origin = args[at + 1]
+        del args[at:at + 2]
+    asyncio.run(main(args[0], args[1] if len(args) > 1 else None, origin))

@@ -2,16 +2,13 @@ package io.clusterchat.client.impl;
 
 import io.clusterchat.client.ChatClientOptions;
 import io.clusterchat.client.ChatException;
-import io.clusterchat.protocol.Limits;
+import io.clusterchat.protocol.ClientTransports;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.PemTrustOptions;
-import java.net.URI;
-import java.net.URISyntaxException;
 
 /**
  * Where the client connects on its transport (PROTOCOL.md, "Transports"): TCP, TLS or WebSocket (plain or over
@@ -20,8 +17,6 @@ import java.net.URISyntaxException;
  * transport; this picks the one the client speaks.
  */
 final class Endpoints {
-
-  private static final String VERIFY_HOSTNAME = "HTTPS";
 
   private final boolean tls;
   private final boolean webSocket;
@@ -41,11 +36,7 @@ final class Endpoints {
           .setTcpNoDelay(true).setTcpKeepAlive(true).setMaxFrameSize(options.getMaxLine())
           .setMaxMessageSize(options.getMaxLine());
       if (tls) {
-        ws.setSsl(true).setVerifyHost(options.isHostnameVerification())
-            .setEnabledSecureTransportProtocols(Limits.TLS_PROTOCOLS);
-        if (options.getTrustFile() != null) {
-          ws.setTrustOptions(new PemTrustOptions().addCertPath(options.getTrustFile()));
-        }
+        ClientTransports.tls(ws, options.getTrustFile(), options.isHostnameVerification());
       }
       this.webSocketClient = vertx.createWebSocketClient(ws);
       this.netClient = null;
@@ -53,11 +44,7 @@ final class Endpoints {
       NetClientOptions net = new NetClientOptions().setConnectTimeout(connectTimeout).setTcpNoDelay(true)
           .setTcpKeepAlive(true);
       if (tls) {
-        net.setSsl(true).setHostnameVerificationAlgorithm(options.isHostnameVerification() ? VERIFY_HOSTNAME : "")
-            .setEnabledSecureTransportProtocols(Limits.TLS_PROTOCOLS);
-        if (options.getTrustFile() != null) {
-          net.setTrustOptions(new PemTrustOptions().addCertPath(options.getTrustFile()));
-        }
+        ClientTransports.tls(net, options.getTrustFile(), options.isHostnameVerification());
       }
       this.netClient = vertx.createNetClient(net);
       this.webSocketClient = null;
@@ -111,33 +98,6 @@ final class Endpoints {
   }
 
   private String url(String host, int port) {
-    String hostPart = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-    return (tls ? "wss" : "ws") + "://" + hostPart + ":" + port + Limits.WEBSOCKET_PATH;
-  }
-
-  /** The parts of a WebSocket URL: host, port, path (with query) and whether it is over TLS. */
-  record WebSocketTarget(String host, int port, String path, boolean tls) {
-
-    private static final int WS_PORT = 80;
-    private static final int WSS_PORT = 443;
-
-    static WebSocketTarget parse(String url) {
-      URI uri;
-      try {
-        uri = new URI(url);
-      } catch (URISyntaxException e) {
-        throw new ChatException(ChatException.PROTOCOL, "bad WebSocket URL " + url);
-      }
-      boolean secure = "wss".equalsIgnoreCase(uri.getScheme());
-      if (!secure && !"ws".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-        throw new ChatException(ChatException.PROTOCOL, "bad WebSocket URL " + url);
-      }
-      String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-      if (uri.getRawQuery() != null) {
-        path += "?" + uri.getRawQuery();
-      }
-      int port = uri.getPort() > 0 ? uri.getPort() : secure ? WSS_PORT : WS_PORT;
-      return new WebSocketTarget(uri.getHost().replace("[", "").replace("]", ""), port, path, secure);
-    }
+    return ClientTransports.webSocketUrl(host, port, tls);
   }
 }

@@ -1,6 +1,7 @@
 package io.clusterchat.client.impl;
 
 import io.clusterchat.client.ChatException;
+import io.clusterchat.protocol.ClientTransports;
 import io.clusterchat.protocol.FrameParser;
 import io.clusterchat.protocol.ProtocolException;
 import io.vertx.core.Future;
@@ -99,16 +100,15 @@ final class LineConnection {
 
   /** Connects to a WebSocket endpoint ({@code ws://} or {@code wss://}) and waits for the HELLO, as above. */
   static Future<LineConnection> open(WebSocketClient client, String url, long timeoutMillis) {
-    Endpoints.WebSocketTarget target;
+    WebSocketConnectOptions connect;
     try {
-      target = Endpoints.WebSocketTarget.parse(url);
-    } catch (ChatException e) {
-      return Future.failedFuture(e);
+      connect = ClientTransports.webSocketConnect(url).setTimeout(timeoutMillis);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new ChatException(ChatException.PROTOCOL, e.getMessage()));
     }
-    WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost(target.host()).setPort(target.port())
-        .setURI(target.path()).setSsl(target.tls()).setTimeout(timeoutMillis);
-    return client.connect(connect).compose(socket ->
-        greeted(over(socket, target.host(), target.port()), target.host(), target.port(), timeoutMillis));
+    String host = connect.getHost();
+    int port = connect.getPort();
+    return client.connect(connect).compose(socket -> greeted(over(socket, host, port), host, port, timeoutMillis));
   }
 
   private static Future<LineConnection> greeted(LineConnection connection, String host, int port,

@@ -24,6 +24,7 @@ final class GatewayMeters {
 
   static final String CONNECTIONS = NodeMetrics.PREFIX + "gateway.connections";
   static final String ACCEPTED = NodeMetrics.PREFIX + "gateway.accepted";
+  static final String WS_REFUSED = NodeMetrics.PREFIX + "gateway.ws.refused";
   static final String FRAMES_IN = NodeMetrics.PREFIX + "gateway.frames.in";
   static final String FRAMES_OUT = NodeMetrics.PREFIX + "gateway.frames.out";
   static final String REQUESTS = NodeMetrics.PREFIX + "gateway.requests";
@@ -55,6 +56,9 @@ final class GatewayMeters {
   private final Counter invalidRequests;
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
   private final Map<Transport, Counter> accepted = new EnumMap<>(Transport.class);
+  /** WebSocket handshakes refused before the upgrade: from a web origin not allowed, on a path other than /ws. */
+  final Counter wsRefusedOrigin;
+  final Counter wsRefusedPath;
   /** By address and outcome; addresses are the services' constants, so this stays small. */
   private final Map<String, Timer> busRequests = new ConcurrentHashMap<>();
 
@@ -72,6 +76,8 @@ final class GatewayMeters {
       accepted.put(transport, Counter.builder(ACCEPTED).description("Client connections accepted, by transport")
           .tag("transport", transport.label()).register(registry));
     }
+    wsRefusedOrigin = wsRefused("origin");
+    wsRefusedPath = wsRefused("path");
     sessionCacheHits = sessionCache("hit");
     sessionCacheMisses = sessionCache("miss");
     for (Command command : Command.values()) {
@@ -145,6 +151,12 @@ final class GatewayMeters {
   private Counter sessionCache(String outcome) {
     return Counter.builder(SESSION_CACHE).description("Pushes by whether the session cache knew the recipient's "
         + "gateways (hit) or a session.lookup was needed (miss)").tag("outcome", outcome).register(registry);
+  }
+
+  private Counter wsRefused(String reason) {
+    return Counter.builder(WS_REFUSED).description("WebSocket handshakes refused before the upgrade, by reason: "
+        + "a web origin not in ws-origins (403), a path other than /ws (404)").tag("reason", reason)
+        .register(registry);
   }
 
   private Counter request(String command) {

@@ -5,6 +5,7 @@ import io.clusterchat.protocol.Limits;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocketHandshake;
@@ -50,6 +51,7 @@ public class GatewayVerticle extends VerticleBase {
    */
   private static final int WS_FRAME_LINES = 4;
   private static final int MIN_WS_FRAME = 64 * 1024;
+  private static final int FORBIDDEN = 403;
   private static final int NOT_FOUND = 404;
   private static final int UPGRADE_REQUIRED = 426;
 
@@ -60,6 +62,7 @@ public class GatewayVerticle extends VerticleBase {
   private NetServer tlsServer;
   private HttpServer wsServer;
   private TlsFiles tlsFiles;
+  private GatewayMeters meters;
 
   public GatewayVerticle(GatewayOptions options, ConnectionRegistry registry) {
     this(options, registry, options.getPort());
@@ -81,6 +84,7 @@ public class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    meters = GatewayMeters.of(vertx);
     server = vertx.createNetServer(netOptions(ports.tcp()));
     server.connectHandler(registry::accept);
     List<Future<?>> listening = new ArrayList<>();
@@ -144,13 +148,25 @@ public class GatewayVerticle extends VerticleBase {
     return new PemKeyCertOptions().setCertPath(options.getTlsCert()).setKeyPath(options.getTlsKey());
   }
 
-  /** Only {@code /ws} is a WebSocket endpoint. */
+  /**
+   * Only {@code /ws} is a WebSocket endpoint, and only for web pages of the allowed origins (a handshake without an
+   * {@code Origin} header is not from a browser's page and always goes on): others get 403 before the upgrade.
+   */
   private void handshake(ServerWebSocketHandshake handshake) {
-    if (Limits.WEBSOCKET_PATH.equals(handshake.path())) {
-      handshake.accept();
-    } else {
+    if (!Limits.WEBSOCKET_PATH.equals(handshake.path())) {
+      meters.wsRefusedPath.increment();
       handshake.reject(NOT_FOUND);
+      return;
     }
+    String origin = handshake.headers().get(HttpHeaders.ORIGIN);
+    if (!options.allowsWsOrigin(origin)) {
+      meters.wsRefusedOrigin.increment();
+      LOG.debug("WebSocket handshake from {} refused: origin '{}' is not in ws-origins", handshake.remoteAddress(),
+          origin);
+      handshake.reject(FORBIDDEN);
+      return;
+    }
+    handshake.accept();
   }
 
   /** The certificate or key changed: every TLS listener of this instance takes the new pair for new connections. */

@@ -2,7 +2,6 @@ package io.clusterchat.loadgen.impl;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClient;
 import io.vertx.core.net.SocketAddress;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -48,8 +47,8 @@ public final class ChatLines {
   }
 
   /** Connects from the calling context and reads the gateway's HELLO. */
-  public static Future<Greeted> connect(NetClient client, SocketAddress gateway, long timeoutMillis) {
-    return LineSocket.connect(client, gateway).compose(socket ->
+  public static Future<Greeted> connect(Connector client, SocketAddress gateway, long timeoutMillis) {
+    return client.connect(gateway).compose(socket ->
         socket.await(line -> line.startsWith("HELLO "), line -> { }, timeoutMillis)
             .map(hello -> new Greeted(socket, hello.split(" ")[2]))
             .onFailure(e -> socket.close()));

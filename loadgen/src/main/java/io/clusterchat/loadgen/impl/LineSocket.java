@@ -4,9 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClient;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.core.parsetools.RecordParser;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -14,21 +13,26 @@ import java.util.function.Predicate;
 
 /**
  * A load generator's connection: LF-delimited lines in (a CR before the LF dropped, as in PROTOCOL.md and IRC),
- * strings out. Lean on purpose (no per-request futures, no timers of its own), so one process can hold tens of
- * thousands. Confined to the event loop it was connected on.
+ * strings out; or on a WebSocket, one line per text message each way (PROTOCOL.md, "Transports"). Lean on purpose
+ * (no per-request futures, no timers of its own), so one process can hold tens of thousands. Confined to the event
+ * loop it was connected on. Made by a {@link Connector}.
  */
 public final class LineSocket {
 
-  /** Longest line accepted from a server before the connection is dropped as broken. */
-  private static final int MAX_LINE = 64 * 1024;
+  /** Longest line (or WebSocket message) accepted from a server before the connection is dropped as broken. */
+  static final int MAX_LINE = 64 * 1024;
 
+  /** TCP or TLS; null on WebSocket. */
   private final NetSocket socket;
+  /** On WebSocket; else null. */
+  private final WebSocket webSocket;
   private Handler<String> lineHandler = line -> { };
   private Handler<Void> closeHandler = v -> { };
   private boolean open = true;
 
   private LineSocket(NetSocket socket) {
     this.socket = socket;
+    this.webSocket = null;
     RecordParser parser = RecordParser.newDelimited("\n", this::onRecord);
     parser.maxRecordSize(MAX_LINE);
     parser.exceptionHandler(e -> socket.close());
@@ -40,9 +44,24 @@ public final class LineSocket {
     });
   }
 
-  /** Connects from the calling context; the socket's events run there. */
-  public static Future<LineSocket> connect(NetClient client, SocketAddress server) {
-    return client.connect(server).map(LineSocket::new);
+  private LineSocket(WebSocket webSocket) {
+    this.socket = null;
+    this.webSocket = webSocket;
+    webSocket.textMessageHandler(line -> lineHandler.handle(line));
+    webSocket.binaryMessageHandler(data -> webSocket.close());
+    webSocket.exceptionHandler(e -> webSocket.close());
+    webSocket.closeHandler(v -> {
+      open = false;
+      closeHandler.handle(null);
+    });
+  }
+
+  static LineSocket over(NetSocket socket) {
+    return new LineSocket(socket);
+  }
+
+  static LineSocket over(WebSocket webSocket) {
+    return new LineSocket(webSocket);
   }
 
   /** Every line that arrives, without its LF (or CR LF). */
@@ -56,13 +75,20 @@ public final class LineSocket {
     return this;
   }
 
-  /** Writes {@code line} and its LF. */
+  /** Writes {@code line} and its LF, or on a WebSocket as one text message. */
   public void send(String line) {
-    socket.write(line + "\n");
+    if (socket != null) {
+      socket.write(line + "\n");
+    } else {
+      webSocket.writeTextMessage(line);
+    }
   }
 
-  /** Writes bytes as they are (the raw echo protocol). */
+  /** Writes bytes as they are (the raw echo protocol; TCP only). */
   public void sendRaw(Buffer bytes) {
+    if (socket == null) {
+      throw new IllegalStateException("raw bytes go over TCP only");
+    }
     socket.write(bytes);
   }
 
@@ -71,7 +97,7 @@ public final class LineSocket {
   }
 
   public Future<Void> close() {
-    return socket.close();
+    return socket != null ? socket.close() : webSocket.close();
   }
 
   /**

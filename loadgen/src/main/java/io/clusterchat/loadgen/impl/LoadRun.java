@@ -5,8 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -36,13 +34,16 @@ public abstract class LoadRun implements java.util.concurrent.Callable<Integer> 
   @Mixin
   public RunOptions run;
 
+  @Mixin
+  public TransportOptions transport;
+
   @Spec
   CommandSpec spec;
 
   protected PrintStream out = System.out;
 
-  /** The clients made by {@link #client}: closed at once at the end, not left to a graceful shutdown's grace. */
-  private final List<NetClient> clients = new CopyOnWriteArrayList<>();
+  /** The connectors made by {@link #client}: closed at once at the end, not left to a graceful shutdown's grace. */
+  private final List<Connector> clients = new CopyOnWriteArrayList<>();
 
   /** The mode's name in results and summaries. */
   protected abstract String mode();
@@ -79,6 +80,7 @@ public abstract class LoadRun implements java.util.concurrent.Callable<Integer> 
   public Integer call() {
     try {
       run.validate();
+      transport.validate();
       validate();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -90,11 +92,10 @@ public abstract class LoadRun implements java.util.concurrent.Callable<Integer> 
           .compose(shards -> execute(vertx, shards))
           .await(limit, TimeUnit.SECONDS);
       result = new JsonObject().put("mode", mode()).put("label", run.label)
-          .put("at", Instant.now().toString()).put("machine", machine())
+          .put("at", Instant.now().toString()).put("transport", transport.name()).put("machine", machine())
           .put("parameters", parameters()).mergeIn(result);
-      if (run.out != null) {
-        Files.createDirectories(run.out.toAbsolutePath().getParent());
-        Files.writeString(run.out, result.encodePrettily());
+      if (run.out != null && !write(result)) {
+        return 1;
       }
       String name = mode() + (run.label == null ? "" : " " + run.label) + ": ";
       JsonArray steps = result.getJsonArray("steps");
@@ -104,15 +105,12 @@ public abstract class LoadRun implements java.util.concurrent.Callable<Integer> 
         steps.forEach(step -> out.println(name + summary((JsonObject) step)));
       }
       return 0;
-    } catch (IOException e) {
-      System.err.println("loadgen: cannot write " + run.out + ": " + e.getMessage());
-      return 1;
     } catch (Exception e) {
       System.err.println("loadgen " + mode() + " failed: " + e);
       return 1;
     } finally {
       try {
-        Future.join(clients.stream().map(NetClient::close).toList()).await(CLOSE_SECONDS, TimeUnit.SECONDS);
+        Future.join(clients.stream().map(Connector::close).toList()).await(CLOSE_SECONDS, TimeUnit.SECONDS);
         vertx.close().await(CLOSE_SECONDS, TimeUnit.SECONDS);
       } catch (Exception e) {
         System.err.println("loadgen: event loops did not stop in " + CLOSE_SECONDS + " s: " + e);
@@ -120,14 +118,24 @@ public abstract class LoadRun implements java.util.concurrent.Callable<Integer> 
     }
   }
 
-  /** A client for {@code run.timeoutSeconds} connects, from {@code localAddress} when not null. */
-  protected NetClient client(Vertx vertx, String localAddress) {
-    NetClientOptions options = new NetClientOptions().setConnectTimeout((int) run.timeoutMillis())
-        .setTcpNoDelay(true);
-    if (localAddress != null) {
-      options.setLocalAddress(localAddress);
+  /** Writes the result to {@code --out}; false (and said why) when it cannot. */
+  private boolean write(JsonObject result) {
+    try {
+      Files.createDirectories(run.out.toAbsolutePath().getParent());
+      Files.writeString(run.out, result.encodePrettily());
+      return true;
+    } catch (IOException e) {
+      System.err.println("loadgen: cannot write " + run.out + ": " + e.getMessage());
+      return false;
     }
-    NetClient client = vertx.createNetClient(options);
+  }
+
+  /**
+   * A connector on the run's transport ({@code --tls}, {@code --ws}) for {@code run.timeoutSeconds} connects, from
+   * {@code localAddress} when not null.
+   */
+  protected Connector client(Vertx vertx, String localAddress) {
+    Connector client = new Connector(vertx, transport, run.timeoutMillis(), localAddress);
     clients.add(client);
     return client;
   }
