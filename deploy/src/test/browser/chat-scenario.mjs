@@ -9,8 +9,9 @@
 //   CHROMIUM      the browser (default /usr/bin/chromium)
 //   SCREENSHOTS   a directory for screenshots (default: none)
 //   HARNESS=1     the harness drives the cluster: at "HARNESS <action>" on stdout this script waits for one line on
-//                 stdin ("ok" or "fail <why>"). Actions: "drain" (drain alice's gateway; another of bj is up),
-//                 "restart-gateway" (alice's gateway dies and comes back, or another takes its place).
+//                 stdin ("ok" or "fail <why>"). Actions: "flood" (bob@sh sends FLOOD messages "flood <i>" to
+//                 alice@bj over TCP), "drain" (drain alice's gateway; another of bj is up), "restart-gateway"
+//                 (alice's gateway dies; another of bj takes its place).
 //   USERS_SUFFIX  appended to the user names (default: a random one, so runs against one cluster do not collide;
 //                 empty on a fresh cluster: alice@bj, bob@sh and #team@bj)
 //
@@ -29,6 +30,8 @@ const HARNESS = process.env.HARNESS === '1';
 const SUFFIX = process.env.USERS_SUFFIX ?? Math.random().toString(36).slice(2, 8);
 const PASSWORD = 's3cret-pass';
 const WAIT_MS = 20000;
+/** As many messages as the harness's "flood" sends: more than the rate limit's burst of 200 frames. */
+const FLOOD = 250;
 
 const alice = 'alice' + SUFFIX + '@bj';
 const bob = 'bob' + SUFFIX + '@sh';
@@ -85,10 +88,38 @@ async function run() {
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
     colorScheme: 'dark' });
   const errors = [];
-  const a = await page(desktop, 'alice', errors);
+  // Alice's WebSocket goes through Playwright, which counts her frames and can cut her off the network.
+  const wire = { acks: 0, tooMany: 0, refuse: false, server: null };
+  const a = await page(desktop, 'alice', errors, (p) => p.routeWebSocket(/\/ws$/, (ws) => {
+    if (wire.refuse) {
+      ws.close();
+      return;
+    }
+    const server = ws.connectToServer();
+    wire.server = server;
+    ws.onMessage((frame) => {
+      if (String(frame).startsWith('{"op":"ack"')) {
+        wire.acks++;
+      }
+      server.send(frame);
+    });
+    server.onMessage((frame) => {
+      if (String(frame).includes('"code":429')) {
+        wire.tooMany++;
+      }
+      ws.send(frame);
+    });
+  }));
   const b = await page(phone, 'bob', errors);
   await accessible(a, 'sign-in');
   await accessible(b, 'sign-in-phone-dark');
+
+  step('a wrong password is refused and says so');
+  await a.fill('#address', alice);
+  await a.fill('#password', 'not-the-password');
+  await a.click('#login-button');
+  await a.locator('#sign-in-error', { hasText: 'Wrong name or password' }).waitFor({ timeout: WAIT_MS });
+  assert.equal(await a.evaluate(() => document.body.dataset.state), 'signed-out');
 
   step('both register, each in a region of its own');
   await signIn(a, alice, 'register');
@@ -119,6 +150,11 @@ async function run() {
   await waitMessage(a2, 'hi from Shanghai', 'received');
   await send(a, 'sent from tab one');
   await waitMessage(a2, 'sent from tab one', 'sent');
+  step('a reload keeps the tab signed in (RESUME) and its conversations');
+  await a2.reload();
+  await a2.waitForFunction(() => document.body.dataset.state === 'online', null, { timeout: WAIT_MS });
+  assert.equal(await a2.textContent('#me'), alice);
+  await a2.locator('button[data-conv="' + bob + '"]').waitFor({ timeout: WAIT_MS });
   await a2.close();
 
   step('a group: alice creates it open, bob joins, both write');
@@ -129,6 +165,12 @@ async function run() {
   await waitMessage(b, 'welcome to the team', 'received');
   await send(b, 'glad to be here');
   await waitMessage(a, 'glad to be here', 'received');
+  await openConversation(b, alice);
+  await send(a, 'news for the team');
+  await waitUnread(b, team, 1);
+  await openConversation(b, team);
+  await waitMessage(b, 'news for the team', 'received');
+  await waitUnread(b, team, 0);
   await shoot(a, 'chat-group.png');
   await a.click('#members-button');
   await a.locator('#members li[data-member="' + bob + '"]').waitFor({ timeout: WAIT_MS });
@@ -141,6 +183,21 @@ async function run() {
     await assertNoPageErrors(errors);
     return;
   }
+
+  step("alice's network drops while bob writes " + FLOOD + ' messages: her page catches them up once each, ACKs few');
+  const acksBefore = wire.acks;
+  wire.refuse = true;
+  wire.server.close();
+  await a.waitForFunction(() => document.body.dataset.state === 'reconnecting', null, { timeout: WAIT_MS });
+  await harness('flood');
+  wire.refuse = false;
+  await a.waitForFunction(() => document.body.dataset.state === 'online', null, { timeout: 3 * WAIT_MS });
+  await waitMessage(a, 'flood ' + (FLOOD - 1), 'received');
+  const flood = (await a.locator('#messages li .text').allTextContents()).filter((t) => t.startsWith('flood '));
+  assert.deepEqual(flood, Array.from({ length: FLOOD }, (_, i) => 'flood ' + i), 'the flood, in order, once each');
+  fact('catch-up-acks', wire.acks - acksBefore);
+  assert.ok(wire.acks - acksBefore <= 10, 'ACKs are coalesced: ' + (wire.acks - acksBefore) + ' for ' + FLOOD);
+  assert.equal(wire.tooMany, 0, 'no ERR 429 on alice\'s connection');
 
   step("alice's gateway is drained: her page follows RECONNECT, RESUMEs and SYNCs");
   const before = await a.evaluate(() => document.body.dataset.node);
@@ -179,9 +236,12 @@ async function run() {
   await assertNoPageErrors(errors);
 }
 
-async function page(context, name, errors) {
+async function page(context, name, errors, prepare) {
   const p = await context.newPage();
   p.on('pageerror', (e) => errors.push(name + ': ' + e.message));
+  if (prepare) {
+    await prepare(p);
+  }
   await p.goto(CHAT_URL);
   return p;
 }

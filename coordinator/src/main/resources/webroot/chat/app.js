@@ -6,13 +6,17 @@
 // conversation at a time. So the page ACKs only the longest read prefix of the inbox, and keeps which later
 // messages were read here in memory: unread counts stay true on the user's other devices, and a message nobody
 // looked at is never acknowledged. Groups have a cursor each, which ACK <group> <seq> moves when the group is read.
+// ACKs are coalesced: at most one in flight per cursor, then the newest value (a catch-up of 1000 messages is a
+// handful of ACKs, not 1000 frames against the rate limit).
 
 import { Connection, GatewayError } from './connection.js';
 
 const TEXT_LIMIT_BYTES = 4000;            // PROTOCOL.md: message text at most 4000 bytes
+const FRAME_LIMIT_BYTES = 8192;           // PROTOCOL.md: max-line, which bounds a whole JSON frame
 const SYNC_PAGE = 1000;                   // SYNC's largest limit
-const SYNC_PAGES_MAX = 20;                // catch up at most 20,000 messages at once; the rest on the next SYNC
+const SYNC_PAGES_MAX = 20;                // catch up at most 20,000 entries at once; the rest on the next catch-up
 const HISTORY_LIMIT = 50;                 // HISTORY shown when a conversation is first opened
+const KEPT_PER_CONVERSATION = 500;        // messages a conversation keeps in memory (older ones: HISTORY)
 const ADDRESS = /^[a-z0-9_.-]{1,32}@[a-z0-9-]{1,16}$/;
 const GROUP = /^#[a-z0-9_.-]{1,32}(@[a-z0-9-]{1,16})?$/;
 const SESSION_KEY = 'clusterchat.session';
@@ -27,12 +31,17 @@ const state = {
   token: null,         // for RESUME
   region: null,        // the region whose gateways this tab uses
   conn: null,
-  acked: 0,            // the inbox cursor (the server's, as far as this tab knows)
+  ready: false,        // signed in and caught up on the current connection: new sends may go
+  acked: 0,            // the inbox cursor as this tab would have it (the longest read prefix)
+  ackedAtServer: 0,    // the cursor the gateway confirmed
+  ackInFlight: false,
   inbox: new Map(),    // seq -> { peer, read } for seqs above acked
   highestSeq: 0,       // the highest inbox seq this tab has seen
+  gapSync: null,       // a SYNC asked for because a push skipped seqs
   convs: new Map(),    // key (peer address or #group@region) -> conversation
   active: null,        // the key of the open conversation
   outbox: [],          // sends not yet confirmed: resent with the same id after a reconnect
+  listQueued: false,
 };
 
 // ---- signing in ----------------------------------------------------------------------------------------------
@@ -51,20 +60,23 @@ $('sign-in-form').addEventListener('submit', async (event) => {
   signInError(null);
   setBusy(true);
   const [name, region] = address.split('@');
+  let reply;
   try {
     const conn = await connect(region);
     if (register) {
       await conn.request({ op: 'register', name, password });
     }
-    const { reply } = await conn.request({ op: 'login', user: address, password });
+    reply = (await conn.request({ op: 'login', user: address, password })).reply;
     $('password').value = '';
-    await signedIn(reply);
   } catch (e) {
     stopConnection();
+    setState('signed-out', 'Signed out');
     signInError(describe(e, register));
+    return;
   } finally {
     setBusy(false);
   }
+  await signedIn(reply);
 });
 
 async function connect(region) {
@@ -73,27 +85,38 @@ async function connect(region) {
   const conn = new Connection(region);
   state.conn = conn;
   setState('connecting', 'Connecting to region ' + region + '…');
-  conn.addEventListener('msg', (e) => onMessage(e.detail));
-  conn.addEventListener('gmsg', (e) => onGroupEntry(e.detail));
-  conn.addEventListener('gevent', (e) => onGroupEntry(e.detail));
-  conn.addEventListener('sent', (e) => onSentElsewhere(e.detail));
-  conn.addEventListener('notice', (e) => showNotice('Notice: ' + e.detail.text));
-  conn.addEventListener('reconnect', () => setState('reconnecting', 'Moving to another gateway…'));
-  conn.addEventListener('offline', (e) => setState('reconnecting', 'Reconnecting (' + e.detail.reason + ')…'));
-  conn.addEventListener('online', () => resume());
-  conn.addEventListener('closed', (e) => {
-    if (e.detail.reason !== 'signed out') {
-      setState('closed', e.detail.reason === 'kicked' ? 'Signed out by an operator.'
-        : 'The gateway closed the connection (' + e.detail.reason + ').');
-      showSignIn('The gateway closed the connection (' + e.detail.reason + '). Sign in again.');
+  // Events of a connection this tab has given up (signed out) are not ours any more.
+  const on = (type, handler) => conn.addEventListener(type, (e) => {
+    if (state.conn === conn) {
+      handler(e.detail);
+    }
+  });
+  on('msg', onMessage);
+  on('gmsg', onGroupEntry);
+  on('gevent', onGroupEntry);
+  on('sent', onSentElsewhere);
+  on('notice', (notice) => showNotice('Notice: ' + notice.text));
+  on('reconnect', () => setState('reconnecting', 'Moving to another gateway…'));
+  on('offline', (why) => {
+    state.ready = false;
+    setState('reconnecting', 'Reconnecting (' + why.reason + ')…');
+  });
+  on('online', () => resume(conn));
+  on('closed', (why) => {
+    if (why.reason !== 'signed out') {
+      const text = why.reason === 'kicked' ? 'Signed out by an operator.'
+        : 'The gateway closed the connection (' + why.reason + ').';
+      setState('closed', text);
+      showSignIn(text + ' Sign in again.');
     }
   });
   await conn.open();
   return conn;
 }
 
-/** After LOGIN or RESUME: remember the session, then catch up. */
+/** After LOGIN or RESUME: remember the session, then catch up; a failed catch-up starts over on a new connection. */
 async function signedIn(reply) {
+  const conn = state.conn;
   const first = state.me !== reply.address;
   state.me = reply.address;
   state.token = reply.token;
@@ -109,34 +132,65 @@ async function signedIn(reply) {
   $('sign-out').hidden = false;
   $('sign-in').hidden = true;
   $('chat').hidden = false;
-  setState('online', 'Online at ' + state.conn.node);
+  setState('connecting', 'Catching up at ' + conn.node + '…');
+  // Another device may have read further: what is at or below the server's cursor is read.
+  state.ackedAtServer = reply.acked;
   state.acked = Math.max(state.acked, reply.acked);
-  await catchUp();
+  for (const seq of state.inbox.keys()) {
+    if (seq <= state.acked) {
+      state.inbox.delete(seq);
+    }
+  }
+  try {
+    await catchUp(conn, first);
+  } catch (e) {
+    if (state.conn === conn) {
+      // A backend did not answer (503), or the connection went: a new connection RESUMEs and tries again.
+      conn.drop('catch-up failed: ' + (e.message || e));
+    }
+    return;
+  }
+  if (state.conn !== conn) {
+    return;
+  }
+  state.ready = true;
+  conn.settled();
+  setState('online', 'Online at ' + conn.node);
+  // What was not confirmed goes first, in the order it was written; what is typed from now on follows it.
+  for (const entry of [...state.outbox]) {
+    trySend(entry);
+  }
+  ackInbox();
 }
 
 /** A new connection after a drop or a RECONNECT: RESUME with the token, then catch up. */
-async function resume() {
-  const conn = state.conn;
+async function resume(conn) {
+  let reply;
   try {
-    const { reply } = await conn.request({ op: 'resume', token: state.token });
-    await signedIn(reply);
+    reply = (await conn.request({ op: 'resume', token: state.token })).reply;
   } catch (e) {
     if (e instanceof GatewayError && e.code === 401) {
       stopConnection();
       showSignIn('Your session expired. Sign in again.');
+    } else if (e instanceof GatewayError && state.conn === conn) {
+      // 503 or 429: this connection is of no use; the next one tries again after the backoff.
+      conn.drop('resume failed: ' + e.message);
     }
     // Otherwise the connection dropped again: its next 'online' resumes.
+    return;
   }
+  await signedIn(reply);
 }
 
-/** The inbox after our cursor, every group's counts, the open groups' new entries, then what we still owe. */
-async function catchUp() {
-  const conn = state.conn;
-  let after = Math.max(state.acked, state.highestSeq);
+/** The inbox after our cursor, every group's counts, the loaded groups' new entries, the open conversation. */
+async function catchUp(conn, first) {
+  // Gap-free seqs: a page of `count` items covers after+1 .. after+count, whatever pushes came meanwhile. It starts
+  // at the read prefix, not at the highest seq seen: a push lost on the way is fetched too (ids weed out the rest).
+  let after = state.acked;
   for (let page = 0; page < SYNC_PAGES_MAX; page++) {
     // The msg items come as 'msg' events (onMessage), the same as pushes.
     const { reply } = await conn.request({ op: 'sync', after, limit: SYNC_PAGE });
-    after = Math.max(after, state.highestSeq);
+    after += reply.count;
     if (reply.count < SYNC_PAGE || after >= reply.latest) {
       break;
     }
@@ -148,23 +202,25 @@ async function catchUp() {
     member.add(item.group);
     group.member = true;
     group.latest = Math.max(group.latest, item.latest);
-    group.read = Math.max(group.read, item.read);
+    group.read = item.read;
+    group.readAtServer = item.read;
     group.members = item.members;
     if (group.loaded && group.lastSeq < group.latest) {
-      await syncGroup(group);
+      await syncGroup(conn, group);
     }
   }
   for (const c of state.convs.values()) {
     if (c.kind === 'group' && !member.has(c.key)) {
       c.member = false;
     }
-  }
-  for (const entry of [...state.outbox]) {
-    trySend(entry);
+    if (c.kind === 'user' && !first) {
+      // What this user sent from other devices while we were away came as SENT to them, not to us: HISTORY has it.
+      c.loaded = false;
+    }
   }
   const active = state.convs.get(state.active);
   if (active) {
-    await load(active);
+    await load(conn, active);
     markRead(active);
   }
   renderList();
@@ -174,10 +230,15 @@ async function catchUp() {
 $('sign-out').addEventListener('click', () => {
   stopConnection();
   sessionStorage.removeItem(SESSION_KEY);
+  // A shared computer keeps no trace of whom this user talks to.
+  if (state.me) {
+    localStorage.removeItem(KNOWN_KEY + state.me);
+  }
   showSignIn(null);
 });
 
 function stopConnection() {
+  state.ready = false;
   if (state.conn) {
     state.conn.close();
     state.conn = null;
@@ -187,7 +248,9 @@ function stopConnection() {
 function showSignIn(message) {
   state.me = null;
   state.token = null;
+  state.ready = false;
   state.acked = 0;
+  state.ackedAtServer = 0;
   state.highestSeq = 0;
   state.inbox.clear();
   state.outbox = [];
@@ -209,15 +272,34 @@ function showSignIn(message) {
 function onMessage(m) {
   const peer = m.from === state.me ? m.to : m.from;
   const c = conversation(peer);
+  if (state.ready && m.seq > state.highestSeq + 1) {
+    // A push went missing (pushes are at most once): SYNC what lies between.
+    syncGap(state.highestSeq);
+  }
   state.highestSeq = Math.max(state.highestSeq, m.seq);
   if (m.seq > state.acked && !state.inbox.has(m.seq)) {
-    state.inbox.set(m.seq, { peer, read: false });
+    // A message to oneself was written here: nothing to read.
+    state.inbox.set(m.seq, { peer, read: m.from === state.me });
   }
   add(c, { msg: m.msg, from: m.from, ts: m.ts, text: m.text, status: 'received' });
   if (isReading(c)) {
     markRead(c);
+  } else {
+    ackInbox();
   }
-  renderList();
+  queueList();
+}
+
+function syncGap(after) {
+  if (state.gapSync) {
+    return;
+  }
+  const conn = state.conn;
+  state.gapSync = conn.request({ op: 'sync', after, limit: SYNC_PAGE })
+    .catch(() => {})
+    .finally(() => {
+      state.gapSync = null;
+    });
 }
 
 /** A group message (gmsg) or membership change (gevent), pushed or from SYNC. */
@@ -234,17 +316,20 @@ function onGroupEntry(e) {
       renderHead();
     }
   }
-  if (isReading(c)) {
-    markRead(c);
+  const mine = e.op === 'gmsg' ? e.from === state.me : e.by === state.me;
+  if (isReading(c) || (mine && c.read >= e.seq - 1)) {
+    // What this user wrote (here or on another device) is not unread for them.
+    c.read = Math.max(c.read, e.seq);
+    ackGroup(c);
   }
-  renderList();
+  queueList();
 }
 
 /** PROTOCOL.md's SENT: this user sent a message from another tab or device. */
 function onSentElsewhere(s) {
   const c = conversation(s.to);
   add(c, { msg: s.msg, from: state.me, ts: s.ts, text: s.text, status: 'sent' });
-  renderList();
+  queueList();
 }
 
 function eventText(e) {
@@ -267,15 +352,12 @@ function isReading(c) {
 
 /** Marks what this conversation has as read, and moves the server's cursor as far as that allows. */
 function markRead(c) {
-  if (!state.conn || !state.conn.online) {
-    return;
-  }
   if (c.kind === 'group') {
     if (c.member && c.lastSeq > c.read) {
       c.read = c.lastSeq;
-      state.conn.request({ op: 'ack', group: c.key, seq: c.lastSeq }).catch(() => {});
     }
-    renderList();
+    ackGroup(c);
+    queueList();
     return;
   }
   for (const entry of state.inbox.values()) {
@@ -283,16 +365,54 @@ function markRead(c) {
       entry.read = true;
     }
   }
-  let cursor = state.acked;
-  while (state.inbox.has(cursor + 1) && state.inbox.get(cursor + 1).read) {
-    cursor++;
-    state.inbox.delete(cursor);
+  ackInbox();
+  queueList();
+}
+
+/** Moves the inbox cursor over the read prefix, and tells the gateway: one ACK in flight at a time. */
+function ackInbox() {
+  while (state.inbox.has(state.acked + 1) && state.inbox.get(state.acked + 1).read) {
+    state.acked++;
+    state.inbox.delete(state.acked);
   }
-  if (cursor > state.acked) {
-    state.acked = cursor;
-    state.conn.request({ op: 'ack', seq: cursor }).catch(() => {});
+  const conn = state.conn;
+  if (state.ackInFlight || !conn || !conn.online || state.acked <= state.ackedAtServer) {
+    return;
   }
-  renderList();
+  const seq = state.acked;
+  state.ackInFlight = true;
+  conn.request({ op: 'ack', seq })
+    .then(() => {
+      state.ackedAtServer = Math.max(state.ackedAtServer, seq);
+    })
+    .catch(() => {})
+    .finally(() => {
+      state.ackInFlight = false;
+      // Newer reads meanwhile: send the newest cursor. A failed ACK is sent again after the next RESUME.
+      if (state.conn === conn && conn.online && state.acked > state.ackedAtServer && state.ready) {
+        ackInbox();
+      }
+    });
+}
+
+function ackGroup(c) {
+  const conn = state.conn;
+  if (c.ackInFlight || !c.member || !conn || !conn.online || c.read <= c.readAtServer) {
+    return;
+  }
+  const seq = c.read;
+  c.ackInFlight = true;
+  conn.request({ op: 'ack', group: c.key, seq })
+    .then(() => {
+      c.readAtServer = Math.max(c.readAtServer, seq);
+    })
+    .catch(() => {})
+    .finally(() => {
+      c.ackInFlight = false;
+      if (state.conn === conn && conn.online && c.read > c.readAtServer && state.ready) {
+        ackGroup(c);
+      }
+    });
 }
 
 document.addEventListener('visibilitychange', () => {
@@ -304,7 +424,7 @@ document.addEventListener('visibilitychange', () => {
 
 function unread(c) {
   if (c.kind === 'group') {
-    return Math.max(0, c.latest - c.read);
+    return c.member ? Math.max(0, c.latest - c.read) : 0;
   }
   let count = 0;
   for (const entry of state.inbox.values()) {
@@ -323,7 +443,7 @@ function conversation(key) {
     const group = key.startsWith('#');
     c = {
       key, kind: group ? 'group' : 'user', messages: [], byId: new Map(), loaded: false,
-      latest: 0, read: 0, lastSeq: 0, members: 0, member: group, lastTs: 0,
+      latest: 0, read: 0, readAtServer: 0, ackInFlight: false, lastSeq: 0, members: 0, member: group, lastTs: 0,
     };
     state.convs.set(key, c);
     rememberConversation(key);
@@ -339,7 +459,7 @@ function resetConversations() {
   renderHead();
 }
 
-/** Adds a message (once: by its msg id) in time order; updates it in place if it is there. */
+/** Adds a message (once: by its msg id) in time order; keeps the newest KEPT_PER_CONVERSATION. */
 function add(c, m) {
   const known = m.msg && c.byId.get(m.msg);
   if (known) {
@@ -359,32 +479,42 @@ function add(c, m) {
     $('messages').insertBefore(messageItem(c, m), before ? before.element : null);
     scrollToEnd();
   }
+  while (c.messages.length > KEPT_PER_CONVERSATION && c.messages[0].status !== 'sending') {
+    // The oldest go (HISTORY has them); their ids stay known, so a late duplicate is still recognised.
+    const old = c.messages.shift();
+    if (old.element) {
+      old.element.remove();
+      old.element = null;
+    }
+  }
   return m;
 }
 
 /** The first look at a conversation: its recent history, and for a group the entries after our read cursor. */
-async function load(c) {
-  if (c.loaded || !state.conn || !state.conn.online) {
+async function load(conn, c) {
+  if (c.loaded || !conn || !conn.online) {
     return;
   }
   if (c.kind === 'group' && !c.member) {
     return;
   }
-  const { items } = await state.conn.request({ op: 'history', peer: c.key, limit: HISTORY_LIMIT });
+  const { items } = await conn.request({ op: 'history', peer: c.key, limit: HISTORY_LIMIT });
   for (const h of items) {
     add(c, { msg: h.msg, from: h.from, ts: h.ts, text: h.text, status: h.from === state.me ? 'sent' : 'received' });
   }
   if (c.kind === 'group') {
-    await syncGroup(c);
+    await syncGroup(conn, c);
   }
   c.loaded = true;
 }
 
-async function syncGroup(c) {
-  let after = Math.max(c.lastSeq, c.read);
+async function syncGroup(conn, c) {
+  // A member's log starts at its own joining entry: a page may start above `after`, so it is asked again from
+  // after+count; entries seen twice are recognised by their ids.
+  let after = c.read;
   for (let page = 0; page < SYNC_PAGES_MAX; page++) {
-    const { reply } = await state.conn.request({ op: 'sync', group: c.key, after, limit: SYNC_PAGE });
-    after = Math.max(after, c.lastSeq);
+    const { reply } = await conn.request({ op: 'sync', group: c.key, after, limit: SYNC_PAGE });
+    after += reply.count;
     if (reply.count < SYNC_PAGE || after >= reply.latest) {
       break;
     }
@@ -392,6 +522,13 @@ async function syncGroup(c) {
 }
 
 async function open(key) {
+  const previous = state.convs.get(state.active);
+  if (previous && previous.key !== key) {
+    // The DOM of a conversation not shown is not kept.
+    for (const m of previous.messages) {
+      m.element = null;
+    }
+  }
   const c = conversation(key);
   state.active = key;
   document.body.dataset.view = 'conversation';
@@ -401,9 +538,12 @@ async function open(key) {
   renderHead();
   renderMessages(c);
   renderList();
-  $('composer-text').focus();
+  if (!window.matchMedia('(pointer: coarse)').matches) {
+    // Not on a touch screen, where focusing the box would pop up the keyboard at every open.
+    $('composer-text').focus();
+  }
   try {
-    await load(c);
+    await load(state.conn, c);
   } catch (e) {
     composerError(describe(e));
   }
@@ -430,6 +570,9 @@ $('new-form').addEventListener('submit', async (event) => {
   const action = event.submitter ? event.submitter.value : 'open';
   let key = $('new-address').value.trim().toLowerCase();
   newError(null);
+  if (!state.conn || !state.conn.online) {
+    return newError('Not connected right now; try again in a moment.');
+  }
   if (key.startsWith('#') || action !== 'open') {
     key = key.startsWith('#') ? key : '#' + key;
     if (!GROUP.test(key)) {
@@ -515,7 +658,6 @@ $('leave-button').addEventListener('click', async () => {
     await state.conn.request({ op: 'leave', group: key });
     const c = conversation(key);
     c.member = false;
-    c.read = c.latest;
     renderHead();
     renderList();
   } catch (e) {
@@ -531,19 +673,23 @@ $('composer').addEventListener('submit', (event) => {
   if (text.trim() === '' || !state.active) {
     return;
   }
-  if (encoder.encode(text).length > TEXT_LIMIT_BYTES) {
-    return composerError('A message has at most ' + TEXT_LIMIT_BYTES + ' bytes.');
-  }
-  composerError(null);
-  $('composer-text').value = '';
   const c = conversation(state.active);
   // The id makes a resend after a reconnect idempotent: the gateway stores and delivers it once.
   const id = 'w' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 12);
+  if (encoder.encode(text).length > TEXT_LIMIT_BYTES) {
+    return composerError('A message has at most ' + TEXT_LIMIT_BYTES + ' bytes.');
+  }
+  // The whole frame must fit a gateway line too; JSON writes control characters six bytes long.
+  if (encoder.encode(JSON.stringify({ op: 'send', id, to: c.key, text })).length > FRAME_LIMIT_BYTES) {
+    return composerError('This message is too long to send.');
+  }
+  composerError(null);
+  $('composer-text').value = '';
   const m = add(c, { msg: null, id, from: state.me, ts: Date.now(), text, status: 'sending' });
   const entry = { id, to: c.key, text, conv: c, message: m };
   state.outbox.push(entry);
   trySend(entry);
-  renderList();
+  queueList();
 });
 
 $('composer-text').addEventListener('keydown', (event) => {
@@ -554,12 +700,14 @@ $('composer-text').addEventListener('keydown', (event) => {
 });
 
 async function trySend(entry) {
-  if (!state.conn || !state.conn.online || entry.inFlight) {
+  const conn = state.conn;
+  // Until the catch-up is done, a new message waits: it must not overtake older ones still in the outbox.
+  if (!state.ready || !conn || !conn.online || entry.inFlight) {
     return;
   }
   entry.inFlight = true;
   try {
-    const { reply } = await state.conn.request({ op: 'send', id: entry.id, to: entry.to, text: entry.text });
+    const { reply } = await conn.request({ op: 'send', id: entry.id, to: entry.to, text: entry.text });
     settle(entry);
     const c = entry.conv;
     const m = entry.message;
@@ -574,7 +722,10 @@ async function trySend(entry) {
     c.byId.set(reply.msg, m);
     c.lastTs = Math.max(c.lastTs, reply.ts);
     update(m);
-    renderList();
+    queueList();
+    if (c.kind === 'group') {
+      learnOwnEntries(conn, c);
+    }
   } catch (e) {
     entry.inFlight = false;
     if (e instanceof GatewayError) {
@@ -588,12 +739,33 @@ async function trySend(entry) {
   }
 }
 
+/**
+ * A group SEND's reply has no seq, and the sender is not pushed its own entry; but unread is latest minus the read
+ * cursor (PROTOCOL.md), so the cursor must pass our own entries. A SYNC after the last seq seen names them, and
+ * onGroupEntry moves the cursor over them. One at a time per group; sends meanwhile are covered by the next.
+ */
+function learnOwnEntries(conn, c) {
+  if (c.learning) {
+    c.learnAgain = true;
+    return;
+  }
+  c.learning = true;
+  c.learnAgain = false;
+  conn.request({ op: 'sync', group: c.key, after: c.lastSeq, limit: SYNC_PAGE })
+    .catch(() => {})
+    .finally(() => {
+      c.learning = false;
+      if (c.learnAgain && state.conn === conn && conn.online) {
+        learnOwnEntries(conn, c);
+      }
+    });
+}
+
 function settle(entry) {
   state.outbox = state.outbox.filter((e) => e !== entry);
 }
 
-function retry(m) {
-  const c = conversation(state.active);
+function retry(c, m) {
   m.status = 'sending';
   m.error = null;
   update(m);
@@ -604,8 +776,21 @@ function retry(m) {
 
 // ---- rendering -----------------------------------------------------------------------------------------------
 
+/** Pushes come in bursts (a catch-up is up to 1000 at once): the list is drawn once per frame. */
+function queueList() {
+  if (!state.listQueued) {
+    state.listQueued = true;
+    requestAnimationFrame(() => {
+      state.listQueued = false;
+      renderList();
+    });
+  }
+}
+
 function renderList() {
   const list = $('conversations');
+  const focused = document.activeElement && document.activeElement.dataset
+    ? document.activeElement.dataset.conv : undefined;
   const convs = [...state.convs.values()]
     .filter((c) => c.kind === 'user' || c.member || c.messages.length > 0)
     .sort((a, b) => b.lastTs - a.lastTs || a.key.localeCompare(b.key));
@@ -624,7 +809,7 @@ function renderList() {
     const name = document.createElement('span');
     name.className = 'name';
     name.textContent = c.key;
-    const last = [...c.messages].reverse().find((m) => m.status !== 'event') || c.messages[c.messages.length - 1];
+    const last = lastMessage(c);
     const preview = document.createElement('span');
     preview.className = 'preview';
     preview.textContent = last ? (last.from === state.me ? 'You: ' : '') + last.text
@@ -633,16 +818,37 @@ function renderList() {
     if (count > 0) {
       const badge = document.createElement('span');
       badge.className = 'badge';
-      badge.textContent = String(count);
-      badge.setAttribute('aria-label', count + ' unread');
+      const number = document.createElement('span');
+      number.setAttribute('aria-hidden', 'true');
+      number.textContent = String(count);
+      const words = document.createElement('span');
+      words.className = 'visually-hidden';
+      words.textContent = ', ' + count + ' unread';
+      badge.append(number, words);
       button.append(badge);
     }
     li.append(button);
     return li;
   });
   list.replaceChildren(...items);
+  if (focused) {
+    // The list is drawn anew: a keyboard user keeps their place in it.
+    const again = list.querySelector('button[data-conv="' + CSS.escape(focused) + '"]');
+    if (again) {
+      again.focus();
+    }
+  }
   $('no-conversations').hidden = items.length > 0;
   document.title = total > 0 ? '(' + total + ') clusterchat' : 'clusterchat';
+}
+
+function lastMessage(c) {
+  for (let i = c.messages.length - 1; i >= 0; i--) {
+    if (c.messages[i].status !== 'event') {
+      return c.messages[i];
+    }
+  }
+  return c.messages[c.messages.length - 1];
 }
 
 function renderHead() {
@@ -662,10 +868,11 @@ function renderHead() {
 
 function renderMessages(c) {
   const log = $('log');
-  log.setAttribute('aria-busy', 'true');
+  // A conversation's whole history is not news: the live region announces only what arrives after this.
+  log.setAttribute('aria-live', 'off');
   $('messages').replaceChildren(...c.messages.map((m) => messageItem(c, m)));
-  log.setAttribute('aria-busy', 'false');
   scrollToEnd();
+  setTimeout(() => log.setAttribute('aria-live', 'polite'), 0);
 }
 
 function messageItem(c, m) {
@@ -683,10 +890,16 @@ function fillMessage(c, li, m) {
     li.dataset.msg = m.msg;
   }
   const parts = [];
-  if (c.kind === 'group' && m.status !== 'event' && m.from !== state.me) {
+  if (m.status !== 'event') {
     const from = document.createElement('span');
-    from.className = 'from';
-    from.textContent = m.from;
+    if (c.kind === 'group' && m.from !== state.me) {
+      from.className = 'from';
+      from.textContent = m.from;
+    } else {
+      // Alignment and colour say who wrote it; a screen reader says it in words.
+      from.className = 'visually-hidden';
+      from.textContent = m.from === state.me ? 'You:' : m.from + ':';
+    }
     parts.push(from);
   }
   const text = document.createElement('p');
@@ -707,7 +920,7 @@ function fillMessage(c, li, m) {
     again.type = 'button';
     again.className = 'link';
     again.textContent = 'Try again';
-    again.addEventListener('click', () => retry(m));
+    again.addEventListener('click', () => retry(c, m));
     meta.append(again);
   }
   parts.push(meta);
@@ -725,6 +938,7 @@ function remove(c, m) {
   c.messages = c.messages.filter((x) => x !== m);
   if (m.element) {
     m.element.remove();
+    m.element = null;
   }
 }
 
@@ -807,20 +1021,25 @@ function rememberConversation(key) {
   localStorage.setItem(KNOWN_KEY + state.me, JSON.stringify(known.slice(0, KNOWN_MAX)));
 }
 
+// The page works now: the sign-in buttons were off until this script ran, so a password is never sent by a form.
+setBusy(false);
+
 // A reload of a signed-in tab: RESUME with the tab's token, no password asked.
 (async function start() {
   const saved = JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null');
   if (!saved) {
     return;
   }
+  let reply;
   try {
     const conn = await connect(saved.region);
     state.token = saved.token;
-    const { reply } = await conn.request({ op: 'resume', token: saved.token });
-    await signedIn(reply);
+    reply = (await conn.request({ op: 'resume', token: saved.token })).reply;
   } catch (e) {
     stopConnection();
     sessionStorage.removeItem(SESSION_KEY);
-    showSignIn(null);
+    showSignIn(e instanceof GatewayError && e.code === 401 ? 'Your session expired. Sign in again.' : null);
+    return;
   }
+  await signedIn(reply);
 })();

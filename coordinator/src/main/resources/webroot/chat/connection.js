@@ -17,6 +17,14 @@ const FINAL_BYES = new Set(['kicked', 'abuse']);
 /** Streamed reply items that belong to the request at the head of the queue (they are never pushed). */
 const STREAMED_ITEMS = { hist: 'history', group: 'groups', member: 'members' };
 
+function sameScheme(url, current) {
+  try {
+    return new URL(url).protocol === new URL(current).protocol;
+  } catch (e) {
+    return false;
+  }
+}
+
 export class GatewayError extends Error {
   constructor(code, message) {
     super(message);
@@ -50,10 +58,20 @@ export class Connection extends EventTarget {
   close() {
     this.closedByUs = true;
     clearTimeout(this.retryTimer);
-    if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+    clearInterval(this.pingTimer);
+    const socket = this.socket;
+    if (socket && this.online) {
       this.request({ op: 'quit' }).catch(() => {});
-      setTimeout(() => this.socket && this.socket.close(), 500);
+      setTimeout(() => socket.close(), 500);
+    } else if (socket) {
+      // Still connecting (a reconnect in progress): close it as it is.
+      socket.close();
     }
+  }
+
+  /** The session is whole again (RESUME and catch-up done): the next drop starts the backoff from the bottom. */
+  settled() {
+    this.retries = 0;
   }
 
   get online() {
@@ -125,7 +143,6 @@ export class Connection extends EventTarget {
           established = true;
           this.node = hello[3];
           this.gatewayRegion = hello[2];
-          this.retries = 0;
           this.startPinging();
           resolve();
           return;
@@ -157,7 +174,10 @@ export class Connection extends EventTarget {
       return;
     }
     const head = this.pending[0];
-    if (frame.id !== undefined && head && frame.id === head.id) {
+    // Replies come in request order. An ERR without an id answers the head request too: the gateway could not read
+    // that request (a frame too long, or not JSON), so it could not repeat its id.
+    const answersHead = head && (frame.id === head.id || (frame.op === 'err' && frame.id === undefined));
+    if (answersHead) {
       this.pending.shift();
       clearTimeout(head.timer);
       if (frame.op === 'err') {
@@ -172,8 +192,9 @@ export class Connection extends EventTarget {
       return;
     }
     if (frame.op === 'reconnect') {
-      // A drain: the gateway names where to go (on WebSocket with its URL); its BYE drain and close follow.
-      this.redirect = frame.url || null;
+      // A drain: the gateway names where to go (on WebSocket with its URL); its BYE drain and close follow. Only a
+      // URL of the same scheme is followed: a page on wss:// never moves its session (and token) to plain ws://.
+      this.redirect = frame.url && sameScheme(frame.url, this.socket.url) ? frame.url : null;
     }
     // msg, gmsg, gevent, sent, notice, reconnect, bye; and SYNC's msg/gmsg/gevent items, the same objects.
     this.emit(frame.op, frame);
@@ -234,6 +255,11 @@ export class Connection extends EventTarget {
       }
       try {
         await this.connect(target || await this.dispatch());
+        if (this.closedByUs) {
+          // Signed out while this connection was being made.
+          this.socket.close();
+          return;
+        }
         this.emit('online', { node: this.node, moved: target !== null });
       } catch (e) {
         if (!this.closedByUs && !this.online) {

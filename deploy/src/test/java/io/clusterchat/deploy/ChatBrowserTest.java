@@ -5,6 +5,7 @@ import static io.clusterchat.deploy.ControlCluster.awaitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusterchat.coordinator.CoordinatorOptions;
+import io.clusterchat.gateway.Gateway;
 import io.clusterchat.gateway.GatewayOptions;
 import io.clusterchat.http.HttpHardening;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -23,25 +25,41 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 16's browser chat client (the coordinator's {@code /chat/}) in Debian's headless chromium, driven by
  * Playwright, against a whole cluster in this JVM: alice in region bj on a desktop-sized window and bob in region sh
  * on a phone-sized one register, chat 1:1 (unread counts, live pushes, SENT on alice's second tab) and in a group;
- * then alice's gateway is drained (her page follows RECONNECT, RESUMEs, SYNCs and resends what was in flight),
+ * alice's network drops while bob floods her (her page catches up once each, with a few coalesced ACKs and no
+ * ERR 429); then alice's gateway is drained (her page follows RECONNECT, RESUMEs, SYNCs and resends what was in flight),
  * and her next gateway dies outright (her page reconnects through dispatch and SYNCs what she missed). Every message
  * shows exactly once on both pages. The screenshots in docs/ come from {@code target/chat-screenshots}.
  */
 class ChatBrowserTest {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
+  /** The scenario's users' password and its flood's size (chat-scenario.mjs). */
+  private static final String PASSWORD = "s3cret-pass";
+  private static final int FLOOD = 250;
+  private static final long FLOOD_PACE_MILLIS = 15;
 
   @Test
   void twoBrowserUsersChatAcrossRegionsAndSurviveADrainAndAGatewayCrash(@TempDir Path dir) throws Exception {
     BrowserScenario.assumeReady();
     CoordinatorOptions coordinator = new CoordinatorOptions().setDrainBatchSize(10).setDrainBatchIntervalMillis(100);
     try (ControlCluster cluster = new ControlCluster(dir.resolve("data"), coordinator).start()) {
-      // The page comes from the coordinator's origin; the gateways accept WebSockets from it.
-      UnaryOperator<GatewayOptions> ws = options -> options.setWsPort(0);
+      // The page comes from the coordinator's origin; the gateways take WebSockets from pages of that origin only.
+      String origin = "http://" + cluster.coordinatorUrl();
+      UnaryOperator<GatewayOptions> ws = options -> options.setWsPort(0).setWsOrigins(List.of(origin));
       cluster.gateway("gw-bj-1", "bj", ws);
-      cluster.gateway("gw-sh-1", "sh", ws);
+      Gateway sh = cluster.gateway("gw-sh-1", "sh", ws);
 
       Map<String, BrowserScenario.Action> harness = Map.of(
+          "flood", () -> {
+            // Paced under the rate limit (100 frames/s): what piles up is alice's, not bob's.
+            try (LineClient bob = new LineClient(sh.port())) {
+              assertThat(bob.call("LOGIN bob@sh " + PASSWORD)).startsWith("OK LOGIN bob@sh ");
+              for (int i = 0; i < FLOOD; i++) {
+                assertThat(bob.call("SEND alice@bj flood " + i)).startsWith("OK SEND ");
+                Thread.sleep(FLOOD_PACE_MILLIS);
+              }
+            }
+          },
           "drain", () -> {
             cluster.gateway("gw-bj-2", "bj", ws);
             ControlCluster.Reply drain = cluster.post("/api/gateways/gw-bj-1/drain", ADMIN_TOKEN, new JsonObject());
