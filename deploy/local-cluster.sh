@@ -33,6 +33,9 @@ logs=$home/logs
 run=$home/run
 data=$home/data
 off=${CLUSTERCHAT_PORT_OFFSET:-0}
+# The echo service's port, shifted like the rest while that stays below 32768, where the kernel's ephemeral ports
+# begin (an outgoing connection could hold it); beyond, 21567 less a thousandth of the offset.
+echo_port=$((21567 + off)); [ "$echo_port" -lt 32768 ] || echo_port=$((21567 - off / 1000))
 seed_members=127.0.0.1:$((5701 + off)),127.0.0.1:$((5702 + off))
 tls=$data/bus-tls
 # The gateways' TLS and wss certificate for 127.0.0.1 and localhost, and the CA clients trust (client-tls/ca.pem).
@@ -49,7 +52,7 @@ nodes=(
   "session-store-1|session-store|256m|$((5702 + off))|--metrics-port $((9101 + off))"
   "auth-1|auth-node|256m|$((5703 + off))|--metrics-port $((9102 + off))"
   "persistence-1|persistence-node|384m|$((5704 + off))|--metrics-port $((9103 + off))"
-  "gw-bj-1|gateway|512m|$((5705 + off))|--region bj --host 127.0.0.1 --public-host 127.0.0.1 --port $((9001 + off)) --tls-port $((9443 + off)) --ws-port $((9091 + off)) --ws-origins $ws_origins --echo-port $((21567 + off)) --metrics-port $((9104 + off))"
+  "gw-bj-1|gateway|512m|$((5705 + off))|--region bj --host 127.0.0.1 --public-host 127.0.0.1 --port $((9001 + off)) --tls-port $((9443 + off)) --ws-port $((9091 + off)) --ws-origins $ws_origins --echo-port $echo_port --metrics-port $((9104 + off))"
   "gw-sh-1|gateway|512m|$((5706 + off))|--region sh --host 127.0.0.1 --public-host 127.0.0.1 --port $((9002 + off)) --tls-port $((9444 + off)) --ws-port $((9092 + off)) --ws-origins $ws_origins --echo-port 0 --metrics-port $((9105 + off))"
 )
 # Nodes added later (add-gateway, add-coordinator, ..., and the second ones of 'start --ha') are kept as
@@ -66,6 +69,14 @@ ours() {
   local pid=$1 id=$2
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null \
     && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "--node-id $id "
+}
+
+# True while PID runs. A process that has exited but is not yet reaped (a zombie, state Z) has stopped: where PID 1
+# reaps late (some containers' and VMs' init), kill -0 would wait for the reaping, seconds per node.
+alive() {
+  local state
+  state=$(sed -E 's/.*\) ([A-Za-z]).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
 }
 
 launch() {
@@ -183,7 +194,7 @@ start() {
   for spec in "${data_members[@]}"; do await_ready "$spec" || { stop >/dev/null; exit 1; }; done
   for spec in "${others[@]}"; do launch "$spec"; done
   for spec in "${others[@]}"; do await_ready "$spec" || { stop >/dev/null; exit 1; }; done
-  echo "clusterchat is up: gateways bj 127.0.0.1:$((9001 + off)) (TLS $((9443 + off)), ws://127.0.0.1:$((9091 + off))/ws, echo service $((21567 + off))), sh 127.0.0.1:$((9002 + off)) (TLS $((9444 + off)), ws://127.0.0.1:$((9092 + off))/ws); clients trust $client_tls/ca.pem; coordinator http://127.0.0.1:$((8080 + off))/ (dashboard; admin token in $data/admin-token)"
+  echo "clusterchat is up: gateways bj 127.0.0.1:$((9001 + off)) (TLS $((9443 + off)), ws://127.0.0.1:$((9091 + off))/ws, echo service $echo_port), sh 127.0.0.1:$((9002 + off)) (TLS $((9444 + off)), ws://127.0.0.1:$((9092 + off))/ws); clients trust $client_tls/ca.pem; coordinator http://127.0.0.1:$((8080 + off))/ (dashboard; admin token in $data/admin-token)"
   if [ $ha = 1 ]; then
     echo "high availability: coordinator-2 http://127.0.0.1:$(field "${data_members[2]}" 5 | grep -oE -- '--http-port [0-9]+' | awk '{print $2}')/, session-store-2, auth-2, persistence-2 (ports: '$0 status')"
   fi
@@ -288,8 +299,8 @@ stop() {
     pid=$(pid_of "$id")
     if ours "$pid" "$id"; then
       kill -TERM "$pid"
-      for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      if kill -0 "$pid" 2>/dev/null; then
+      for _ in $(seq 1 150); do alive "$pid" || break; sleep 0.2; done
+      if alive "$pid"; then
         echo "  $id (pid $pid) did not stop in 30 s: killing it" >&2
         kill -KILL "$pid" 2>/dev/null || true
       fi

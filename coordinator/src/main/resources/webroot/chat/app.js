@@ -480,8 +480,9 @@ function add(c, m) {
     scrollToEnd();
   }
   while (c.messages.length > KEPT_PER_CONVERSATION && c.messages[0].status !== 'sending') {
-    // The oldest go (HISTORY has them); their ids stay known, so a late duplicate is still recognised.
+    // The oldest go, ids and all (HISTORY has them; what it shows again on the next open is the newest 50).
     const old = c.messages.shift();
+    c.byId.delete(old.msg);
     if (old.element) {
       old.element.remove();
       old.element = null;

@@ -43,6 +43,7 @@ class ChatBrowserTest {
     BrowserScenario.assumeReady();
     CoordinatorOptions coordinator = new CoordinatorOptions().setDrainBatchSize(10).setDrainBatchIntervalMillis(100);
     try (ControlCluster cluster = new ControlCluster(dir.resolve("data"), coordinator).start()) {
+      servedWithAPolicyThatLetsItReachTheGateways(cluster);
       // The page comes from the coordinator's origin; the gateways take WebSockets from pages of that origin only.
       String origin = "http://" + cluster.coordinatorUrl();
       UnaryOperator<GatewayOptions> ws = options -> options.setWsPort(0).setWsOrigins(List.of(origin));
@@ -84,31 +85,28 @@ class ChatBrowserTest {
     }
   }
 
-  @Test
-  void chatIsServedWithAPolicyThatLetsItReachTheGateways(@TempDir Path dir) throws Exception {
-    try (ControlCluster cluster = new ControlCluster(dir.resolve("data"), new CoordinatorOptions()).start()) {
-      HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
-      String base = "http://" + cluster.coordinatorUrl();
+  /** {@code /chat} leads to the page, which may open WebSockets; the dashboard keeps its stricter policy. */
+  private static void servedWithAPolicyThatLetsItReachTheGateways(ControlCluster cluster) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
+    String base = "http://" + cluster.coordinatorUrl();
 
-      HttpResponse<String> bare = http.send(HttpRequest.newBuilder(URI.create(base + "/chat")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(bare.statusCode()).isEqualTo(302);
-      assertThat(bare.headers().firstValue("location")).contains("/chat/");
+    HttpResponse<String> bare = http.send(HttpRequest.newBuilder(URI.create(base + "/chat")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(bare.statusCode()).isEqualTo(302);
+    assertThat(bare.headers().firstValue("location")).contains("/chat/");
 
-      HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/chat/")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(page.statusCode()).isEqualTo(200);
-      assertThat(page.body()).contains("<title>clusterchat</title>").contains("src=\"app.js\"");
-      assertThat(page.headers().firstValue("content-security-policy"))
-          .contains(HttpHardening.CHAT_CONTENT_SECURITY_POLICY);
-      assertThat(HttpHardening.CHAT_CONTENT_SECURITY_POLICY).contains("connect-src 'self' ws: wss:")
-          .contains("script-src 'self'");
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/chat/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<title>clusterchat</title>").contains("src=\"app.js\"");
+    assertThat(page.headers().firstValue("content-security-policy"))
+        .contains(HttpHardening.CHAT_CONTENT_SECURITY_POLICY);
+    assertThat(HttpHardening.CHAT_CONTENT_SECURITY_POLICY).contains("connect-src 'self' ws: wss:")
+        .contains("script-src 'self'");
 
-      // The dashboard keeps its stricter policy: it talks to its own origin only.
-      HttpResponse<String> dashboard = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(dashboard.headers().firstValue("content-security-policy"))
-          .contains(HttpHardening.CONTENT_SECURITY_POLICY);
-    }
+    HttpResponse<String> dashboard = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(dashboard.headers().firstValue("content-security-policy"))
+        .contains(HttpHardening.CONTENT_SECURITY_POLICY);
   }
 }

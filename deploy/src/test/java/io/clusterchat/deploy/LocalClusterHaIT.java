@@ -167,7 +167,7 @@ class LocalClusterHaIT {
     LocalClusterScenario.Result stopped = script.run(home, PORT_OFFSET, "stop");
     assertThat(stopped.exitCode()).as(stopped.output()).isZero();
     for (long pid : pids) {
-      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid).isFalse();
+      assertThat(Pids.running(pid)).as("pid " + pid + " running").isFalse();
     }
     assertThat(script.run(home, PORT_OFFSET, "status").output()).doesNotContain("running");
   }
@@ -260,7 +260,8 @@ class LocalClusterHaIT {
       line.addAll(List.of(command));
       ProcessBuilder builder = new ProcessBuilder(line).directory(home.toFile()).redirectErrorStream(true);
       builder.environment().putAll(Map.of("CLUSTERCHAT_PORT_OFFSET", String.valueOf(offset),
-          "CLUSTERCHAT_JAR", LocalClusterScenario.jar().toString()));
+          "CLUSTERCHAT_JAR", LocalClusterScenario.jar().toString(),
+          "CLUSTERCHAT_JAVA_OPTS", LocalClusterScenario.TEST_JAVA_OPTS));
       builder.environment().putAll(env);
       Process process = builder.start();
       process.getOutputStream().close();

@@ -59,7 +59,7 @@ class LocalClusterIT extends LocalClusterScenario {
       try (var source = LocalClusterIT.class.getResourceAsStream("/tutorial/" + client)) {
         Files.copy(source, script);
       }
-      Result result = run(List.of("python3", script.toString(), "127.0.0.1", String.valueOf(21567 + PORT_OFFSET)),
+      Result result = run(List.of("python3", script.toString(), "127.0.0.1", String.valueOf(echoPort())),
           "hello\nsecond line\n");
       assertThat(result.exitCode()).as(result.output()).isZero();
       assertThat(result.output()).as(client)
