@@ -33,8 +33,7 @@ const state = {
   conn: null,
   ready: false,        // signed in and caught up on the current connection: new sends may go
   acked: 0,            // the inbox cursor as this tab would have it (the longest read prefix)
-  ackedAtServer: 0,    // the cursor the gateway confirmed
-  ackInFlight: false,
+  inboxAck: { atServer: 0, inFlight: false },  // the cursor the gateway confirmed, and an ACK on its way
   inbox: new Map(),    // seq -> { peer, read } for seqs above acked
   highestSeq: 0,       // the highest inbox seq this tab has seen
   gapSync: null,       // a SYNC asked for because a push skipped seqs
@@ -134,7 +133,7 @@ async function signedIn(reply) {
   $('chat').hidden = false;
   setState('connecting', 'Catching up at ' + conn.node + '…');
   // Another device may have read further: what is at or below the server's cursor is read.
-  state.ackedAtServer = reply.acked;
+  state.inboxAck.atServer = reply.acked;
   state.acked = Math.max(state.acked, reply.acked);
   for (const seq of state.inbox.keys()) {
     if (seq <= state.acked) {
@@ -203,7 +202,7 @@ async function catchUp(conn, first) {
     group.member = true;
     group.latest = Math.max(group.latest, item.latest);
     group.read = item.read;
-    group.readAtServer = item.read;
+    group.ack.atServer = item.read;
     group.members = item.members;
     if (group.loaded && group.lastSeq < group.latest) {
       await syncGroup(conn, group);
@@ -250,7 +249,7 @@ function showSignIn(message) {
   state.token = null;
   state.ready = false;
   state.acked = 0;
-  state.ackedAtServer = 0;
+  state.inboxAck = { atServer: 0, inFlight: false };
   state.highestSeq = 0;
   state.inbox.clear();
   state.outbox = [];
@@ -369,48 +368,41 @@ function markRead(c) {
   queueList();
 }
 
-/** Moves the inbox cursor over the read prefix, and tells the gateway: one ACK in flight at a time. */
+/** Moves the inbox cursor over the read prefix, and tells the gateway. */
 function ackInbox() {
   while (state.inbox.has(state.acked + 1) && state.inbox.get(state.acked + 1).read) {
     state.acked++;
     state.inbox.delete(state.acked);
   }
-  const conn = state.conn;
-  if (state.ackInFlight || !conn || !conn.online || state.acked <= state.ackedAtServer) {
-    return;
-  }
-  const seq = state.acked;
-  state.ackInFlight = true;
-  conn.request({ op: 'ack', seq })
-    .then(() => {
-      state.ackedAtServer = Math.max(state.ackedAtServer, seq);
-    })
-    .catch(() => {})
-    .finally(() => {
-      state.ackInFlight = false;
-      // Newer reads meanwhile: send the newest cursor. A failed ACK is sent again after the next RESUME.
-      if (state.conn === conn && conn.online && state.acked > state.ackedAtServer && state.ready) {
-        ackInbox();
-      }
-    });
+  sendAck(state.inboxAck, state.acked, { op: 'ack', seq: state.acked }, ackInbox);
 }
 
 function ackGroup(c) {
+  if (c.member) {
+    sendAck(c.ack, c.read, { op: 'ack', group: c.key, seq: c.read }, () => ackGroup(c));
+  }
+}
+
+/**
+ * Tells the gateway a read cursor at {@code seq}: one ACK in flight per cursor ({@code track}), and when it is
+ * answered {@code again} sends the newest value if reading went on meanwhile. A failed ACK is sent again after the
+ * next RESUME.
+ */
+function sendAck(track, seq, frame, again) {
   const conn = state.conn;
-  if (c.ackInFlight || !c.member || !conn || !conn.online || c.read <= c.readAtServer) {
+  if (track.inFlight || !conn || !conn.online || seq <= track.atServer) {
     return;
   }
-  const seq = c.read;
-  c.ackInFlight = true;
-  conn.request({ op: 'ack', group: c.key, seq })
+  track.inFlight = true;
+  conn.request(frame)
     .then(() => {
-      c.readAtServer = Math.max(c.readAtServer, seq);
+      track.atServer = Math.max(track.atServer, seq);
     })
     .catch(() => {})
     .finally(() => {
-      c.ackInFlight = false;
-      if (state.conn === conn && conn.online && c.read > c.readAtServer && state.ready) {
-        ackGroup(c);
+      track.inFlight = false;
+      if (state.conn === conn && conn.online && state.ready) {
+        again();
       }
     });
 }
@@ -443,7 +435,7 @@ function conversation(key) {
     const group = key.startsWith('#');
     c = {
       key, kind: group ? 'group' : 'user', messages: [], byId: new Map(), loaded: false,
-      latest: 0, read: 0, readAtServer: 0, ackInFlight: false, lastSeq: 0, members: 0, member: group, lastTs: 0,
+      latest: 0, read: 0, ack: { atServer: 0, inFlight: false }, lastSeq: 0, members: 0, member: group, lastTs: 0,
     };
     state.convs.set(key, c);
     rememberConversation(key);

@@ -2,15 +2,18 @@ package io.clusterchat.persistence;
 
 import java.nio.file.Path;
 import org.h2.tools.Server;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The store contract on the embedded default: an H2 file database in a temporary data directory. */
+/**
+ * The store contract on the embedded default: an H2 file database in a temporary data directory, a new one for each
+ * test (a restart within a test reopens its own file), so no test starts from the file another test closed.
+ */
 class H2StoreTest extends StoreGroupContract {
 
   @TempDir
-  static Path dataDir;
-  private static Server tcpServer;
+  Path dataDir;
+  private Server tcpServer;
 
   @Override
   protected PersistenceOptions options() {
@@ -32,8 +35,8 @@ class H2StoreTest extends StoreGroupContract {
     return new PersistenceOptions().setJdbcUrl("jdbc:h2:tcp://127.0.0.1:" + proxyPort + "/clusterchat");
   }
 
-  @AfterAll
-  static void stopTcpServer() {
+  @AfterEach
+  void stopTcpServer() {
     if (tcpServer != null) {
       tcpServer.stop();
       tcpServer = null;
