@@ -1,23 +1,15 @@
 package io.clusterchat.client;
 
+import static io.clusterchat.client.ClientTestCluster.PASSWORD;
+import static io.clusterchat.client.ClientTestCluster.await;
+import static io.clusterchat.client.ClientTestCluster.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clusterchat.auth.AuthNode;
-import io.clusterchat.auth.AuthOptions;
 import io.clusterchat.client.ChatEvent.GroupMessage;
 import io.clusterchat.client.ChatEvent.MembershipChange;
-import io.clusterchat.cluster.ClusterNode;
-import io.clusterchat.cluster.NodeRole;
-import io.clusterchat.cluster.NodeStatusVerticle;
 import io.clusterchat.cluster.TestClusters;
 import io.clusterchat.gateway.Gateway;
-import io.clusterchat.gateway.GatewayOptions;
-import io.clusterchat.persistence.PersistenceNode;
-import io.clusterchat.persistence.PersistenceOptions;
 import io.clusterchat.protocol.GroupMode;
-import io.clusterchat.session.SessionStore;
-import io.clusterchat.session.SessionStoreOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -48,45 +39,28 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClientGroupsClusterTest {
 
-  private static final String TOKEN_SECRET = "a-test-secret-that-is-long-enough-for-hmac";
-  private static final int REGISTER_LIMIT = 100_000;
-  private static final String PASSWORD = "correct-horse-1";
-  private static final long TIMEOUT_SECONDS = 60;
   private static final long EVENT_WAIT_SECONDS = 15;
 
   @TempDir
   static Path dataDir;
 
-  private final TestClusters cluster = new TestClusters();
-  private final List<ClusterNode> nodes = new ArrayList<>();
-  private final List<ChatClient> clients = new ArrayList<>();
+  private ClientTestCluster fixture;
   private Vertx clientVertx;
   private Gateway bj;
   private Gateway sh;
 
   @BeforeAll
   void startCluster() throws Exception {
-    ClusterNode store = node("session-store-1", NodeRole.SESSION_STORE, null, true);
-    await(SessionStore.deploy(store, new SessionStoreOptions()));
-    ClusterNode persistence = node("persistence-1", NodeRole.PERSISTENCE_NODE, null, false);
-    await(PersistenceNode.deploy(persistence.vertx(), new PersistenceOptions().setDataDir(dataDir.toString())));
-    ClusterNode auth = node("auth-1", NodeRole.AUTH_NODE, null, false);
-    await(AuthNode.deploy(auth, new AuthOptions().setTokenSecret(TOKEN_SECRET).setRegisterLimit(REGISTER_LIMIT)));
-    bj = await(Gateway.deploy(node("gw-bj-1", NodeRole.GATEWAY, "bj", false), gatewayOptions("gw-bj-1", "bj")));
-    sh = await(Gateway.deploy(node("gw-sh-1", NodeRole.GATEWAY, "sh", false), gatewayOptions("gw-sh-1", "sh")));
-    clientVertx = Vertx.vertx();
+    fixture = ClientTestCluster.start(dataDir);
+    clientVertx = fixture.clientVertx;
+    bj = fixture.bj;
+    sh = fixture.sh;
   }
 
   @AfterAll
   void stopCluster() throws Exception {
-    for (ChatClient client : clients) {
-      client.close().toCompletionStage().toCompletableFuture().exceptionally(e -> null).get();
-    }
-    if (clientVertx != null) {
-      await(clientVertx.close());
-    }
-    for (int i = nodes.size() - 1; i >= 0; i--) {
-      nodes.get(i).closeAndWait(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
@@ -239,35 +213,7 @@ class ClientGroupsClusterTest {
   }
 
   private ChatClient client(int port, Events events) throws Exception {
-    ChatClient client = ChatClient.create(clientVertx, new ChatClientOptions().setHost(TestClusters.HOST)
-        .setPort(port).setReconnectInitialDelayMillis(50).setReconnectMaxDelayMillis(500));
-    client.eventHandler(events.queue::add);
-    clients.add(client);
-    await(client.connect());
-    return client;
-  }
-
-  private ClusterNode node(String nodeId, NodeRole role, String region, boolean seed) throws Exception {
-    ClusterNode node = await(ClusterNode.start(cluster.node(nodeId, role, region, seed)));
-    nodes.add(node);
-    await(node.vertx().deployVerticle(new NodeStatusVerticle(node)));
-    return node;
-  }
-
-  private static GatewayOptions gatewayOptions(String nodeId, String region) {
-    return new GatewayOptions().setNodeId(nodeId).setRegion(region).setHost(TestClusters.HOST).setPort(0)
-        .setEchoPort(0).setInstances(2).setRequestTimeoutMillis(3_000);
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-  }
-
-  private static ChatException failure(Future<?> future) {
-    ExecutionException thrown = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-        () -> await(future));
-    assertThat(thrown.getCause()).isInstanceOf(ChatException.class);
-    return (ChatException) thrown.getCause();
+    return fixture.client(port, events.queue::add);
   }
 
   /** One client's events, with the group messages it got kept in order. */
