@@ -33,18 +33,21 @@ logs=$home/logs
 run=$home/run
 data=$home/data
 off=${CLUSTERCHAT_PORT_OFFSET:-0}
-# The echo service's port, shifted like the rest while that stays below 32768, where the kernel's ephemeral ports
-# begin (an outgoing connection could hold it); beyond, 21567 less a thousandth of the offset.
-echo_port=$((21567 + off)); [ "$echo_port" -lt 32768 ] || echo_port=$((21567 - off / 1000))
+# The echo service's port: CLUSTERCHAT_ECHO_PORT when set, else 21567 shifted like the rest while that stays below
+# 32768, where the kernel's ephemeral ports begin (an outgoing connection could hold it); beyond, off (0).
+echo_port=${CLUSTERCHAT_ECHO_PORT:-$((21567 + off))}
+if [ -z "${CLUSTERCHAT_ECHO_PORT:-}" ] && [ "$echo_port" -ge 32768 ]; then echo_port=0; fi
 seed_members=127.0.0.1:$((5701 + off)),127.0.0.1:$((5702 + off))
 tls=$data/bus-tls
 # The gateways' TLS and wss certificate for 127.0.0.1 and localhost, and the CA clients trust (client-tls/ca.pem).
 client_tls=$data/client-tls
-# The coordinators' HTTP ports (coordinator-2's, with --ha or add-coordinator, the next one): their web chat at
+# The coordinators' HTTP ports (8080 on, one more for each coordinator added: up to ten): their web chat at
 # /chat opens the gateways' WebSocket, which lets in the pages of these origins alone (and non-browser clients).
 coordinator_http=$((8080 + off))
-ws_origins=http://127.0.0.1:$coordinator_http,http://localhost:$coordinator_http
-ws_origins=$ws_origins,http://127.0.0.1:$((coordinator_http + 1)),http://localhost:$((coordinator_http + 1))
+ws_origins=""
+for ((k = 0; k < 10; k++)); do
+  ws_origins+="${ws_origins:+,}http://127.0.0.1:$((coordinator_http + k)),http://localhost:$((coordinator_http + k))"
+done
 
 # node id | role | heap | cluster port | role flags. Data members (coordinator, session-store) first.
 nodes=(
@@ -194,7 +197,7 @@ start() {
   for spec in "${data_members[@]}"; do await_ready "$spec" || { stop >/dev/null; exit 1; }; done
   for spec in "${others[@]}"; do launch "$spec"; done
   for spec in "${others[@]}"; do await_ready "$spec" || { stop >/dev/null; exit 1; }; done
-  echo "clusterchat is up: gateways bj 127.0.0.1:$((9001 + off)) (TLS $((9443 + off)), ws://127.0.0.1:$((9091 + off))/ws, echo service $echo_port), sh 127.0.0.1:$((9002 + off)) (TLS $((9444 + off)), ws://127.0.0.1:$((9092 + off))/ws); clients trust $client_tls/ca.pem; coordinator http://127.0.0.1:$((8080 + off))/ (dashboard; admin token in $data/admin-token)"
+  echo "clusterchat is up: gateways bj 127.0.0.1:$((9001 + off)) (TLS $((9443 + off)), ws://127.0.0.1:$((9091 + off))/ws, echo service $([ "$echo_port" = 0 ] && echo off || echo "$echo_port")), sh 127.0.0.1:$((9002 + off)) (TLS $((9444 + off)), ws://127.0.0.1:$((9092 + off))/ws); clients trust $client_tls/ca.pem; coordinator http://127.0.0.1:$((8080 + off))/ (dashboard; admin token in $data/admin-token)"
   if [ $ha = 1 ]; then
     echo "high availability: coordinator-2 http://127.0.0.1:$(field "${data_members[2]}" 5 | grep -oE -- '--http-port [0-9]+' | awk '{print $2}')/, session-store-2, auth-2, persistence-2 (ports: '$0 status')"
   fi

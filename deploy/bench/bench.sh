@@ -417,9 +417,17 @@ PY
   start_bg group-many-beside "$java" -Xms512m -Xmx2g -Djava.net.preferIPv4Stack=true -jar "$jar" loadgen group \
     "${many[@]}" --duration $((seconds + 40)) --out "$out/group-many-beside.json"
   local bg=${pids[-1]}
+  local waited=0
   until grep -q ' measure ' "$out/group-many-beside.log"; do
-    kill -0 "$bg" 2>/dev/null || { cat "$out/group-many-beside.log" >&2; return 1; }
+    if ! kill -0 "$bg" 2>/dev/null || [ "$waited" -ge 300 ]; then
+      cat "$out/group-many-beside.log" >&2
+      kill "$bg" 2>/dev/null || true
+      cluster stop
+      unset CLUSTERCHAT_HASH_MEMORY CLUSTERCHAT_HASH_ITERATIONS
+      return 1
+    fi
     sleep 1
+    waited=$((waited + 1))
   done
   loadgen chat --label "1:1 beside 1,000 groups" "${chat[@]}" --out "$out/group-chat-beside.json" \
     | tee "$out/group-chat-beside.txt"

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 class LocalClusterIT extends LocalClusterScenario {
 
   private static final int PORT_OFFSET = 20_000;
+  /** Shifted by the offset, the echo port would be in the kernel's ephemeral range: the script turns it off there. */
+  private static final int ECHO_PORT = 21_067;
 
   @Override
   int portOffset() {
@@ -21,7 +23,7 @@ class LocalClusterIT extends LocalClusterScenario {
 
   @Override
   Map<String, String> environment() {
-    return Map.of();
+    return Map.of("CLUSTERCHAT_ECHO_PORT", String.valueOf(ECHO_PORT));
   }
 
   /**
@@ -59,7 +61,7 @@ class LocalClusterIT extends LocalClusterScenario {
       try (var source = LocalClusterIT.class.getResourceAsStream("/tutorial/" + client)) {
         Files.copy(source, script);
       }
-      Result result = run(List.of("python3", script.toString(), "127.0.0.1", String.valueOf(echoPort())),
+      Result result = run(List.of("python3", script.toString(), "127.0.0.1", String.valueOf(ECHO_PORT)),
           "hello\nsecond line\n");
       assertThat(result.exitCode()).as(result.output()).isZero();
       assertThat(result.output()).as(client)

@@ -46,7 +46,6 @@ abstract class LocalClusterScenario {
    * README's command runs the JVM's defaults; this changes how fast code gets compiled, not what runs.
    */
   static final String TEST_JAVA_OPTS = "-XX:TieredStopAtLevel=1";
-  private static final int EPHEMERAL_PORTS_FROM = 32768;
   private static final long SCRIPT_TIMEOUT_SECONDS = 300;
   private static final long CLI_LINE_SECONDS = 30;
   private static final String PW = "s3cret-pass";
@@ -71,11 +70,6 @@ abstract class LocalClusterScenario {
     return 9002 + portOffset();
   }
 
-  /** As local-cluster.sh shifts it: below 32768, out of the kernel's ephemeral ports. */
-  int echoPort() {
-    int shifted = 21567 + portOffset();
-    return shifted < EPHEMERAL_PORTS_FROM ? shifted : 21567 - portOffset() / 1000;
-  }
 
   @BeforeAll
   void start(@TempDir Path workDir) throws Exception {

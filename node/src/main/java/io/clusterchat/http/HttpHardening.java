@@ -18,20 +18,23 @@ import io.vertx.core.json.JsonObject;
  */
 public final class HttpHardening {
 
+  /** Every page's policy but where it may connect: its own files only, no inline script, no frames around it. */
+  private static final String POLICY_HEAD = "default-src 'self'; script-src 'self'; style-src 'self'; "
+      + "img-src 'self' data:; ";
+  private static final String POLICY_TAIL = "; object-src 'none'; base-uri 'none'; form-action 'self'; "
+      + "frame-ancestors 'none'";
+
   /**
    * The dashboard's own files and API only: no inline script, no frames around it (clickjacking of Drain),
    * nothing sent to other origins.
    */
-  public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
-      + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-      + "frame-ancestors 'none'";
+  public static final String CONTENT_SECURITY_POLICY = POLICY_HEAD + "connect-src 'self'" + POLICY_TAIL;
 
   /**
    * The browser chat client's: as the dashboard's, but it may open WebSockets to the gateways, which dispatch names
    * and which live on other origins (their own hosts and ports) than the coordinator that serves the page.
    */
-  public static final String CHAT_CONTENT_SECURITY_POLICY =
-      CONTENT_SECURITY_POLICY.replace("connect-src 'self'", "connect-src 'self' ws: wss:");
+  public static final String CHAT_CONTENT_SECURITY_POLICY = POLICY_HEAD + "connect-src 'self' ws: wss:" + POLICY_TAIL;
 
   private static final int BAD_REQUEST = 400;
 
