@@ -1,5 +1,6 @@
 package io.clusterchat.auth;
 
+import io.clusterchat.auth.impl.PasswordHasher;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -36,12 +37,18 @@ public class AuthOptions {
   private static final long MAX_TOKEN_TTL_MILLIS = TimeUnit.DAYS.toMillis(366);
   private static final int MAX_HASH_THREADS = 256;
   /** OWASP's Argon2id recommendation: 19 MiB, 2 passes. */
-  public static final int DEFAULT_HASH_MEMORY_KIB = 19_456;
-  public static final int DEFAULT_HASH_ITERATIONS = 2;
-  /** Argon2 needs 8 KiB per lane; a hash of 1 GiB would let a few logins exhaust a node. */
-  private static final int MIN_HASH_MEMORY_KIB = 8;
-  private static final int MAX_HASH_MEMORY_KIB = 1 << 20;
-  private static final int MAX_HASH_ITERATIONS = 64;
+  public static final int DEFAULT_HASH_MEMORY_KIB = PasswordHasher.OWASP_MEMORY_KIB;
+  public static final int DEFAULT_HASH_ITERATIONS = PasswordHasher.OWASP_ITERATIONS;
+  /** Argon2 needs 8 KiB per lane, and new hashes use one lane. */
+  private static final int MIN_HASH_MEMORY_KIB = PasswordHasher.MIN_MEMORY_KIB_PER_LANE
+      * PasswordHasher.OWASP_PARALLELISM;
+  /**
+   * 256 MiB, a quarter of the 1 GiB {@link PasswordHasher} accepts from a stored hash: every hashing thread holds
+   * this much while it hashes, so with a few threads a 1 GiB setting would let a few concurrent logins exhaust a
+   * node's memory.
+   */
+  private static final int MAX_HASH_MEMORY_KIB = 1 << 18;
+  private static final int MAX_HASH_ITERATIONS = PasswordHasher.MAX_ITERATIONS;
   private static final int MAX_FAILURE_LIMIT = 1_000_000;
   private static final long MIN_WINDOW_MILLIS = 1_000;
   private static final long MAX_WINDOW_MILLIS = TimeUnit.DAYS.toMillis(1);
@@ -180,7 +187,7 @@ public class AuthOptions {
     return hashThreads;
   }
 
-  /** Worker threads for password hashing; each Argon2id hash holds 19 MiB while it runs. */
+  /** Worker threads for password hashing; each holds {@link #setHashMemoryKib hash memory} while it hashes. */
   public AuthOptions setHashThreads(int hashThreads) {
     this.hashThreads = (int) checkRange("hash threads", hashThreads, 1, MAX_HASH_THREADS);
     return this;

@@ -84,6 +84,10 @@ class AuthOptionsTest {
     assertThatThrownBy(() -> options.setClientFailureWindowMillis(0)).hasMessageContaining("client failure window");
     assertThatThrownBy(() -> options.setStoreTimeoutMillis(0))
         .hasMessage("store timeout (ms) must be at least 10, was 0");
+    assertThatThrownBy(() -> options.setHashMemoryKib(7)).hasMessage("hash memory (KiB) must be in 8..262144, was 7");
+    assertThatThrownBy(() -> options.setHashMemoryKib((1 << 18) + 1)).hasMessageContaining("8..262144");
+    assertThatThrownBy(() -> options.setHashIterations(65)).hasMessage("hash iterations must be in 1..64, was 65");
+    assertThat(options.setHashMemoryKib(1 << 18).getHashMemoryKib()).isEqualTo(1 << 18);
   }
 
   @Test

@@ -46,12 +46,12 @@ final class AuthNodeCommand implements Callable<Integer> {
   Duration tokenTtl;
 
   @Option(names = "--hash-threads", paramLabel = "N",
-      description = "Threads hashing passwords (19 MiB each while hashing). Default: one per core.")
+      description = "Threads hashing passwords, each holding --hash-memory while it hashes. Default: one per core.")
   Integer hashThreads;
 
   @Option(names = "--hash-memory", paramLabel = "KIB", defaultValue = "" + AuthOptions.DEFAULT_HASH_MEMORY_KIB,
-      description = "Memory of each new Argon2id password hash, in KiB (OWASP's). Lower it only for load tests: "
-          + "stored hashes keep their own cost. Default: ${DEFAULT-VALUE}.")
+      description = "Memory of each new Argon2id password hash, in KiB (OWASP's), 8 to 262144 (256 MiB). Lower it only "
+          + "for load tests: stored hashes keep their own cost. Default: ${DEFAULT-VALUE}.")
   int hashMemory;
 
   @Option(names = "--hash-iterations", paramLabel = "N", defaultValue = "" + AuthOptions.DEFAULT_HASH_ITERATIONS,

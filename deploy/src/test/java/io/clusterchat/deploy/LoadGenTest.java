@@ -10,7 +10,9 @@ import io.clusterchat.gateway.impl.EchoServiceVerticle;
 import io.clusterchat.loadgen.LoadGen;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -219,9 +221,22 @@ class LoadGenTest {
   @Test
   void aTlsRunWithoutTheCaFails() throws Exception {
     startTransportGateways();
-    int code = new CommandLine(new LoadGen()).execute("login", "--target", "127.0.0.1:" + tlsBj.tlsPort(), "--tls",
-        "--users", "1", "--concurrency", "1", "--prefix", "tn", "--warmup", "0", "--duration", "1", "--timeout", "5");
+    // LoadRun reports a failed run on System.err itself, not on picocli's err writer.
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream systemErr = System.err;
+    int code;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      code = new CommandLine(new LoadGen()).execute("login", "--target", "127.0.0.1:" + tlsBj.tlsPort(), "--tls",
+          "--users", "1", "--concurrency", "1", "--prefix", "tn", "--warmup", "0", "--duration", "1", "--timeout",
+          "5");
+    } finally {
+      System.setErr(systemErr);
+    }
     assertThat(code).as("a certificate the JVM does not trust").isEqualTo(1);
+    // LoadRun prints the exception but not its cause (the PKIX failure): enough to tell a TLS handshake failed.
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("loadgen login failed: javax.net.ssl.SSLHandshakeException");
   }
 
   @Test

@@ -37,10 +37,10 @@ public final class PasswordHasher {
   /** m, t and p. */
   private static final int ARGON2_PARAMETERS = 3;
   /** Argon2 needs at least 8 KiB of memory per lane. */
-  private static final int MIN_MEMORY_KIB_PER_LANE = 8;
+  public static final int MIN_MEMORY_KIB_PER_LANE = 8;
   // Bounds on what a stored string may ask for, so a corrupt row cannot make one verify take minutes or gigabytes.
-  private static final int MAX_MEMORY_KIB = 1 << 20;
-  private static final int MAX_ITERATIONS = 64;
+  public static final int MAX_MEMORY_KIB = 1 << 20;
+  public static final int MAX_ITERATIONS = 64;
   private static final int MAX_PARALLELISM = 64;
   private static final int MIN_STORED_BYTES = 8;
   private static final int MAX_STORED_BYTES = 64;

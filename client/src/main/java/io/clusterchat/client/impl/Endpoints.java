@@ -77,7 +77,14 @@ final class Endpoints {
       if (wsUrl == null) {
         throw new ChatException(ChatException.NOT_CONNECTED, "gateway " + node + " offers no WebSocket");
       }
-      if (tls != wsUrl.startsWith("wss:")) {
+      boolean secure;
+      try {
+        // As the connection will read it: the scheme in any case.
+        secure = ClientTransports.webSocketConnect(wsUrl).isSsl();
+      } catch (IllegalArgumentException e) {
+        throw new ChatException(ChatException.NOT_CONNECTED, "gateway " + node + ": " + e.getMessage());
+      }
+      if (tls != secure) {
         throw new ChatException(ChatException.NOT_CONNECTED, "gateway " + node + "'s WebSocket is " + wsUrl
             + (tls ? ", not over TLS" : ", over TLS"));
       }
