@@ -7,6 +7,8 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.kubernetes.KubernetesProperties;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
+import io.clusterchat.cluster.impl.RejoinSafeClusterManager;
 import io.clusterchat.metrics.NodeHealth;
 import io.clusterchat.metrics.NodeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -48,6 +50,9 @@ public final class ClusterNode {
    * a user or client address (under 200 bytes), so this bounds the counters at some tens of MB per member.
    */
   public static final int COUNTERS_MAX_ENTRIES_PER_MEMBER = 200_000;
+  /** Vert.x's map of event-bus registrations (address to node) and of nodes' event-bus addresses. */
+  static final String VERTX_SUBSCRIPTIONS = "__vertx.subs";
+  static final String VERTX_NODE_INFO = "__vertx.nodeInfo";
   /** How often a member split from the cluster tries to merge back. */
   public static final int MERGE_DELAY_SECONDS = 5;
   /** A member silent this long is declared dead. */
@@ -73,7 +78,7 @@ public final class ClusterNode {
   public static Future<ClusterNode> start(ClusterOptions options) {
     ClusterOptions config = new ClusterOptions(options).validate();
     long startedAt = System.currentTimeMillis();
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config));
+    HazelcastClusterManager manager = new RejoinSafeClusterManager(hazelcastConfig(config));
     PrometheusMeterRegistry registry = NodeMetrics.prometheusRegistry(config.getNodeId(),
         config.getRole().wireName(), config.getRegion());
     VertxOptions vertxOptions = new VertxOptions()
@@ -164,6 +169,12 @@ public final class ClusterNode {
       network.setPublicAddress(options.getPublicHost() + ":" + options.getPort());
     }
     configureJoin(network.getJoin(), options);
+
+    // After a split, the side that merges in drops its copy of the event-bus registrations and node addresses: its
+    // nodes register their own again on the merge (RejoinSafeClusterManager), and its copy may still name nodes that
+    // died while it was apart.
+    config.getMultiMapConfig(VERTX_SUBSCRIPTIONS).getMergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName());
+    config.getMapConfig(VERTX_NODE_INFO).getMergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName());
 
     config.getMapConfig(SESSIONS_MAP).setBackupCount(1).setAsyncBackupCount(0);
     // Counters may lose a few counts with a member, never slow every login for a synchronous backup.

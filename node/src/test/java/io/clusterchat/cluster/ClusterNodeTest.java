@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.KubernetesConfig;
+import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.TcpIpConfig;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -73,6 +75,19 @@ class ClusterNodeTest {
     } finally {
       node.closeAndWait(30_000);
     }
+  }
+
+  /** After a split, the merging side's copy of Vert.x's registrations is dropped: its nodes register theirs again. */
+  @Test
+  void theMergingSideDropsItsCopyOfTheEventBusRegistrations() {
+    Config config = ClusterNode.hazelcastConfig(new TestClusters().node("ss-1", NodeRole.SESSION_STORE, null, true));
+
+    assertThat(config.getMultiMapConfig(ClusterNode.VERTX_SUBSCRIPTIONS).getMergePolicyConfig().getPolicy())
+        .isEqualTo(DiscardMergePolicy.class.getName());
+    assertThat(config.getMultiMapConfig(ClusterNode.VERTX_SUBSCRIPTIONS).getValueCollectionType())
+        .as("Vert.x's own setting kept").isEqualTo(MultiMapConfig.ValueCollectionType.SET);
+    assertThat(config.getMapConfig(ClusterNode.VERTX_NODE_INFO).getMergePolicyConfig().getPolicy())
+        .isEqualTo(DiscardMergePolicy.class.getName());
   }
 
   @Test
