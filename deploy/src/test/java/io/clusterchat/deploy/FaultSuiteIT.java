@@ -25,6 +25,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -160,9 +161,7 @@ class FaultSuiteIT {
       System.out.println(table);
       Files.writeString(Path.of("target", "fault-suite.md"), table);
       cluster.printLogTails();
-      if (results.stream().anyMatch(row -> row.endsWith("| FAIL |"))) {
-        keepLogs();
-      }
+      keepLogs();
     } finally {
       try {
         if (postgres != null) {
@@ -174,10 +173,15 @@ class FaultSuiteIT {
     }
   }
 
-  /** A failed case's evidence outlives the run's temporary directory: every node's log, under target/fault-logs. */
+  /** The evidence outlives the run's temporary directory: every node's log, under target/fault-logs. */
   private void keepLogs() throws IOException {
     Path hosts = work.resolve("hosts");
     Path kept = Path.of("target", "fault-logs");
+    if (Files.exists(kept)) {
+      try (Stream<Path> old = Files.walk(kept)) {
+        old.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete()); // an earlier run's
+      }
+    }
     try (Stream<Path> files = Files.walk(hosts)) {
       for (Path log : files.filter(file -> file.toString().endsWith(".log")).toList()) {
         Path copy = kept.resolve(hosts.relativize(log).toString());
@@ -185,7 +189,7 @@ class FaultSuiteIT {
         Files.copy(log, copy, StandardCopyOption.REPLACE_EXISTING);
       }
     }
-    System.out.println("a case failed: the nodes' logs are kept in " + kept.toAbsolutePath());
+    System.out.println("the nodes' logs are kept in " + kept.toAbsolutePath());
   }
 
   @TestFactory
