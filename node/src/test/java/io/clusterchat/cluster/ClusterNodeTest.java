@@ -32,6 +32,8 @@ class ClusterNodeTest {
     assertThat(config.getClusterName()).isEqualTo("c1");
     assertThat(config.getNetworkConfig().getPort()).isEqualTo(5705);
     assertThat(config.getProperty("hazelcast.local.localAddress")).isEqualTo("10.1.2.3");
+    assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("5");
+    assertThat(config.getProperty("hazelcast.mastership.claim.timeout.seconds")).isEqualTo("10");
   }
 
   @Test
