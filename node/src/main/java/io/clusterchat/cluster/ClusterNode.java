@@ -57,8 +57,6 @@ public final class ClusterNode {
   public static final int MERGE_DELAY_SECONDS = 5;
   /** A member silent this long is declared dead. */
   public static final int MAX_NO_HEARTBEAT_SECONDS = 5;
-  /** How long a member that lost the master waits for the others' answers before it forms a cluster without them. */
-  public static final int MASTERSHIP_CLAIM_TIMEOUT_SECONDS = 2 * MAX_NO_HEARTBEAT_SECONDS;
   /** The name of the cluster-membership check in {@link NodeHealth}. */
   public static final String CLUSTER_CHECK = "cluster";
 
@@ -164,10 +162,6 @@ public final class ClusterNode {
     // default 5 minutes then every 2: until it merges back, a gateway's clients cannot be served.
     config.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(MERGE_DELAY_SECONDS));
     config.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(MERGE_DELAY_SECONDS));
-    // A member cut off asks every member it knew for its view, one after the other, up to 5 s each, within this
-    // budget (Hazelcast's default 120 s): with ten unreachable members it stayed a stale member for 45 s, turned
-    // away by the cluster's merge check all that time, and merged back only once it had given up on all of them.
-    config.setProperty("hazelcast.mastership.claim.timeout.seconds", String.valueOf(MASTERSHIP_CLAIM_TIMEOUT_SECONDS));
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(options.getPort()).setPortAutoIncrement(false);

@@ -59,6 +59,25 @@ class RejoinTest {
   }
 
   /**
+   * A removal that was mid-way when its node merged back deletes registrations after the merge, once Vert.x has
+   * registered the node's consumers again: the node registers them once more a moment later. Without that second
+   * time the consumer stayed unreachable.
+   */
+  @Test
+  void registrationsDeletedJustAfterAMergeAreRegisteredAgain() throws Exception {
+    ClusterNode first = start("coordinator-1", NodeRole.COORDINATOR, true);
+    ClusterNode merged = start("ss-1", NodeRole.SESSION_STORE, false);
+    answer(merged, "test.on-ss-1");
+    assertThat(call(first, "test.on-ss-1")).isEqualTo("ss-1");
+
+    merged.clusterManager().stateChanged(new LifecycleEvent(LifecycleEvent.LifecycleState.MERGED));
+    Thread.sleep(SETTLE_MILLIS / 2); // Vert.x's own registering again is done
+    first.clusterManager().getHazelcastInstance().getMultiMap(ClusterNode.VERTX_SUBSCRIPTIONS).remove("test.on-ss-1");
+
+    assertReaches(first, "test.on-ss-1", "ss-1");
+  }
+
+  /**
    * A real split and merge: the master removes a data member that is alive; it finds itself alone, forms a cluster
    * of one and merges back (Hazelcast's split-brain merge, under a new member id). Afterwards every node reaches a
    * consumer only the merged node has, and the merged node reaches one only another node has.

@@ -7,7 +7,9 @@ import com.hazelcast.core.LifecycleEvent;
 import io.vertx.core.Completable;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,16 +26,19 @@ import org.slf4j.LoggerFactory;
  * its Vert.x node id, which a merge does not change. A removal event handled late (a node's membership events queue
  * up while it is busy, and a split of one second is over before they are all handled) would then delete the
  * registrations of a node that is back, or, on the node that split off, those of the whole cluster it rejoined; no
- * one registers them again. So a removal is ignored while the node it names is a member, and every node registers
- * its consumers again a few times after it merged back or another member arrived, in case a removal was mid-way.
+ * one registers them again. So a removal is ignored while the node it names is a member, and after a merge (this
+ * node's, or a departed member's return) a node registers its consumers again a few times, in case a removal was
+ * mid-way. Vert.x's own resync scans the whole registration map, so it is not run on an ordinary arrival.
  */
 public final class RejoinSafeClusterManager extends HazelcastClusterManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(RejoinSafeClusterManager.class);
   /** The member attribute Vert.x keeps its node id in (HazelcastClusterManager's own, private, constant). */
   static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
-  /** When a node registers its consumers again after a merge or a member's arrival, in seconds. */
+  /** When a node registers its consumers again after a merge (its own or another's), in seconds. */
   static final List<Integer> RESYNC_AFTER_SECONDS = List.of(2, 10, 30);
+  /** How many departed members a node remembers (node ids are new per process: restarts add one each). */
+  static final int DEPARTED_REMEMBERED = 10_000;
 
   private final ScheduledExecutorService resyncer = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "clusterchat-cluster-resync");
@@ -42,6 +47,13 @@ public final class RejoinSafeClusterManager extends HazelcastClusterManager {
   });
 
   private final List<ScheduledFuture<?>> pendingResyncs = new ArrayList<>();
+  /** The node ids of members that left, the most recent first to stay: one that comes back merged back. */
+  private final Map<String, Boolean> departed = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > DEPARTED_REMEMBERED;
+    }
+  };
 
   public RejoinSafeClusterManager(Config config) {
     super(config);
@@ -52,7 +64,13 @@ public final class RejoinSafeClusterManager extends HazelcastClusterManager {
     String nodeId = event.getMember().getAttribute(NODE_ID_ATTRIBUTE);
     if (nodeId != null && isMember(nodeId)) {
       LOG.info("ignored the removal of node {} ({}): it is a member again", nodeId, event.getMember().getAddress());
+      resyncLater(); // it may have removed some of ours while it was apart
       return;
+    }
+    if (nodeId != null) {
+      synchronized (departed) {
+        departed.put(nodeId, Boolean.TRUE);
+      }
     }
     super.memberRemoved(event);
   }
@@ -60,8 +78,15 @@ public final class RejoinSafeClusterManager extends HazelcastClusterManager {
   @Override
   public void memberAdded(MembershipEvent event) {
     super.memberAdded(event);
-    // A node that merged back may have been removing this node's registrations just as it rejoined.
-    resyncLater();
+    String nodeId = event.getMember().getAttribute(NODE_ID_ATTRIBUTE);
+    boolean back;
+    synchronized (departed) {
+      back = nodeId != null && departed.remove(nodeId) != null;
+    }
+    if (back) {
+      // A node that merged back: it may have been removing our registrations just as it rejoined.
+      resyncLater();
+    }
   }
 
   @Override
@@ -78,7 +103,7 @@ public final class RejoinSafeClusterManager extends HazelcastClusterManager {
    */
   private void resyncLater() {
     synchronized (pendingResyncs) {
-      // A burst of arrivals (a cluster starting) makes one series, after the last of them.
+      // Merges in a burst make one series, after the last of them.
       pendingResyncs.forEach(resync -> resync.cancel(false));
       pendingResyncs.clear();
       for (int seconds : RESYNC_AFTER_SECONDS) {
