@@ -44,10 +44,7 @@ class RejoinTest {
    */
   @Test
   void aRemovalHandledAfterTheNodeIsBackDeletesNoneOfItsConsumers() throws Exception {
-    ClusterNode first = start("coordinator-1", NodeRole.COORDINATOR, true);
-    ClusterNode second = start("ss-1", NodeRole.SESSION_STORE, false);
-    answer(second, "test.on-ss-1");
-    assertThat(call(first, "test.on-ss-1")).isEqualTo("ss-1");
+    ClusterNode first = coordinatorReachingSs1();
 
     HazelcastInstance hazelcast = first.clusterManager().getHazelcastInstance();
     Member back = memberNamed(hazelcast, "ss-1");
@@ -65,10 +62,8 @@ class RejoinTest {
    */
   @Test
   void registrationsDeletedJustAfterAMergeAreRegisteredAgain() throws Exception {
-    ClusterNode first = start("coordinator-1", NodeRole.COORDINATOR, true);
-    ClusterNode merged = start("ss-1", NodeRole.SESSION_STORE, false);
-    answer(merged, "test.on-ss-1");
-    assertThat(call(first, "test.on-ss-1")).isEqualTo("ss-1");
+    ClusterNode first = coordinatorReachingSs1();
+    ClusterNode merged = nodes.get(1);
 
     merged.clusterManager().stateChanged(new LifecycleEvent(LifecycleEvent.LifecycleState.MERGED));
     Thread.sleep(SETTLE_MILLIS / 2); // Vert.x's own registering again is done
@@ -114,6 +109,14 @@ class RejoinTest {
       assertReaches(node, "test.on-ss-2", "ss-2");
       assertReaches(node, "test.on-coordinator-1", "coordinator-1");
     }
+  }
+
+  /** coordinator-1 (the seed) and ss-1, whose consumer of test.on-ss-1 coordinator-1 reaches. */
+  private ClusterNode coordinatorReachingSs1() throws Exception {
+    ClusterNode first = start("coordinator-1", NodeRole.COORDINATOR, true);
+    answer(start("ss-1", NodeRole.SESSION_STORE, false), "test.on-ss-1");
+    assertThat(call(first, "test.on-ss-1")).isEqualTo("ss-1");
+    return first;
   }
 
   private static Member memberNamed(HazelcastInstance hazelcast, String nodeId) {
