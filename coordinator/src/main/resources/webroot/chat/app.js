@@ -160,6 +160,9 @@ async function signedIn(reply) {
     trySend(entry);
   }
   ackInbox();
+  for (const c of state.convs.values()) {
+    ackGroup(c);
+  }
 }
 
 /** A new connection after a drop or a RECONNECT: RESUME with the token, then catch up. */
@@ -385,8 +388,8 @@ function ackGroup(c) {
 
 /**
  * Tells the gateway a read cursor at {@code seq}: one ACK in flight per cursor ({@code track}), and when it is
- * answered {@code again} sends the newest value if reading went on meanwhile. A failed ACK is sent again after the
- * next RESUME.
+ * answered {@code again} sends the newest value if reading went on meanwhile. A failed ACK waits for the next read
+ * or the next sign-in (RESUME).
  */
 function sendAck(track, seq, frame, again) {
   const conn = state.conn;
@@ -396,14 +399,15 @@ function sendAck(track, seq, frame, again) {
   track.inFlight = true;
   conn.request(frame)
     .then(() => {
-      track.atServer = Math.max(track.atServer, seq);
-    })
-    .catch(() => {})
-    .finally(() => {
       track.inFlight = false;
+      track.atServer = Math.max(track.atServer, seq);
       if (state.conn === conn && conn.online && state.ready) {
         again();
       }
+    })
+    .catch(() => {
+      // Not at once again: an ACK the gateway refuses (429, say) would be sent in a loop.
+      track.inFlight = false;
     });
 }
 

@@ -30,6 +30,8 @@ public abstract class LoadRun implements java.util.concurrent.Callable<Integer> 
   /** Beyond warm-up and measured window: setup, settling, and closing may take this long before the run gives up. */
   private static final long SLACK_SECONDS = 900;
   private static final long CLOSE_SECONDS = 10;
+  /** How deep a failure's causes are printed. */
+  private static final int MAX_CAUSES = 8;
 
   @Mixin
   public RunOptions run;
@@ -106,7 +108,7 @@ public abstract class LoadRun implements java.util.concurrent.Callable<Integer> 
       }
       return 0;
     } catch (Exception e) {
-      System.err.println("loadgen " + mode() + " failed: " + e);
+      System.err.println("loadgen " + mode() + " failed: " + withCauses(e));
       return 1;
     } finally {
       try {
@@ -146,5 +148,17 @@ public abstract class LoadRun implements java.util.concurrent.Callable<Integer> 
         .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
         .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
         .put("generatorMaxHeapMb", runtime.maxMemory() / BYTES_PER_MIB);
+  }
+
+  /** The failure and what caused it (a TLS handshake's certificate check, say), each on the same line. */
+  static String withCauses(Throwable failure) {
+    StringBuilder text = new StringBuilder(String.valueOf(failure));
+    int depth = 0;
+    for (Throwable cause = failure.getCause(); cause != null && cause != failure && depth < MAX_CAUSES;
+        cause = cause.getCause()) {
+      text.append("; caused by ").append(cause);
+      depth++;
+    }
+    return text.toString();
   }
 }
